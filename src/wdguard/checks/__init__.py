@@ -1,0 +1,1 @@
+"""Partition checks: contract -> Polars expressions / pandera, completeness, freshness, volume."""

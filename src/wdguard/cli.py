@@ -1,0 +1,76 @@
+"""The `wdguard` command line: thin wiring of typer groups to one module per command.
+
+Exit codes for every command: 0 ok, 1 findings that fail, 2 could not decide.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from wdguard import __version__
+from wdguard.commands import (
+    check,
+    contracts,
+    contracts_mongo,
+    demo,
+    drift_mongo,
+    drift_postgres,
+    migrations_lint,
+    migrations_status,
+)
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+app = typer.Typer(
+    name="wdguard",
+    help=(
+        "Data-quality and schema-evolution guard for the WasteDump pipeline.\n\n"
+        "Exit codes: 0 ok (gold may be built), 1 a failing finding, 2 could not decide."
+    ),
+    context_settings=CONTEXT,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+contracts_app = typer.Typer(help="Derive, show and validate contracts.", no_args_is_help=True)
+derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help=True)
+drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
+migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
+
+app.add_typer(contracts_app, name="contracts")
+contracts_app.add_typer(derive_app, name="derive")
+app.add_typer(drift_app, name="drift")
+app.add_typer(migrations_app, name="migrations")
+
+app.command("demo")(demo.demo)
+app.command("check")(check.check)
+contracts_app.command("show")(contracts.show)
+derive_app.command("prisma")(contracts.derive_prisma)
+derive_app.command("mongo")(contracts_mongo.derive_mongo)
+drift_app.command("postgres")(drift_postgres.drift_postgres)
+drift_app.command("mongo")(drift_mongo.drift_mongo)
+migrations_app.command("status")(migrations_status.migrations_status)
+migrations_app.command("lint")(migrations_lint.migrations_lint)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wdguard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Data-quality and schema-evolution guard for the WasteDump pipeline."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

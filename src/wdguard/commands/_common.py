@@ -1,0 +1,66 @@
+"""What every command shares: output formats, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from wdguard.errors import EXIT_UNDECIDED, WdguardError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# results go to stdout; errors and progress to stderr, so `--format json | jq` works
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FORMAT_OPTION = typer.Option(
+    OutputFormat.text, "--format", "-f", help="Output format: text for people, json for tools."
+)
+
+
+def fail(message: str) -> None:
+    """Print one line to stderr (no markup interpretation) and exit 2."""
+    sys.stderr.write("wdguard: error: " + " ".join(message.split()) + "\n")
+    raise typer.Exit(EXIT_UNDECIDED)
+
+
+def guarded(fn: F) -> F:
+    """Turn WdguardError (and any unexpected crash) into one line on stderr and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except WdguardError as exc:
+            fail(exc.one_line())
+        except KeyboardInterrupt:
+            fail("interrupted")
+        except Exception as exc:  # a bug in wdguard: still one line, still exit 2
+            if os.environ.get("WDGUARD_DEBUG"):
+                raise
+            fail(
+                f"internal error ({type(exc).__name__}): {exc}. "
+                "Re-run with WDGUARD_DEBUG=1 for the traceback and report it."
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")

@@ -1,0 +1,41 @@
+"""wdguard.toml + environment.
+
+The config file holds no secrets: DSNs, URIs, account keys and webhook URLs come from the
+environment (or Azure Key Vault through DefaultAzureCredential), never from a file that
+is committed. Each feature reads its own table (`[lint]`, `[check]`, `[alerts]`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from wdguard.errors import InputError
+
+DEFAULT_CONFIG = Path("wdguard.toml")
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The parsed config; a missing default file is an empty config, a missing named one
+    is an error."""
+    explicit = path is not None
+    path = Path(path) if path is not None else Path(os.environ.get("WDGUARD_CONFIG", DEFAULT_CONFIG))
+    if not path.exists():
+        if explicit or "WDGUARD_CONFIG" in os.environ:
+            raise InputError("config file not found", where=str(path))
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", where=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read config: {exc.strerror}", where=str(path)) from None
+
+
+def env_secret(name: str) -> str | None:
+    """A secret from the environment; empty strings count as unset."""
+    value = os.environ.get(name)
+    return value or None

@@ -1,0 +1,87 @@
+"""Re-deriving without losing review work.
+
+`merge(existing, derived)` keeps every hand-written key of the existing contract (and of
+each column still present), takes the derived part from the new derivation, stores a
+fingerprint of the derived part, and bumps `version` only when that fingerprint changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from wdguard.contracts.model import (
+    DERIVED_COLUMN_KEYS,
+    DERIVED_CONTRACT_KEYS,
+    Contract,
+)
+
+# Sample statistics move on every Mongo sample; they are recorded but are not "shape".
+_VOLATILE_COLUMN_KEYS = {"presence"}
+_VOLATILE_MONGO_KEYS = {"sample_size"}
+
+
+def derived_view(contract: Contract) -> dict[str, Any]:
+    """The derived part of a contract, as plain data, for fingerprinting and diffing."""
+    data = contract.model_dump(mode="json", by_alias=True)
+    view: dict[str, Any] = {k: data[k] for k in sorted(DERIVED_CONTRACT_KEYS) if k in data}
+    view["columns"] = {
+        name: {
+            k: (sorted(v) if k == "bson_types" and isinstance(v, dict) else v)
+            for k, v in sorted(col.items())
+            if k in DERIVED_COLUMN_KEYS and k not in _VOLATILE_COLUMN_KEYS
+        }
+        for name, col in sorted(data["columns"].items())
+    }
+    if view.get("mongo"):
+        mongo = {k: v for k, v in view["mongo"].items() if k not in _VOLATILE_MONGO_KEYS}
+        if isinstance(mongo.get("schema_versions"), dict):
+            mongo["schema_versions"] = sorted(mongo["schema_versions"])
+        view["mongo"] = mongo
+    return view
+
+
+def fingerprint(contract: Contract) -> str:
+    canonical = json.dumps(derived_view(contract), sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def merge(existing: Contract | None, derived: Contract) -> Contract:
+    """The contract to write: derived shape + existing hand edits + managed version."""
+    new_fp = fingerprint(derived)
+    if existing is None:
+        return derived.model_copy(update={"version": 1, "fingerprint": new_fp})
+
+    old = existing.model_dump(by_alias=True, exclude_unset=True)
+    new = derived.model_dump(by_alias=True, exclude_unset=True)
+    merged: dict[str, Any] = {"contract": derived.contract}
+    for key, value in new.items():
+        if key in DERIVED_CONTRACT_KEYS and key != "columns":
+            merged[key] = value
+    # hand keys at contract level survive
+    for key, value in old.items():
+        if key not in DERIVED_CONTRACT_KEYS and key not in ("contract", "version", "fingerprint"):
+            merged[key] = value
+    # columns: derived keys from the new derivation, hand keys from the old file
+    columns: dict[str, Any] = {}
+    old_columns = old.get("columns", {})
+    for name, col in new["columns"].items():
+        kept = {
+            k: v for k, v in old_columns.get(name, {}).items() if k not in DERIVED_COLUMN_KEYS
+        }
+        derived_keys = {k: v for k, v in col.items() if k in DERIVED_COLUMN_KEYS}
+        # a description from `///` docs is derived only when nobody wrote one by hand
+        if "description" in col and "description" not in kept:
+            kept["description"] = col["description"]
+        columns[name] = {**derived_keys, **kept}
+    merged["columns"] = columns
+    if "description" not in merged and derived.description:
+        merged["description"] = derived.description
+
+    changed = existing.fingerprint != new_fp
+    merged["version"] = existing.version + 1 if changed else existing.version
+    merged["fingerprint"] = new_fp
+    result = Contract.model_validate(merged)
+    # a hand rule naming a dropped column is the reviewer's call; the model does not check it
+    return result

@@ -1,0 +1,1 @@
+"""Drift: contract-vs-source diffs, migration history, migration lint."""

@@ -1,0 +1,108 @@
+"""Findings and the rule registry shared by drift, migration lint and Mongo drift.
+
+Modelled on sqlfluff's rules and ruff's diagnostics: every kind of finding is a class
+with a stable `code`, a dotted `name`, a default severity and a docstring whose first
+paragraph is the summary and whose `**Anti-pattern**` / `**Best practice**` sections
+become the documentation (the README's rule tables are generated from them by
+`scripts/gen_rule_tables.py`). A finding is data; rendering happens in `report/`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Literal
+
+Severity = Literal["error", "warning", "info"]
+Compat = Literal["breaking", "warning", "compatible"]
+
+# the design's compatibility classes map onto severities one to one
+COMPAT_SEVERITY: dict[str, Severity] = {
+    "breaking": "error",
+    "warning": "warning",
+    "compatible": "info",
+}
+
+
+@dataclass
+class Finding:
+    code: str  # stable rule code, e.g. PGD101, WDL012
+    name: str  # dotted name, e.g. column.dropped
+    severity: Severity
+    message: str
+    object: str | None = None  # contract / table / collection / migration
+    column: str | None = None  # column or field path
+    compat: Compat | None = None  # drift class, when the finding is a change
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    help: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def location(self) -> str | None:
+        if not self.file:
+            return None
+        loc = self.file
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.col is not None:
+                loc += f":{self.col}"
+        return loc
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {k: v for k, v in data.items() if v not in (None, {}, [])}
+
+
+class RuleKind:
+    """Base of every finding kind. Subclasses set code, name, severity and a docstring."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]  # which registry/table it belongs to: "drift", "lint", "mongo"
+    severity: ClassVar[Severity] = "error"
+    compat: ClassVar[Compat | None] = None
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+    @classmethod
+    def finding(cls, message: str, **kwargs: Any) -> Finding:
+        severity = kwargs.pop("severity", None) or (
+            COMPAT_SEVERITY[cls.compat] if cls.compat else cls.severity
+        )
+        return Finding(
+            code=cls.code,
+            name=cls.name,
+            severity=severity,
+            compat=kwargs.pop("compat", cls.compat),
+            message=message,
+            **kwargs,
+        )
+
+
+REGISTRY: dict[str, type[RuleKind]] = {}
+
+
+def register(cls: type[RuleKind]) -> type[RuleKind]:
+    """Class decorator: add a rule kind to the registry; codes must be unique."""
+    if cls.code in REGISTRY and REGISTRY[cls.code] is not cls:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def rules_of(family: str) -> list[type[RuleKind]]:
+    return sorted((r for r in REGISTRY.values() if r.family == family), key=lambda r: r.code)
+
+
+def worst_exit(findings: list[Finding], *, strict: bool = False) -> int:
+    """0 when nothing fails, 1 for any error (or warning with --strict)."""
+    if any(f.severity == "error" for f in findings):
+        return 1
+    if strict and any(f.severity == "warning" for f in findings):
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Rendering of findings and run records: text, JSON, JUnit, SARIF, Markdown/HTML, alerts."""
