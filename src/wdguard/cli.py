@@ -15,6 +15,7 @@ from wdguard.commands import (
     demo,
     drift_mongo,
     drift_postgres,
+    lake,
     migrations_lint,
     migrations_status,
 )
@@ -36,11 +37,13 @@ contracts_app = typer.Typer(help="Derive, show and validate contracts.", no_args
 derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help=True)
 drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
 migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
+lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")
 app.add_typer(drift_app, name="drift")
 app.add_typer(migrations_app, name="migrations")
+app.add_typer(lake_app, name="lake")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -51,6 +54,7 @@ drift_app.command("postgres")(drift_postgres.drift_postgres)
 drift_app.command("mongo")(drift_mongo.drift_mongo)
 migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
+lake_app.command("generate")(lake.generate)
 
 
 def _version(value: bool) -> None:

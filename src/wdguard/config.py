@@ -21,7 +21,8 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     """The parsed config; a missing default file is an empty config, a missing named one
     is an error."""
     explicit = path is not None
-    path = Path(path) if path is not None else Path(os.environ.get("WDGUARD_CONFIG", DEFAULT_CONFIG))
+    default = os.environ.get("WDGUARD_CONFIG", DEFAULT_CONFIG)
+    path = Path(path) if path is not None else Path(default)
     if not path.exists():
         if explicit or "WDGUARD_CONFIG" in os.environ:
             raise InputError("config file not found", where=str(path))

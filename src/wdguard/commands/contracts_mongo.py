@@ -1,4 +1,4 @@
-"""`wdguard contracts derive mongo`: Derive contracts from sampled Mongo documents (not built yet)."""
+"""`wdguard contracts derive mongo`: contracts from sampled Mongo documents (not built)."""
 
 from __future__ import annotations
 

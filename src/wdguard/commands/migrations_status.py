@@ -1,4 +1,4 @@
-"""`wdguard migrations status`: Compare _prisma_migrations with the migrations folder (not built yet)."""
+"""`wdguard migrations status`: _prisma_migrations vs the migrations folder (not built)."""
 
 from __future__ import annotations
 

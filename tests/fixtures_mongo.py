@@ -1,0 +1,1 @@
+"""Fixtures for mongo tests (filled in by the area that owns them)."""
