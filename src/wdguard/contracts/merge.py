@@ -20,6 +20,8 @@ from wdguard.contracts.model import (
 # Sample statistics move on every Mongo sample; they are recorded but are not "shape".
 _VOLATILE_COLUMN_KEYS = {"presence"}
 _VOLATILE_MONGO_KEYS = {"sample_size"}
+# hand-written keys inside the derived `mongo:` section (kept on re-derive, not fingerprinted)
+_HAND_MONGO_KEYS = {"retire_after"}
 
 
 def derived_view(contract: Contract) -> dict[str, Any]:
@@ -35,7 +37,11 @@ def derived_view(contract: Contract) -> dict[str, Any]:
         for name, col in sorted(data["columns"].items())
     }
     if view.get("mongo"):
-        mongo = {k: v for k, v in view["mongo"].items() if k not in _VOLATILE_MONGO_KEYS}
+        mongo = {
+            k: v
+            for k, v in view["mongo"].items()
+            if k not in _VOLATILE_MONGO_KEYS and k not in _HAND_MONGO_KEYS
+        }
         if isinstance(mongo.get("schema_versions"), dict):
             mongo["schema_versions"] = sorted(mongo["schema_versions"])
         view["mongo"] = mongo
@@ -59,6 +65,11 @@ def merge(existing: Contract | None, derived: Contract) -> Contract:
     for key, value in new.items():
         if key in DERIVED_CONTRACT_KEYS and key != "columns":
             merged[key] = value
+    old_mongo = old.get("mongo") or {}
+    if merged.get("mongo") is not None:
+        for key in _HAND_MONGO_KEYS:
+            if old_mongo.get(key) is not None and merged["mongo"].get(key) is None:
+                merged["mongo"][key] = old_mongo[key]
     # hand keys at contract level survive
     for key, value in old.items():
         if key not in DERIVED_CONTRACT_KEYS and key not in ("contract", "version", "fingerprint"):

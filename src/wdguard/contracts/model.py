@@ -87,7 +87,8 @@ class Column(_Strict):
     db_type: str | None = None  # physical type as the database declares it: timestamp(3)
     db_default: str | None = None  # default the database itself applies (None: client side)
     updated_at: bool = False  # Prisma @updatedAt: set by the client, no DB default
-    bson_types: dict[str, int] | None = None  # Mongo: BSON type -> count in the sample
+    # Mongo: BSON type -> share of the field's sampled values (2 decimals, >= 0.01 when seen)
+    bson_types: dict[str, float] | None = None
     presence: float | None = None  # Mongo: share of sampled documents with the field
     # --- hand ---
     description: str | None = None
@@ -194,8 +195,10 @@ class Mongo(_Strict):
 
     sample_size: int | None = None
     schema_version_field: str | None = None
-    schema_versions: dict[str, int] | None = None  # version -> documents in the sample
+    schema_versions: dict[str, float] | None = None  # version -> share of the sample
     required_ratio: float = 0.99
+    # hand: schema version -> date (YYYY-MM-DD) after which its documents must be gone
+    retire_after: dict[str, str] | None = None
 
 
 class Contract(_Strict):
