@@ -46,6 +46,10 @@ class Store(ABC):
     def size(self, path: str) -> int: ...
 
     @abstractmethod
+    def delete(self, path: str) -> None:
+        """Remove one object; FileNotFoundError if it is not there."""
+
+    @abstractmethod
     def scan_target(self, path: str) -> tuple[str, dict[str, Any] | None]:
         """(uri, storage_options) that `polars.scan_parquet` can read."""
 
@@ -88,6 +92,9 @@ class LocalStore(Store):
 
     def size(self, path: str) -> int:
         return self._p(path).stat().st_size
+
+    def delete(self, path: str) -> None:
+        self._p(path).unlink()
 
     def write_bytes(self, path: str, data: bytes, *, overwrite: bool = True) -> None:
         target = self._p(path)

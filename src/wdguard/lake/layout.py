@@ -1,0 +1,110 @@
+"""Where things live in the lake: every path wdguard reads or writes, in one place.
+
+The pipeline (and the sample generator) lands partitions as
+
+    bronze  raw/{source}/{date}/{object}/part-00000.parquet ... + _source.json
+    silver  silver/{source}/{date}/{object}/part-00000.parquet ... + _source.json
+
+with `{source}` = postgres | mongodb, `{date}` a plain YYYY-MM-DD folder and `{object}`
+the database table (`contract.source.table`) or Mongo collection. wdguard's own artefacts
+live under `_wdguard/` and `quarantine/`. Keeping the spelling here means the checks, the
+gate and the generator cannot disagree about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from wdguard.errors import InputError
+
+Layer = Literal["bronze", "silver"]
+SourceKind = Literal["postgres", "mongodb"]
+
+LAYERS: tuple[str, ...] = ("bronze", "silver")
+SOURCES: tuple[str, ...] = ("postgres", "mongodb")
+MANIFEST = "_source.json"
+PART_RE = re.compile(r"^part-(\d{5})\.parquet$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_str(date: dt.date | str) -> str:
+    """A date as its folder name; a string is validated (YYYY-MM-DD, a real day)."""
+    if isinstance(date, dt.date):
+        return date.isoformat()
+    text = str(date)
+    if not _DATE_RE.match(text):
+        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", where="--date")
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"bad date {text!r}: {exc}", where="--date") from None
+    return text
+
+
+def layer_root(layer: str, source: str) -> str:
+    """`raw/postgres` or `silver/mongodb`: the folder holding one folder per date."""
+    if layer not in LAYERS:
+        raise InputError(f"unknown layer {layer!r}: expected bronze or silver", where="--layer")
+    if source not in SOURCES:
+        raise InputError(f"unknown source {source!r}: expected postgres or mongodb")
+    return f"raw/{source}" if layer == "bronze" else f"silver/{source}"
+
+
+def date_dir(layer: str, source: str, date: dt.date | str) -> str:
+    return f"{layer_root(layer, source)}/{date_str(date)}"
+
+
+def partition_dir(layer: str, source: str, date: dt.date | str, obj: str) -> str:
+    """The folder of one object's partition, e.g. `raw/postgres/2026-11-20/orders`."""
+    if not obj or "/" in obj:
+        raise InputError(f"bad object name {obj!r}")
+    return f"{date_dir(layer, source, date)}/{obj}"
+
+
+def bronze_dir(source: str, date: dt.date | str, obj: str) -> str:
+    return partition_dir("bronze", source, date, obj)
+
+
+def silver_dir(source: str, date: dt.date | str, obj: str) -> str:
+    return partition_dir("silver", source, date, obj)
+
+
+def part_name(index: int) -> str:
+    """`part-00000.parquet`: data files of a partition, numbered from 0."""
+    return f"part-{index:05d}.parquet"
+
+
+def manifest_path(partition: str) -> str:
+    return f"{partition}/{MANIFEST}"
+
+
+def data_files(names: list[str]) -> list[str]:
+    """The parquet data files among a partition listing (keeps the order given)."""
+    return [n for n in names if PART_RE.match(n.rsplit("/", 1)[-1])]
+
+
+def parquet_glob(partition: str) -> str:
+    return f"{partition}/*.parquet"
+
+
+def run_record_path(date: dt.date | str, run_id: str) -> str:
+    return f"_wdguard/runs/{date_str(date)}/{run_id}.json"
+
+
+def runs_dir(date: dt.date | str | None = None) -> str:
+    return "_wdguard/runs" if date is None else f"_wdguard/runs/{date_str(date)}"
+
+
+def audit_path(name: str) -> str:
+    return f"_wdguard/audit/{name}"
+
+
+def quarantine_dir(date: dt.date | str, obj: str) -> str:
+    return f"quarantine/{date_str(date)}/{obj}"
+
+
+def list_dates(store, layer: str, source: str) -> list[str]:
+    """The date folders present for a layer and source, oldest first."""
+    return [d for d in store.list_dirs(layer_root(layer, source)) if _DATE_RE.match(d)]
