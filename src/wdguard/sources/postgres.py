@@ -1,0 +1,85 @@
+"""Read-only sessions to the production PostgreSQL, and DSNs that never leak a password.
+
+The source is a production database: every session wdguard opens is read-only from its
+first statement (`default_transaction_read_only=on` set through the startup `options`,
+so even a role that could write cannot), bounded by a statement and a lock timeout, and
+named (`application_name`) so a DBA can see who it is in pg_stat_activity.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import psycopg
+
+from wdguard.errors import InputError, SourceError
+
+DSN_ENV = "WDGUARD_PG_DSN"
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
+_KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"(?P<key>[?&]password=)[^&\s]*", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with the password of any DSN in it (URL or key=value form) replaced by ***."""
+    text = _URL_PASSWORD.sub(r"\g<head>:***@", text)
+    text = _QUERY_PASSWORD.sub(r"\g<key>***", text)
+    return _KV_PASSWORD.sub(r"\g<key>***", text)
+
+
+def resolve_dsn(dsn: str | None) -> str:
+    """The DSN from --dsn, else from WDGUARD_PG_DSN; neither is an input error."""
+    dsn = dsn or os.environ.get(DSN_ENV)
+    if not dsn:
+        raise InputError(f"no database given: pass --dsn or set {DSN_ENV}", where="--dsn")
+    return dsn
+
+
+def describe(dsn: str) -> str:
+    """A short, password-free name of the target: user@host:port/dbname."""
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return redact(dsn)
+    host = params.get("host") or params.get("hostaddr") or "localhost"
+    port = params.get("port") or "5432"
+    user = params.get("user")
+    db = params.get("dbname") or user or ""
+    return f"{user + '@' if user else ''}{host}:{port}/{db}"
+
+
+def connect(
+    dsn: str,
+    *,
+    app: str = "wdguard",
+    statement_timeout_ms: int = 30_000,
+    lock_timeout_ms: int = 2_000,
+    connect_timeout_s: int = 10,
+) -> psycopg.Connection:
+    """Open a read-only, time-bounded autocommit session (catalog reads hold no locks)."""
+    target = describe(dsn)
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise InputError(f"bad DSN {redact(dsn)!r}: {redact(str(exc))}", where="--dsn") from None
+    options = " ".join(
+        filter(
+            None,
+            [
+                params.pop("options", None),
+                "-c default_transaction_read_only=on",
+                f"-c statement_timeout={int(statement_timeout_ms)}",
+                f"-c lock_timeout={int(lock_timeout_ms)}",
+            ],
+        )
+    )
+    params.setdefault("connect_timeout", str(connect_timeout_s))
+    params["application_name"] = app
+    params["options"] = options
+    try:
+        return psycopg.connect(autocommit=True, **params)
+    except psycopg.Error as exc:
+        reason = " ".join(redact(str(exc)).split()) or type(exc).__name__
+        raise SourceError(f"cannot connect to PostgreSQL: {reason}", where=target) from None
