@@ -9,6 +9,7 @@ import typer
 
 from wdguard import __version__
 from wdguard.commands import (
+    alert,
     check,
     contracts,
     contracts_mongo,
@@ -38,12 +39,14 @@ derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help
 drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
 migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
 lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
+alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")
 app.add_typer(drift_app, name="drift")
 app.add_typer(migrations_app, name="migrations")
 app.add_typer(lake_app, name="lake")
+app.add_typer(alert_app, name="alert")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -55,6 +58,7 @@ drift_app.command("mongo")(drift_mongo.drift_mongo)
 migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)
+alert_app.command("test")(alert.alert_test)
 
 
 def _version(value: bool) -> None:
