@@ -1,0 +1,25 @@
+"""PGD201 migration.pending (see the class docstring)."""
+
+from __future__ import annotations
+
+from wdguard.findings import RuleKind, register
+
+
+@register
+class MigrationPending(RuleKind):
+    """A migration in the folder has not been applied to the database.
+
+    **Anti-pattern**
+
+    The code (and the contracts derived from schema.prisma) are ahead of the database:
+    the pipeline checks against a shape the source does not have yet.
+
+    **Best practice**
+
+    Run `prisma migrate deploy` as part of the release, before the pipeline's next run.
+    """
+
+    code = "PGD201"
+    name = "migration.pending"
+    family = "drift"
+    compat = "warning"
