@@ -12,11 +12,13 @@ from wdguard.commands._common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
-    fail,
     guarded,
     print_json,
 )
 from wdguard.contracts.io import contract_to_dict, dump_contract, load_contracts
+from wdguard.contracts.model import Contract
+from wdguard.contracts.prisma_derive import derive_contracts
+from wdguard.contracts.sync import sync_contracts
 from wdguard.errors import InputError
 
 CONTRACTS_OPTION = typer.Option(
@@ -45,8 +47,13 @@ def show(
     if fmt is OutputFormat.json:
         print_json([contract_to_dict(c) for c in contracts])
         return
-    table = Table(title=f"{len(contracts)} contracts in {contracts_dir}", title_justify="left")
-    for header in ("contract", "v", "source", "columns", "primary key", "rules"):
+    console.print(summary_table(contracts, f"{len(contracts)} contracts in {contracts_dir}"))
+
+
+def summary_table(contracts: list[Contract], title: str) -> Table:
+    """One row per contract: where it lives, its size, its keys and rules."""
+    table = Table(title=title, title_justify="left")
+    for header in ("contract", "v", "source", "columns", "primary key", "fks", "rules"):
         table.add_column(header)
     for c in contracts:
         src = c.source
@@ -54,19 +61,46 @@ def show(
         table.add_row(
             c.contract,
             str(c.version),
-            where,
+            where + (" (view)" if src.view else ""),
             str(len(c.columns)),
             ", ".join(c.primary_key),
+            str(len(c.foreign_keys)),
             str(len(c.rules)),
         )
-    console.print(table)
+    return table
 
 
 @guarded
 def derive_prisma(
     schema: Path = typer.Argument(..., help="schema.prisma, or a folder of .prisma files."),
     out: Path = typer.Option(Path("contracts"), "--out", "-o", help="Folder to write to."),
+    prune: bool = typer.Option(
+        False, "--prune", help="Delete contracts whose Prisma model no longer exists."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Derive one contract per model from a Prisma schema, keeping hand edits."""
-    fail("`wdguard contracts derive prisma` is not built yet")
+    """Derive one contract per model from a Prisma schema, keeping hand edits.
+
+    Re-deriving keeps what reviewers added (rules, freshness, volume, descriptions, ...)
+    and bumps a contract's version only when its derived part changed. Nothing is
+    written when the schema does not parse.
+    """
+    derived = derive_contracts(schema)  # raises before anything is written
+    result = sync_contracts(derived, out, kind="postgres", prune=prune)
+    result = {"schema": str(schema), **result}
+    if fmt is OutputFormat.json:
+        print_json(result)
+        return
+    table = Table(
+        title=f"{len(result['contracts'])} contracts from {schema} -> {out}", title_justify="left"
+    )
+    for header in ("contract", "file", "status", "version"):
+        table.add_column(header)
+    for row in result["contracts"]:
+        table.add_row(row["contract"], row["file"], row["status"], str(row["version"]))
+    console.print(table)
+    for row in result["orphaned"]:
+        action = "deleted (--prune)" if row["pruned"] else "kept; --prune deletes it"
+        console.print(
+            f"[yellow]no model {row['contract']} in the schema any more:[/] {row['file']} {action}"
+        )

@@ -1,0 +1,821 @@
+"""A parser for Prisma schema files: tokenizer, recursive descent, AST with positions.
+
+Prisma's own parser is Rust (shipped to npm as wasm); wdguard needs the schema in Python
+with source positions so that errors and derived contracts can point at `file:line:col`.
+The grammar followed is Prisma's PSL: top-level blocks (`datasource`, `generator`,
+`model`, `view`, `type`, `enum`), fields `name Type? @attr(args)`, block attributes
+`@@attr(args)`, expressions (strings, numbers, constants, function calls, arrays,
+named arguments), `//` comments and `///` docs attached to the next declaration.
+A folder is parsed as one schema made of every `.prisma` file below it.
+
+The tests hold this parser to Prisma's own `get_dmmf` on varied schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wdguard.errors import InputError, location
+
+SCALAR_TYPES = frozenset(
+    {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"}
+)
+DEFAULT_FUNCTIONS = frozenset(
+    {
+        "uuid",
+        "cuid",
+        "nanoid",
+        "ulid",
+        "now",
+        "autoincrement",
+        "dbgenerated",
+        "sequence",
+        "auto",
+    }
+)
+
+
+# --------------------------------------------------------------------------- AST
+
+
+@dataclass(frozen=True)
+class Pos:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return location(self.file, self.line, self.col)
+
+
+@dataclass
+class Str:
+    value: str
+    pos: Pos
+
+
+@dataclass
+class Num:
+    text: str  # as written: "1", "-2", "1.5"
+    pos: Pos
+
+    @property
+    def value(self) -> int | float:
+        return float(self.text) if any(c in self.text for c in ".eE") else int(self.text)
+
+
+@dataclass
+class Const:
+    """A bare identifier used as a value: `Cascade`, `true`, `Desc`, an enum value."""
+
+    name: str
+    pos: Pos
+
+
+@dataclass
+class Call:
+    """A function call `uuid(7)` or a field reference with arguments `email(sort: Desc)`."""
+
+    name: str
+    args: list[Arg]
+    pos: Pos
+
+
+@dataclass
+class Array:
+    items: list[Expr]
+    pos: Pos
+
+
+Expr = Str | Num | Const | Call | Array
+
+
+@dataclass
+class Arg:
+    name: str | None  # None for positional arguments
+    value: Expr
+    pos: Pos
+
+
+@dataclass
+class Attribute:
+    name: str  # "id", "default", "db.VarChar", "@@index" is stored as "index"
+    args: list[Arg]
+    pos: Pos
+    block: bool = False  # True for @@attributes
+
+    def arg(self, name: str, position: int | None = 0) -> Expr | None:
+        """The argument called `name`, else the positional one at `position`."""
+        for a in self.args:
+            if a.name == name:
+                return a.value
+        if position is not None:
+            positional = [a for a in self.args if a.name is None]
+            if len(positional) > position:
+                return positional[position].value
+        return None
+
+
+@dataclass
+class FieldType:
+    name: str  # "String", "User", "Unsupported"
+    optional: bool = False
+    is_list: bool = False
+    unsupported: str | None = None  # the text of Unsupported("...")
+
+
+@dataclass
+class Field:
+    name: str
+    type: FieldType
+    attributes: list[Attribute]
+    pos: Pos
+    doc: str | None = None
+
+    def attr(self, name: str) -> Attribute | None:
+        for a in self.attributes:
+            if a.name == name:
+                return a
+        return None
+
+    def native(self) -> Attribute | None:
+        """The `@db.X(...)` attribute, if any."""
+        for a in self.attributes:
+            if a.name.startswith("db."):
+                return a
+        return None
+
+
+@dataclass
+class Model:
+    """A `model`, `view` or composite `type` block."""
+
+    kind: str  # "model" | "view" | "type"
+    name: str
+    fields: list[Field]
+    attributes: list[Attribute]
+    pos: Pos
+    doc: str | None = None
+
+    def attr(self, name: str) -> Attribute | None:
+        for a in self.attributes:
+            if a.name == name:
+                return a
+        return None
+
+    def attrs(self, name: str) -> list[Attribute]:
+        return [a for a in self.attributes if a.name == name]
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+
+@dataclass
+class EnumValue:
+    name: str
+    attributes: list[Attribute]
+    pos: Pos
+    doc: str | None = None
+
+    @property
+    def db_name(self) -> str:
+        for a in self.attributes:
+            if a.name == "map":
+                value = a.arg("name")
+                if isinstance(value, Str):
+                    return value.value
+        return self.name
+
+
+@dataclass
+class Enum:
+    name: str
+    values: list[EnumValue]
+    attributes: list[Attribute]
+    pos: Pos
+    doc: str | None = None
+
+    def attr(self, name: str) -> Attribute | None:
+        for a in self.attributes:
+            if a.name == name:
+                return a
+        return None
+
+
+@dataclass
+class ConfigBlock:
+    """A `datasource` or `generator` block: `key = value` properties."""
+
+    kind: str
+    name: str
+    properties: dict[str, Expr]
+    pos: Pos
+
+
+@dataclass
+class Schema:
+    models: list[Model] = field(default_factory=list)  # models and views
+    types: list[Model] = field(default_factory=list)  # composite types
+    enums: list[Enum] = field(default_factory=list)
+    datasources: list[ConfigBlock] = field(default_factory=list)
+    generators: list[ConfigBlock] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def model(self, name: str) -> Model | None:
+        for m in self.models:
+            if m.name == name:
+                return m
+        return None
+
+    def enum(self, name: str) -> Enum | None:
+        for e in self.enums:
+            if e.name == name:
+                return e
+        return None
+
+    def composite(self, name: str) -> Model | None:
+        for t in self.types:
+            if t.name == name:
+                return t
+        return None
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass
+class Token:
+    kind: str  # IDENT STRING NUMBER DOC PUNCT NL EOF
+    text: str
+    pos: Pos
+
+
+_PUNCT = set("{}()[],:=?@.!")
+
+
+def _describe(tok: Token) -> str:
+    if tok.kind == "EOF":
+        return "end of file"
+    if tok.kind == "NL":
+        return "end of line"
+    if tok.kind == "STRING":
+        return f'string "{tok.text}"'
+    return f"'{tok.text}'"
+
+
+def tokenize(text: str, filename: str) -> list[Token]:
+    """Split a schema into tokens. Newlines are kept: Prisma declarations end at them."""
+    tokens: list[Token] = []
+    i, line, line_start, n = 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        col = i - line_start + 1
+        if c == "\n":
+            tokens.append(Token("NL", "\n", Pos(filename, line, col)))
+            i += 1
+            line += 1
+            line_start = i
+        elif c in " \t\r\ufeff":
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end == -1 else end
+            if text.startswith("///", i):
+                tokens.append(Token("DOC", text[i + 3 : end].strip(), Pos(filename, line, col)))
+            i = end
+        elif c == '"':
+            j, buf = i + 1, []
+            while True:
+                if j >= n or text[j] == "\n":
+                    raise InputError(
+                        "unterminated string: expected '\"'",
+                        where=location(filename, line, col),
+                    )
+                ch = text[j]
+                if ch == "\\" and j + 1 < n:
+                    nxt = text[j + 1]
+                    buf.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
+                    j += 2
+                    continue
+                if ch == '"':
+                    break
+                buf.append(ch)
+                j += 1
+            tokens.append(Token("STRING", "".join(buf), Pos(filename, line, col)))
+            i = j + 1
+        elif c.isdigit() or (c == "-" and i + 1 < n and text[i + 1].isdigit()):
+            j = i + 1
+            while j < n and (text[j].isdigit() or text[j] in ".eE"):
+                j += 1
+            tokens.append(Token("NUMBER", text[i:j], Pos(filename, line, col)))
+            i = j
+        elif c.isalpha() or c == "_":
+            j = i + 1
+            while j < n and (text[j].isalnum() or text[j] in "_-"):
+                j += 1
+            tokens.append(Token("IDENT", text[i:j], Pos(filename, line, col)))
+            i = j
+        elif c in _PUNCT:
+            tokens.append(Token("PUNCT", c, Pos(filename, line, col)))
+            i += 1
+        else:
+            raise InputError(f"unexpected character {c!r}", where=location(filename, line, col))
+    tokens.append(Token("EOF", "", Pos(filename, line, i - line_start + 1)))
+    return tokens
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]):
+        self.toks = tokens
+        self.i = 0
+
+    # -- helpers
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def advance(self) -> Token:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def at(self, text: str) -> bool:
+        return self.tok.kind == "PUNCT" and self.tok.text == text
+
+    def error(self, expected: str, tok: Token | None = None) -> InputError:
+        tok = tok or self.tok
+        return InputError(f"expected {expected}, found {_describe(tok)}", where=str(tok.pos))
+
+    def expect(self, text: str, what: str | None = None) -> Token:
+        if not self.at(text):
+            raise self.error(what or f"'{text}'")
+        return self.advance()
+
+    def ident(self, what: str) -> Token:
+        if self.tok.kind != "IDENT":
+            raise self.error(what)
+        return self.advance()
+
+    def skip_newlines(self) -> None:
+        while self.tok.kind == "NL":
+            self.advance()
+
+    def end_of_line(self, what: str) -> None:
+        if self.tok.kind not in ("NL", "EOF") and not self.at("}"):
+            raise self.error(what)
+
+    def docs(self) -> str | None:
+        """Collect `///` lines (and blank lines) before a declaration."""
+        lines: list[str] = []
+        while self.tok.kind in ("DOC", "NL"):
+            tok = self.advance()
+            if tok.kind == "DOC":
+                lines.append(tok.text)
+        return "\n".join(lines) if lines else None
+
+    # -- top level
+    def schema(self, into: Schema) -> None:
+        while True:
+            doc = self.docs()
+            tok = self.tok
+            if tok.kind == "EOF":
+                return
+            if tok.kind != "IDENT":
+                raise self.error("a block: model, enum, view, type, datasource or generator")
+            if tok.text in ("model", "view", "type"):
+                into_list = into.types if tok.text == "type" else into.models
+                into_list.append(self.model_block(doc))
+            elif tok.text == "enum":
+                into.enums.append(self.enum_block(doc))
+            elif tok.text in ("datasource", "generator"):
+                block = self.config_block()
+                (into.datasources if block.kind == "datasource" else into.generators).append(block)
+            else:
+                raise self.error("a block: model, enum, view, type, datasource or generator")
+
+    def config_block(self) -> ConfigBlock:
+        kw = self.advance()
+        name = self.ident(f"a name after '{kw.text}'")
+        self.expect("{", f"'{{' to open {kw.text} {name.text}")
+        props: dict[str, Expr] = {}
+        while True:
+            self.docs()
+            if self.at("}"):
+                self.advance()
+                break
+            if self.tok.kind == "EOF":
+                raise self.error(f"'}}' to close {kw.text} {name.text}")
+            key = self.ident(f"a property name or '}}' to close {kw.text} {name.text}")
+            self.expect("=", f"'=' after {key.text}")
+            if key.text in props:
+                raise InputError(
+                    f"duplicate property {key.text!r} in {kw.text} {name.text}",
+                    where=str(key.pos),
+                )
+            props[key.text] = self.expr()
+            self.end_of_line("end of line after the property value")
+        return ConfigBlock(kw.text, name.text, props, kw.pos)
+
+    def model_block(self, doc: str | None) -> Model:
+        kw = self.advance()
+        name = self.ident(f"a name after '{kw.text}'")
+        what = f"{kw.text} {name.text}"
+        self.expect("{", f"'{{' to open {what}")
+        fields: list[Field] = []
+        attrs: list[Attribute] = []
+        while True:
+            fdoc = self.docs()
+            if self.at("}"):
+                self.advance()
+                break
+            if self.tok.kind == "EOF":
+                raise self.error(f"'}}' to close {what}")
+            if self.at("@"):
+                attrs.append(self.block_attribute(what))
+            elif self.tok.kind == "IDENT":
+                fields.append(self.field_decl(fdoc, what))
+            else:
+                raise self.error(f"a field, a block attribute or '}}' to close {what}")
+            self.end_of_line("end of line (one declaration per line)")
+        return Model(kw.text, name.text, fields, attrs, kw.pos, doc)
+
+    def field_decl(self, doc: str | None, what: str) -> Field:
+        name = self.advance()
+        if self.tok.kind != "IDENT":
+            raise self.error(f"a type for field {name.text} in {what}")
+        type_tok = self.advance()
+        ftype = FieldType(type_tok.text)
+        if type_tok.text == "Unsupported":
+            self.expect("(", "'(' after Unsupported")
+            if self.tok.kind != "STRING":
+                raise self.error('a string: Unsupported("type")')
+            ftype.unsupported = self.advance().text
+            self.expect(")", "')' to close Unsupported(")
+        if self.at("["):
+            self.advance()
+            self.expect("]", "']' after '[' (a list type is Type[])")
+            ftype.is_list = True
+        if self.at("?"):
+            self.advance()
+            ftype.optional = True
+        if ftype.is_list and ftype.optional:
+            raise InputError(
+                f"field {name.text}: optional lists (Type[]?) are not supported",
+                where=str(type_tok.pos),
+            )
+        attrs: list[Attribute] = []
+        while self.at("@"):
+            attrs.append(self.field_attribute(name.text))
+        return Field(name.text, ftype, attrs, name.pos, doc)
+
+    def attribute_name(self) -> str:
+        parts = [self.ident("an attribute name").text]
+        while self.at("."):
+            self.advance()
+            parts.append(self.ident("a name after '.'").text)
+        return ".".join(parts)
+
+    def field_attribute(self, field_name: str) -> Attribute:
+        at = self.advance()
+        if self.at("@"):
+            raise InputError(
+                f"block attribute on the line of field {field_name}: "
+                "expected a field attribute (@) or end of line",
+                where=str(at.pos),
+            )
+        name = self.attribute_name()
+        args = self.arguments() if self.at("(") else []
+        return Attribute(name, args, at.pos)
+
+    def block_attribute(self, what: str) -> Attribute:
+        at = self.advance()
+        if not self.at("@"):
+            raise InputError(
+                f"field attribute outside a field in {what}: expected '@@' for a block attribute",
+                where=str(at.pos),
+            )
+        self.advance()
+        name = self.attribute_name()
+        args = self.arguments() if self.at("(") else []
+        return Attribute(name, args, at.pos, block=True)
+
+    def arguments(self) -> list[Arg]:
+        open_tok = self.expect("(")
+        args: list[Arg] = []
+        while True:
+            self.skip_newlines()
+            if self.at(")"):
+                self.advance()
+                return args
+            if self.tok.kind == "EOF":
+                raise self.error("')' to close the argument list", self.tok)
+            start = self.tok
+            if (
+                start.kind == "IDENT"
+                and self.toks[self.i + 1].kind == "PUNCT"
+                and self.toks[self.i + 1].text == ":"
+            ):
+                self.advance()
+                self.advance()
+                self.skip_newlines()
+                args.append(Arg(start.text, self.expr(), start.pos))
+            else:
+                args.append(Arg(None, self.expr(), start.pos))
+            self.skip_newlines()
+            if self.at(","):
+                self.advance()
+            elif not self.at(")"):
+                raise self.error(f"',' or ')' to close the arguments opened at {open_tok.pos}")
+
+    def expr(self) -> Expr:
+        tok = self.tok
+        if tok.kind == "STRING":
+            self.advance()
+            return Str(tok.text, tok.pos)
+        if tok.kind == "NUMBER":
+            self.advance()
+            try:
+                Num(tok.text, tok.pos).value  # noqa: B018 - validates the literal
+            except ValueError:
+                raise InputError(f"bad number {tok.text!r}", where=str(tok.pos)) from None
+            return Num(tok.text, tok.pos)
+        if self.at("["):
+            self.advance()
+            items: list[Expr] = []
+            while True:
+                self.skip_newlines()
+                if self.at("]"):
+                    self.advance()
+                    return Array(items, tok.pos)
+                items.append(self.expr())
+                self.skip_newlines()
+                if self.at(","):
+                    self.advance()
+                elif not self.at("]"):
+                    raise self.error("',' or ']' to close the list")
+        if tok.kind == "IDENT":
+            self.advance()
+            name = tok.text
+            while self.at("."):  # a path such as `db.VarChar` used as a value
+                self.advance()
+                name += "." + self.ident("a name after '.'").text
+            if self.at("("):
+                return Call(name, self.arguments(), tok.pos)
+            return Const(name, tok.pos)
+        raise self.error("a value (string, number, constant, function call or list)")
+
+    def enum_block(self, doc: str | None) -> Enum:
+        kw = self.advance()
+        name = self.ident("a name after 'enum'")
+        what = f"enum {name.text}"
+        self.expect("{", f"'{{' to open {what}")
+        values: list[EnumValue] = []
+        attrs: list[Attribute] = []
+        while True:
+            vdoc = self.docs()
+            if self.at("}"):
+                self.advance()
+                break
+            if self.tok.kind == "EOF":
+                raise self.error(f"'}}' to close {what}")
+            if self.at("@"):
+                attrs.append(self.block_attribute(what))
+            else:
+                vtok = self.ident(f"an enum value or '}}' to close {what}")
+                vattrs: list[Attribute] = []
+                while self.at("@"):
+                    vattrs.append(self.field_attribute(vtok.text))
+                values.append(EnumValue(vtok.text, vattrs, vtok.pos, vdoc))
+            self.end_of_line("end of line (one enum value per line)")
+        return Enum(name.text, values, attrs, kw.pos, doc)
+
+
+# --------------------------------------------------------------------------- semantics
+
+
+def _err(message: str, pos: Pos) -> InputError:
+    return InputError(message, where=str(pos))
+
+
+def _field_list(attr: Attribute, key: str, position: int | None, owner: Model) -> list[str]:
+    """The field names of a `fields:`/`references:`/`[a, b]` argument, validated."""
+    value = attr.arg(key, position)
+    if value is None:
+        return []
+    if not isinstance(value, Array):
+        raise _err(
+            f"@{'@' if attr.block else ''}{attr.name}: `{key}` must be a list [a, b]", value.pos
+        )
+    names = []
+    for item in value.items:
+        if isinstance(item, Const | Call):  # `email(sort: Desc)` names a field too
+            names.append(item.name)
+        else:
+            raise _err(f"@{attr.name}: expected a field name in the list", item.pos)
+    return names
+
+
+def _check_fields_exist(names: list[str], model: Model, pos: Pos, what: str) -> None:
+    for n in names:
+        f = model.field(n)
+        if f is None:
+            raise _err(f"{what}: model {model.name} has no field {n!r}", pos)
+
+
+def _string_arg(attr: Attribute, key: str, pos_index: int | None = 0) -> str | None:
+    value = attr.arg(key, pos_index)
+    if value is None:
+        return None
+    if not isinstance(value, Str):
+        raise _err(f"@{'@' if attr.block else ''}{attr.name}: `{key}` must be a string", value.pos)
+    return value.value
+
+
+_FIELD_ATTRS = {"id", "unique", "default", "map", "updatedAt", "relation", "ignore", "shardKey"}
+_BLOCK_ATTRS = {"id", "unique", "index", "map", "schema", "ignore", "fulltext", "shardKey"}
+_NATIVE_ARGS = {  # Postgres native types and how many integer arguments they take
+    "Text": 0, "Char": 1, "VarChar": 1, "Bit": 1, "VarBit": 1, "Uuid": 0, "Xml": 0,
+    "Inet": 0, "Citext": 0, "Boolean": 0, "Integer": 0, "SmallInt": 0, "BigInt": 0,
+    "Oid": 0, "DoublePrecision": 0, "Real": 0, "Decimal": 2, "Money": 0, "Timestamp": 1,
+    "Timestamptz": 1, "Date": 0, "Time": 1, "Timetz": 1, "Json": 0, "JsonB": 0, "ByteA": 0,
+}  # fmt: skip
+
+
+def validate(schema: Schema) -> None:
+    """Semantic checks: names resolve, nothing is declared twice, arguments make sense."""
+    seen: dict[str, Pos] = {}
+    for decl in [*schema.models, *schema.types, *schema.enums]:
+        if decl.name in seen:
+            raise _err(f"{decl.name!r} is already defined at {seen[decl.name]}", decl.pos)
+        if decl.name in SCALAR_TYPES or decl.name == "Unsupported":
+            raise _err(f"{decl.name!r} is a reserved scalar type name", decl.pos)
+        seen[decl.name] = decl.pos
+    for enum in schema.enums:
+        names: dict[str, Pos] = {}
+        for v in enum.values:
+            if v.name in names:
+                raise _err(f"enum {enum.name}: duplicate value {v.name!r}", v.pos)
+            names[v.name] = v.pos
+            for a in v.attributes:
+                if a.name != "map":
+                    raise _err(f"enum value {v.name}: unknown attribute @{a.name}", a.pos)
+                if _string_arg(a, "name") is None:
+                    raise _err('@map needs a name: @map("db_name")', a.pos)
+        if not enum.values:
+            raise _err(f"enum {enum.name} has no values", enum.pos)
+        for a in enum.attributes:
+            if a.name not in ("map", "schema"):
+                raise _err(f"enum {enum.name}: unknown block attribute @@{a.name}", a.pos)
+            if _string_arg(a, "name") is None:
+                raise _err(f"@@{a.name} needs a string argument", a.pos)
+    for model in [*schema.models, *schema.types]:
+        _validate_model(model, schema)
+
+
+def _validate_model(model: Model, schema: Schema) -> None:
+    what = f"{model.kind} {model.name}"
+    names: dict[str, Pos] = {}
+    for f in model.fields:
+        if f.name in names:
+            raise _err(f"{what}: field {f.name!r} is already defined at {names[f.name]}", f.pos)
+        names[f.name] = f.pos
+        t = f.type.name
+        if not (
+            t in SCALAR_TYPES
+            or t == "Unsupported"
+            or schema.enum(t)
+            or schema.model(t)
+            or schema.composite(t)
+        ):
+            raise _err(f"{what}: field {f.name} has unknown type {t!r}", f.pos)
+        for a in f.attributes:
+            if a.name.startswith("db."):
+                _validate_native(a, f)
+            elif a.name not in _FIELD_ATTRS:
+                raise _err(f"{what}: field {f.name}: unknown attribute @{a.name}", a.pos)
+            elif a.name == "map" and _string_arg(a, "name") is None:
+                raise _err(f'@map needs a name: @map("column_name") on {f.name}', a.pos)
+            elif a.name == "default":
+                _validate_default(a, f, schema)
+            elif a.name == "relation":
+                if schema.model(t) is None:
+                    raise _err(f"@relation on {f.name}, which is not a relation field", a.pos)
+                _string_arg(a, "name")
+                _string_arg(a, "map", None)
+                local = _field_list(a, "fields", None, model)
+                _check_fields_exist(local, model, a.pos, f"@relation on {f.name}")
+                refs = _field_list(a, "references", None, model)
+                _check_fields_exist(refs, schema.model(t), a.pos, f"@relation on {f.name}")
+                if len(local) != len(refs):
+                    raise _err(
+                        f"@relation on {f.name}: `fields` and `references` differ in length",
+                        a.pos,
+                    )
+                for key in ("onDelete", "onUpdate"):
+                    v = a.arg(key, None)
+                    if v is not None and not (
+                        isinstance(v, Const)
+                        and v.name in ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault")
+                    ):
+                        raise _err(
+                            f"@relation {key}: expected Cascade, Restrict, NoAction, SetNull "
+                            "or SetDefault",
+                            v.pos,
+                        )
+    for a in model.attributes:
+        if a.name not in _BLOCK_ATTRS:
+            raise _err(f"{what}: unknown block attribute @@{a.name}", a.pos)
+        if a.name in ("id", "unique", "index", "fulltext"):
+            cols = _field_list(a, "fields", 0, model)
+            if not cols:
+                raise _err(f"@@{a.name} needs a list of fields: @@{a.name}([a, b])", a.pos)
+            _check_fields_exist(cols, model, a.pos, f"@@{a.name}")
+            _string_arg(a, "name", None)
+            _string_arg(a, "map", None)
+        elif a.name in ("map", "schema") and _string_arg(a, "name") is None:
+            raise _err(f"@@{a.name} needs a string argument", a.pos)
+
+
+def _validate_native(a: Attribute, f: Field) -> None:
+    native = a.name[3:]
+    if native not in _NATIVE_ARGS:
+        raise _err(f"field {f.name}: unknown native type @db.{native}", a.pos)
+    allowed = _NATIVE_ARGS[native]
+    if len(a.args) > allowed:
+        raise _err(f"@db.{native} takes at most {allowed} argument(s)", a.pos)
+    for arg in a.args:
+        if not isinstance(arg.value, Num) or not isinstance(arg.value.value, int):
+            raise _err(f"@db.{native}: arguments must be integers", arg.pos)
+
+
+def _validate_default(a: Attribute, f: Field, schema: Schema) -> None:
+    value = a.arg("value")
+    if value is None:
+        raise _err(f"@default on {f.name} needs a value", a.pos)
+    if isinstance(value, Call) and value.name not in DEFAULT_FUNCTIONS:
+        raise _err(f"@default on {f.name}: unknown function {value.name}()", value.pos)
+    enum = schema.enum(f.type.name)
+    items = value.items if isinstance(value, Array) else [value]
+    if isinstance(value, Array) and not f.type.is_list:
+        raise _err(f"@default on {f.name}: a list default on a non-list field", value.pos)
+    for item in items:
+        if isinstance(item, Const):
+            if enum is not None:
+                if item.name not in [v.name for v in enum.values]:
+                    raise _err(
+                        f"@default on {f.name}: {item.name!r} is not a value of enum {enum.name}",
+                        item.pos,
+                    )
+            elif not (f.type.name == "Boolean" and item.name in ("true", "false")):
+                raise _err(f"@default on {f.name}: unexpected constant {item.name!r}", item.pos)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def parse_text(text: str, filename: str = "schema.prisma", *, check: bool = True) -> Schema:
+    """Parse one file's text (validated unless `check` is False)."""
+    schema = Schema(files=[filename])
+    _Parser(tokenize(text, filename)).schema(schema)
+    if check:
+        validate(schema)
+    return schema
+
+
+def schema_files(path: Path | str) -> list[Path]:
+    """The .prisma files of a schema: the file itself, or every one under a folder."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.prisma") if p.is_file())
+        if not files:
+            raise InputError("no .prisma files in this folder", where=str(path))
+        return files
+    if not path.is_file():
+        raise InputError("Prisma schema not found", where=str(path))
+    return [path]
+
+
+def parse_path(path: Path | str) -> Schema:
+    """Parse a schema file or a multi-file schema folder (recursively) into one Schema."""
+    combined = Schema()
+    for file in schema_files(path):
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read: {exc}", where=str(file)) from None
+        part = parse_text(text, str(file), check=False)
+        combined.models += part.models
+        combined.types += part.types
+        combined.enums += part.enums
+        combined.datasources += part.datasources
+        combined.generators += part.generators
+        combined.files += part.files
+    validate(combined)
+    return combined
