@@ -1,0 +1,80 @@
+"""Contract -> check specs, independent of any dataframe engine.
+
+Every check comes from the contract: nothing about a table is hard-coded here.
+Bronze gets `castable` checks (raw values must cast to the contract's types); silver
+gets exact dtypes (checked by the schema step). Value checks run on the values cast to
+the contract's types in both layers.
+"""
+
+from __future__ import annotations
+
+from wdguard.checks.spec import CheckSpec
+from wdguard.contracts.model import Column, Contract
+
+# logical types whose raw values can fail to cast (strings always cast to strings)
+CASTABLE_TYPES = frozenset(
+    {"integer", "bigint", "float", "decimal", "boolean", "date", "timestamp"}
+)
+
+
+def _sev(column: Column) -> str:
+    return column.severity or "error"
+
+
+def column_specs(contract: Contract, name: str, column: Column, layer: str) -> list[CheckSpec]:
+    base = {"contract": contract.contract, "object": contract.object_name, "column": name}
+    sev = _sev(column)
+    specs: list[CheckSpec] = [CheckSpec("column_missing", severity=sev, **base)]
+    specs.append(CheckSpec("dtype", severity=sev, **base))
+    if layer == "bronze" and column.type in CASTABLE_TYPES:
+        specs.append(CheckSpec("castable", severity=sev, **base))
+    if not column.nullable:
+        specs.append(CheckSpec("not_null", severity=sev, **base))
+    if column.unique and contract.primary_key != [name]:
+        specs.append(CheckSpec("unique", severity=sev, params={"columns": [name]}, **base))
+    values = column.values if column.type == "enum" else None
+    values = column.accepted_values or values
+    if values:
+        specs.append(CheckSpec("in_values", severity=sev, params={"values": list(values)}, **base))
+    if column.min is not None or column.max is not None:
+        specs.append(
+            CheckSpec(
+                "between", severity=sev, params={"min": column.min, "max": column.max}, **base
+            )
+        )
+    if column.regex:
+        specs.append(CheckSpec("regex", severity=sev, params={"pattern": column.regex}, **base))
+    return specs
+
+
+def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
+    """Schema and row-level checks of one contract's partition in `layer`."""
+    specs: list[CheckSpec] = []
+    for name, column in contract.columns.items():
+        specs.extend(column_specs(contract, name, column, layer))
+    base = {"contract": contract.contract, "object": contract.object_name}
+    if contract.primary_key:
+        pk = list(contract.primary_key)
+        specs.append(
+            CheckSpec(
+                "duplicate_pk",
+                column=",".join(pk),
+                params={"columns": pk},
+                **base,
+            )
+        )
+    for key in contract.unique_keys:
+        specs.append(
+            CheckSpec("unique", column=",".join(key), params={"columns": list(key)}, **base)
+        )
+    for rule in contract.rules:
+        specs.append(
+            CheckSpec(
+                "rule",
+                severity=rule.severity,
+                name=rule.name,
+                params={"sql": rule.sql},
+                **base,
+            )
+        )
+    return specs

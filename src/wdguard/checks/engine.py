@@ -1,0 +1,284 @@
+"""The Polars compiler and runner: every row check of a partition in ONE lazy select.
+
+Plan per partition:
+1. schema from the parquet footers (`collect_schema`, no data read);
+2. one `with_columns` casting raw columns to the contract's dtypes (bronze values are
+   castable, silver ones already typed) and flagging values that fail the cast;
+3. one `select` of failing-row counts (sum of `~check`), duplicate counts
+   (count - n_unique), the row count and max timestamps, run on the streaming engine
+   so partitions larger than memory work;
+4. a second, cheap pass per *failing* check only, for up to N sample keys.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from wdguard.checks import expressions as X
+from wdguard.checks.derive import specs_for
+from wdguard.checks.outcome import Outcome, jsonable
+from wdguard.checks.spec import CheckSpec
+from wdguard.contracts.model import Contract
+from wdguard.contracts.types import polars_dtype
+from wdguard.errors import InputError, SourceError
+
+ROW_CHECKS = frozenset({"castable", "not_null", "in_values", "between", "regex", "rule"})
+KEY_CHECKS = frozenset({"unique", "duplicate_pk"})
+_RAW = "__wdguard_raw__"
+
+
+@dataclass
+class PartitionResult:
+    row_count: int
+    outcomes: list[Outcome]
+    max_timestamps: dict[str, str] = field(default_factory=dict)
+    scan_ms: float = 0.0
+    quarantine: pl.LazyFrame | None = None  # failing rows + reasons, when asked
+
+
+@dataclass
+class _Col:
+    expr: pl.Expr  # the raw value
+    dtype: pl.DataType
+    nested: bool  # a struct field, not a top-level column
+
+
+def _resolve(name: str, schema: pl.Schema) -> _Col | None | str:
+    """A contract column key -> the raw column; None when absent; a str reason when
+    wdguard does not check that kind of path (array elements)."""
+    if name in schema:
+        return _Col(pl.col(name), schema[name], False)
+    if "[]" in name:
+        return "array element paths are not checked"
+    if "." not in name:
+        return None
+    top, *rest = name.split(".")
+    if top not in schema:
+        return None
+    expr, dtype = pl.col(top), schema[top]
+    for part in rest:
+        if not isinstance(dtype, pl.Struct):
+            return "nested path inside a non-struct column is not checked"
+        fields = {f.name: f.dtype for f in dtype.fields}
+        if part not in fields:
+            return None
+        expr, dtype = expr.struct.field(part), fields[part]
+    return _Col(expr, dtype, True)
+
+
+def _dtype_ok(layer: str, actual: pl.DataType, expected: pl.DataType) -> bool:
+    if layer == "silver":
+        return actual == expected
+    nested = (pl.List, pl.Struct, pl.Array)
+    return isinstance(actual, nested) == isinstance(expected, nested)
+
+
+def _rule_expr(spec: CheckSpec, available: set[str]) -> pl.Expr | str:
+    try:
+        expr = X.rule(spec.params["sql"])
+        roots = set(expr.meta.root_names())
+    except Exception as exc:  # polars raises SQLInterfaceError / SQLSyntaxError
+        raise InputError(
+            f"rule {spec.name!r} is not a valid SQL expression: {exc}",
+            where=f"contract {spec.contract}",
+        ) from None
+    missing = sorted(roots - available)
+    if missing:
+        return f"rule uses columns absent from the partition: {', '.join(missing)}"
+    return expr
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return None if value is None else str(value)
+
+
+def check_partition(
+    lf: pl.LazyFrame,
+    contract: Contract,
+    layer: str,
+    *,
+    where: str,
+    sample_keys: int = 5,
+    quarantine: bool = False,
+    specs: list[CheckSpec] | None = None,
+) -> PartitionResult:
+    """Run the contract's schema and row checks on one partition's LazyFrame."""
+    started = time.perf_counter()
+    specs = specs if specs is not None else specs_for(contract, layer)
+    try:
+        schema = lf.collect_schema()
+    except Exception as exc:
+        raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
+
+    outcomes: dict[int, Outcome] = {}
+    resolved: dict[str, _Col] = {}
+    for name, column in contract.columns.items():
+        col = _resolve(name, schema)
+        if isinstance(col, _Col):
+            resolved[name] = col
+        for i, spec in enumerate(specs):
+            if spec.column != name or spec.check not in ("column_missing", "dtype"):
+                continue
+            if isinstance(col, str):
+                outcomes[i] = Outcome(spec, "skipped", col)
+            elif col is None:
+                outcomes[i] = (
+                    Outcome(spec, "fail", f"column {name!r} is absent from the partition")
+                    if spec.check == "column_missing"
+                    else Outcome(spec, "skipped", "column absent")
+                )
+            elif spec.check == "column_missing":
+                outcomes[i] = Outcome(spec, "pass")
+            else:
+                expected = polars_dtype(column)
+                ok = _dtype_ok(layer, col.dtype, expected)
+                msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"
+                outcomes[i] = Outcome(spec, "pass" if ok else "fail", msg)
+
+    # typed frame: contract dtypes under the column names; raw copies kept for quarantine
+    casts: list[pl.Expr] = []
+    cast_fail: dict[str, pl.Expr] = {}
+    typed_cols: dict[str, pl.Expr] = {}
+    for name, col in resolved.items():
+        expected = polars_dtype(contract.columns[name])
+        typed = X.to_dtype(col.expr, col.dtype, expected)
+        if col.nested:
+            typed_cols[name] = typed  # struct fields are checked in place
+            cast_fail[name] = ~X.castable(col.expr, typed)
+        elif col.dtype != expected:
+            casts.append(typed.alias(name))
+            casts.append(col.expr.alias(_RAW + name))
+            flag = f"__wdguard_castfail__{name}"
+            casts.append((~X.castable(col.expr, typed)).alias(flag))
+            cast_fail[name] = pl.col(flag)
+            typed_cols[name] = pl.col(name)
+        else:
+            cast_fail[name] = pl.lit(False)
+            typed_cols[name] = pl.col(name)
+    typed_lf = lf.with_columns(casts) if casts else lf
+    top_level = set(schema.names())
+
+    fail_exprs: dict[int, pl.Expr] = {}  # row-level: true = row fails
+    agg_exprs: dict[int, pl.Expr] = {}
+    for i, spec in enumerate(specs):
+        if i in outcomes:
+            continue
+        if spec.check in KEY_CHECKS:
+            cols = spec.params["columns"]
+            absent = [c for c in cols if c not in top_level]
+            if absent:
+                outcomes[i] = Outcome(spec, "skipped", f"key column absent: {', '.join(absent)}")
+                continue
+            agg_exprs[i] = X.duplicated_rows(cols)
+            fail_exprs[i] = X.is_duplicated(cols)
+            continue
+        if spec.check == "rule":
+            expr = _rule_expr(spec, top_level)
+            if isinstance(expr, str):
+                outcomes[i] = Outcome(spec, "skipped", expr)
+            else:
+                fail_exprs[i] = ~expr
+            continue
+        value = typed_cols.get(spec.column or "")
+        if value is None:
+            outcomes[i] = Outcome(spec, "skipped", "column absent or not checked")
+            continue
+        if spec.check == "castable":
+            fail_exprs[i] = cast_fail[spec.column]
+        elif spec.check == "not_null":
+            fail_exprs[i] = ~X.not_null(value)
+        elif spec.check == "in_values":
+            fail_exprs[i] = ~X.in_values(value, spec.params["values"])
+        elif spec.check == "between":
+            dtype = polars_dtype(contract.columns[spec.column])
+            num = value if dtype.is_numeric() else value.cast(pl.Float64, strict=False)
+            fail_exprs[i] = ~X.between(num, spec.params["min"], spec.params["max"])
+        elif spec.check == "regex":
+            fail_exprs[i] = ~X.matches(value, spec.params["pattern"])
+
+    ts_cols = [
+        n
+        for n, c in contract.columns.items()
+        if n in typed_cols and c.type in ("timestamp", "date")
+    ]
+    select = [pl.len().alias("__rows")]
+    for i, expr in fail_exprs.items():
+        if i not in agg_exprs:
+            select.append(expr.sum().cast(pl.Int64).alias(f"f{i}"))
+    select += [e.alias(f"f{i}") for i, e in agg_exprs.items()]
+    select += [typed_cols[n].max().alias(f"m{j}") for j, n in enumerate(ts_cols)]
+    try:
+        row = typed_lf.select(select).collect(engine="streaming").row(0, named=True)
+    except Exception as exc:
+        raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
+    rows = int(row["__rows"])
+    scan_ms = (time.perf_counter() - started) * 1000
+
+    key_cols = [c for c in contract.primary_key if c in top_level]
+    for i in fail_exprs:
+        spec = specs[i]
+        failing = int(row[f"f{i}"] or 0)
+        out = Outcome(spec, "fail" if failing else "pass", rows_scanned=rows, failing_rows=failing)
+        if failing:
+            out.message = f"{failing} of {rows} row(s) fail"
+            t0 = time.perf_counter()
+            out.sample_keys = _samples(typed_lf, fail_exprs[i], key_cols, spec, sample_keys)
+            out.duration_ms = (time.perf_counter() - t0) * 1000
+        outcomes[i] = out
+
+    result = PartitionResult(
+        row_count=rows,
+        outcomes=[outcomes[i] for i in range(len(specs))],
+        max_timestamps={n: _scalar(row[f"m{j}"]) for j, n in enumerate(ts_cols)},
+        scan_ms=scan_ms,
+    )
+    failed = [i for i in fail_exprs if outcomes[i].failed]
+    if quarantine and failed:
+        result.quarantine = _quarantine(typed_lf, schema, specs, fail_exprs, failed, casts)
+    return result
+
+
+def _samples(
+    lf: pl.LazyFrame, fails: pl.Expr, key_cols: list[str], spec: CheckSpec, n: int
+) -> list[dict[str, Any]]:
+    if n <= 0:
+        return []
+    cols = key_cols or list(spec.params.get("columns") or ([spec.column] if spec.column else []))
+    if not cols:
+        return []
+    df = lf.filter(fails).select([pl.col(c) for c in cols]).head(n).collect()
+    return [{k: jsonable(v) for k, v in r.items()} for r in df.iter_rows(named=True)]
+
+
+def _quarantine(
+    typed_lf: pl.LazyFrame,
+    schema: pl.Schema,
+    specs: list[CheckSpec],
+    fail_exprs: dict[int, pl.Expr],
+    failed: list[int],
+    casts: list[pl.Expr],
+) -> pl.LazyFrame:
+    """Failing rows in their raw form, with the labels of the checks they fail."""
+    reasons = pl.concat_list(
+        [pl.when(fail_exprs[i]).then(pl.lit(specs[i].label)) for i in failed]
+    ).list.drop_nulls()
+    raw_names = set(typed_lf.collect_schema().names())
+    out = [
+        (pl.col(_RAW + n) if _RAW + n in raw_names else pl.col(n)).alias(n) for n in schema.names()
+    ]
+    return (
+        typed_lf.with_columns(reasons.alias("_wdguard_reasons"))
+        .filter(pl.col("_wdguard_reasons").list.len() > 0)
+        .select([*out, pl.col("_wdguard_reasons")])
+    )
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split("\n")[0].split())[:300]

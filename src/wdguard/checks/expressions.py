@@ -1,0 +1,114 @@
+"""Each check as a tiny function returning a Polars boolean expression (true = row passes).
+
+Modelled on pandera's polars backend (`builtin_checks.py`): a check is an expression,
+the engine composes them and evaluates all of a partition's checks in one lazy pass.
+Null handling follows SQL CHECK constraints: a null value passes every value check
+(`not_null` is the one that catches nulls), and a rule evaluating to NULL passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+_TZ_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z")
+_NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d")
+_TRUE = ("true", "t", "1", "yes")
+_FALSE = ("false", "f", "0", "no")
+
+
+def not_null(value: pl.Expr) -> pl.Expr:
+    return value.is_not_null()
+
+
+def in_values(value: pl.Expr, values: Sequence[str]) -> pl.Expr:
+    return value.is_null() | value.cast(pl.String).is_in(list(values))
+
+
+def between(value: pl.Expr, lo: float | None, hi: float | None) -> pl.Expr:
+    ok = value.is_null()
+    inside = pl.lit(True)
+    if lo is not None:
+        inside = inside & (value >= lo)
+    if hi is not None:
+        inside = inside & (value <= hi)
+    return ok | inside
+
+
+def matches(value: pl.Expr, pattern: str) -> pl.Expr:
+    """Search semantics (like `re.search`): anchor the pattern with ^...$ for a full match."""
+    return value.is_null() | value.cast(pl.String).str.contains(pattern)
+
+
+def castable(raw: pl.Expr, typed: pl.Expr) -> pl.Expr:
+    """A raw value passes when it is null or survives the cast to the contract's type."""
+    return raw.is_null() | typed.is_not_null()
+
+
+def rule(sql: str) -> pl.Expr:
+    """A business rule from SQL; NULL counts as passing, as in a SQL CHECK constraint."""
+    return pl.sql_expr(sql).fill_null(True)
+
+
+def duplicated_rows(columns: Sequence[str]) -> pl.Expr:
+    """Aggregate: rows beyond the first of each non-null key value (0 = unique).
+
+    Counted as count - n_unique over the non-null keys, which streams, instead of
+    `is_duplicated()`, which needs the whole column at once.
+    """
+    if len(columns) == 1:
+        col = pl.col(columns[0])
+        return (col.count() - col.drop_nulls().n_unique()).cast(pl.Int64)
+    key = pl.struct([pl.col(c) for c in columns])
+    return (pl.len() - key.n_unique()).cast(pl.Int64)
+
+
+def is_duplicated(columns: Sequence[str]) -> pl.Expr:
+    """Row-level: this row's key appears more than once (for samples and quarantine)."""
+    if len(columns) == 1:
+        col = pl.col(columns[0])
+        return col.is_not_null() & col.is_duplicated()
+    return pl.struct([pl.col(c) for c in columns]).is_duplicated()
+
+
+def to_dtype(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
+    """Cast a raw (bronze) value to the contract's dtype; what cannot cast becomes null."""
+    if source == target:
+        return value
+    if isinstance(target, pl.Datetime):
+        unit = target.time_unit
+        tz = target.time_zone
+        if isinstance(source, pl.Datetime):
+            out = value.dt.cast_time_unit(unit)
+            if tz and source.time_zone is None:
+                return out.dt.replace_time_zone(tz)
+            return out.dt.convert_time_zone(tz) if tz else out
+        if source == pl.String:
+            parsed = [
+                value.str.to_datetime(format=f, time_unit=unit, strict=False).dt.convert_time_zone(
+                    tz or "UTC"
+                )
+                for f in _TZ_FORMATS
+            ] + [
+                value.str.to_datetime(format=f, time_unit=unit, strict=False).dt.replace_time_zone(
+                    tz
+                )
+                for f in _NAIVE_FORMATS
+            ]
+            return pl.coalesce(parsed)
+    if isinstance(target, pl.Date):
+        if source == pl.String:
+            return value.str.to_date(format="%Y-%m-%d", strict=False)
+        if isinstance(source, pl.Datetime):
+            return value.dt.date()
+    if target == pl.Boolean and source == pl.String:
+        low = value.str.to_lowercase().str.strip_chars()
+        return (
+            pl.when(low.is_in(list(_TRUE)))
+            .then(True)
+            .when(low.is_in(list(_FALSE)))
+            .then(False)
+            .otherwise(None)
+        )
+    return value.cast(target, strict=False)

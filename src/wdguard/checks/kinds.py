@@ -1,0 +1,61 @@
+"""The kinds of check the gate runs: stable code, family and one-line meaning.
+
+Codes are stable (tools and alert routes key on them); the README's check table is
+this dict rendered. Adding a kind is additive; never renumber.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    code: str
+    family: str  # completeness | schema | constraint | referential | rule | freshness | volume
+    summary: str
+
+
+KINDS: dict[str, CheckKind] = {
+    "partition_missing": CheckKind(
+        "WDG001", "completeness", "the contract's partition for the date is absent"
+    ),
+    "file_missing": CheckKind(
+        "WDG002", "completeness", "a file listed in `_source.json` is absent (or an extra file)"
+    ),
+    "row_count": CheckKind(
+        "WDG003", "completeness", "rows in the parquet files differ from `_source.json`"
+    ),
+    "duplicate_pk": CheckKind("WDG004", "completeness", "two rows share a primary key"),
+    "unexpected_object": CheckKind(
+        "WDG005", "completeness", "a partition in the lake has no contract (warn)"
+    ),
+    "column_missing": CheckKind("WDG010", "schema", "a contract column is absent"),
+    "dtype": CheckKind(
+        "WDG011", "schema", "silver: dtype differs from the contract's; bronze: not castable"
+    ),
+    "castable": CheckKind(
+        "WDG012", "schema", "bronze values that do not cast to the contract's type"
+    ),
+    "not_null": CheckKind("WDG020", "constraint", "null in a column with nullable: false"),
+    "unique": CheckKind("WDG021", "constraint", "repeated value in a unique column / key"),
+    "in_values": CheckKind(
+        "WDG022", "constraint", "value outside the enum `values` / `accepted_values`"
+    ),
+    "between": CheckKind("WDG023", "constraint", "number outside the contract's min / max"),
+    "regex": CheckKind("WDG024", "constraint", "string not matching the contract's regex"),
+    "orphan_fk": CheckKind(
+        "WDG030", "referential", "foreign key with no parent row in the same date's partition"
+    ),
+    "rule": CheckKind("WDG040", "rule", "row where a business rule (SQL) is false"),
+    "stale": CheckKind(
+        "WDG050", "freshness", "newest timestamp older than max_age at extraction time"
+    ),
+    "min_rows": CheckKind("WDG060", "volume", "fewer rows than the contract's min_rows"),
+    "volume_change": CheckKind(
+        "WDG061", "volume", "row count moved more than max_change vs the weekday-aware baseline"
+    ),
+    "unreadable": CheckKind(
+        "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"
+    ),
+}

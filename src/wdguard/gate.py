@@ -1,0 +1,282 @@
+"""The gate: run every check of a date over the chosen layers, record, decide.
+
+Flow: contracts -> (per layer, per contract) locate partition -> completeness ->
+one-pass row checks -> freshness, volume -> referential integrity across the date's
+partitions -> unexpected objects -> run record (written create-only to
+`_wdguard/runs/{date}/{run_id}.json`) -> exit code computed from the record.
+A partition that cannot be read is recorded as an `unreadable` error (exit 2) and the
+other partitions are still checked, so one bad file does not hide other failures.
+"""
+
+from __future__ import annotations
+
+import io
+import platform
+import re
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from wdguard import __version__
+from wdguard.checks import completeness, referential
+from wdguard.checks.engine import check_partition
+from wdguard.checks.freshness import check_freshness
+from wdguard.checks.outcome import Outcome
+from wdguard.checks.partition import Partition, locate, scan
+from wdguard.checks.rules import validate_rules
+from wdguard.checks.spec import CheckSpec
+from wdguard.checks.volume import History, check_volume
+from wdguard.contracts.io import load_contracts
+from wdguard.contracts.merge import fingerprint
+from wdguard.contracts.model import Contract
+from wdguard.errors import SourceError, WdguardError
+from wdguard.lake import layout
+from wdguard.record import (
+    CheckRecord,
+    ContractInput,
+    Inputs,
+    PartitionRecord,
+    RunRecord,
+    finish,
+    new_run_id,
+    who,
+)
+
+Progress = Callable[[str], None]
+_SECRET = re.compile(r"(?i)(sig|accountkey|account_key|sharedaccesssignature)=[^&;]+")
+
+
+def redact_url(url: str) -> str:
+    return _SECRET.sub(r"\1=***", url)
+
+
+def _versions() -> dict[str, str]:
+    import pandera
+
+    return {
+        "wdguard": __version__,
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "pandera": getattr(pandera, "__version__", "?"),
+    }
+
+
+def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
+    spec = out.spec
+    return CheckRecord(
+        id=":".join(x for x in (layer or "lake", spec.object, spec.label) if x),
+        code=spec.code,
+        check=spec.check,
+        family=spec.family,
+        layer=layer,
+        contract=spec.contract or None,
+        object=spec.object or None,
+        column=spec.column,
+        name=spec.name,
+        severity=spec.severity,  # type: ignore[arg-type]
+        status=out.status,
+        message=out.message,
+        rows_scanned=out.rows_scanned,
+        failing_rows=out.failing_rows,
+        sample_keys=out.sample_keys,
+        duration_ms=round(out.duration_ms, 2),
+        details=out.details,
+    )
+
+
+def _unreadable(contract: Contract, obj: str, exc: Exception) -> Outcome:
+    spec = CheckSpec("unreadable", contract=contract.contract, object=obj)
+    text = exc.one_line() if isinstance(exc, WdguardError) else f"{type(exc).__name__}: {exc}"
+    return Outcome(spec, "error", " ".join(text.split())[:500])
+
+
+def run_gate(
+    store,
+    date: str,
+    *,
+    layers: list[str] | tuple[str, ...] = ("bronze", "silver"),
+    contracts_dir: str | Path = "contracts",
+    sample_keys: int = 5,
+    quarantine: bool = False,
+    progress: Progress | None = None,
+    write: bool = True,
+) -> RunRecord:
+    """Check one date; return the finished (and written) run record."""
+    date = layout.date_str(date)
+    started = datetime.now(UTC)
+    record = RunRecord(
+        run_id=new_run_id(started.timestamp()),
+        started_at=started,
+        user=who(),
+        host=socket.gethostname(),
+        versions=_versions(),
+        inputs=Inputs(
+            lake=redact_url(store.url),
+            date=date,
+            layers=list(layers),
+            contracts_dir=str(contracts_dir),
+            sample_keys=sample_keys,
+            quarantine=quarantine,
+        ),
+    )
+    try:
+        for layer in layers:
+            layout.layer_root(layer, "postgres")  # validates the layer name
+        contracts = load_contracts(contracts_dir)
+        validate_rules(contracts)
+        record.inputs.contracts = [
+            ContractInput(
+                name=c.contract, version=c.version, fingerprint=c.fingerprint or fingerprint(c)
+            )
+            for c in contracts
+        ]
+        for layer in layers:
+            _check_layer(store, record, contracts, layer, date, sample_keys, quarantine, progress)
+    except WdguardError as exc:
+        record.errors.append(exc.one_line())
+    finish(record)
+    if write:
+        _write(store, record, date)
+    return record
+
+
+def _write(store, record: RunRecord, date: str) -> None:
+    path = layout.run_record_path(date, record.run_id)
+    try:
+        store.write_text(path, record.to_json(), overwrite=False)
+    except (OSError, WdguardError) as exc:
+        text = exc.one_line() if isinstance(exc, WdguardError) else str(exc)
+        record.errors.append(f"run record not written to {path}: {' '.join(text.split())}")
+        finish(record)
+
+
+def _check_layer(
+    store,
+    record: RunRecord,
+    contracts: list[Contract],
+    layer: str,
+    date: str,
+    sample_keys: int,
+    quarantine: bool,
+    progress: Progress | None,
+) -> None:
+    frames: dict[str, pl.LazyFrame] = {}
+    history = History(store, date)
+    for contract in contracts:
+        obj, source = contract.object_name, contract.source.kind
+        if progress:
+            progress(f"{layer} {obj}")
+        path = layout.partition_dir(layer, source, date, obj)
+        stats = PartitionRecord(
+            layer=layer,
+            source=source,
+            object=obj,
+            contract=contract.contract,
+            path=path,
+            exists=False,
+        )
+        record.partitions.append(stats)
+        outs: list[Outcome] = []
+        try:
+            part = locate(store, layer, source, date, obj)
+            stats.exists = part.exists
+            outs.append(completeness.partition_present(contract, part))
+            if part.exists:
+                outs += _check_partition(
+                    store,
+                    part,
+                    contract,
+                    layer,
+                    stats,
+                    history,
+                    frames,
+                    sample_keys,
+                    quarantine,
+                    record.run_id,
+                )
+        except Exception as exc:  # unreadable partition or manifest: undecided, go on
+            outs.append(_unreadable(contract, obj, exc))
+            frames.pop(contract.contract, None)
+        record.checks += [_to_record(o, layer) for o in outs]
+
+    by_name = {c.contract: c for c in contracts}
+    for contract in contracts:
+        for fk in contract.references():
+            if progress:
+                progress(f"{layer} {contract.object_name} -> {fk.references}")
+            parent = by_name.get(fk.references)
+            try:
+                out = referential.check_fk(
+                    contract,
+                    frames.get(contract.contract),
+                    fk,
+                    parent,
+                    frames.get(fk.references),
+                    sample_keys=sample_keys,
+                )
+            except Exception as exc:
+                out = _unreadable(contract, contract.object_name, exc)
+            record.checks.append(_to_record(out, layer))
+    record.checks += [
+        _to_record(o, layer) for o in completeness.unexpected_objects(store, contracts, layer, date)
+    ]
+
+
+def _check_partition(
+    store,
+    part: Partition,
+    contract: Contract,
+    layer: str,
+    stats: PartitionRecord,
+    history: History,
+    frames: dict[str, pl.LazyFrame],
+    sample_keys: int,
+    quarantine: bool,
+    run_id: str,
+) -> list[Outcome]:
+    manifest = part.manifest
+    assert manifest is not None
+    stats.manifest_row_count = manifest.row_count
+    stats.files = len(part.data_files)
+    stats.extracted_at = manifest.extracted_at
+    stats.watermark = manifest.watermark
+    outs = [completeness.files_match(contract, part)]
+    lf = scan(store, part)
+    result = check_partition(
+        lf, contract, layer, where=part.path, sample_keys=sample_keys, quarantine=quarantine
+    )
+    frames[contract.contract] = lf
+    stats.row_count = result.row_count
+    stats.max_timestamps = result.max_timestamps
+    stats.scan_ms = round(result.scan_ms, 1)
+    stats.bytes = sum(f.bytes for f in manifest.files if f.path in set(part.data_files))
+    outs.append(completeness.rows_match(contract, part, result.row_count))
+    outs += result.outcomes
+    fresh = contract.freshness
+    fresh_out = check_freshness(
+        contract,
+        part.object,
+        result.max_timestamps.get(fresh.column) if fresh else None,
+        manifest.extracted_at,
+    )
+    if fresh_out:
+        outs.append(fresh_out)
+    outs += check_volume(contract, layer, result.row_count, history)
+    if result.quarantine is not None:
+        stats.quarantine = _write_quarantine(store, result.quarantine, part, layer, run_id)
+    return outs
+
+
+def _write_quarantine(store, rows: pl.LazyFrame, part: Partition, layer: str, run_id: str) -> str:
+    """Failing rows with their reasons, one create-only parquet object per run."""
+    path = f"{layout.quarantine_dir(part.date, part.object)}/{layer}-{run_id}.parquet"
+    buf = io.BytesIO()
+    try:
+        rows.collect().write_parquet(buf)
+    except Exception as exc:
+        raise SourceError(f"cannot build quarantine rows: {exc}", where=part.path) from None
+    store.write_bytes(path, buf.getvalue(), overwrite=False)
+    return path
