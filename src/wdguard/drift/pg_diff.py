@@ -1,0 +1,460 @@
+"""Contracts vs the live PostgreSQL schema: every difference, once, named to the column.
+
+Expected and live are reduced to the same plain shapes (see `pg_types`), then compared
+object by object. A difference that follows from a bigger one is not repeated: a missing
+table hides its columns, a dropped column hides the indexes and keys that used it, and
+a table or column whose live twin differs only by name is reported once as renamed.
+Prisma's own output (its type spellings, defaults, constraint names, `_AToB` join
+tables, `_prisma_migrations`) is never drift.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from wdguard.contracts.model import Column, Contract
+from wdguard.drift.kinds import (
+    pg_column_added,
+    pg_column_became_not_null,
+    pg_column_became_nullable,
+    pg_column_default_changed,
+    pg_column_dropped,
+    pg_column_type_changed,
+    pg_enum_value_added,
+    pg_enum_value_removed,
+    pg_enum_value_reordered,
+    pg_foreign_key_added,
+    pg_foreign_key_changed,
+    pg_foreign_key_dropped,
+    pg_index_added,
+    pg_index_dropped,
+    pg_primary_key_changed,
+    pg_table_extra,
+    pg_table_missing,
+    pg_unique_key_added,
+    pg_unique_key_dropped,
+)
+from wdguard.drift.pg_introspect import LiveColumn, LiveSchema, LiveTable
+from wdguard.drift.pg_types import is_widening, live_type, norm_default, norm_type
+from wdguard.findings import Finding
+
+IGNORED_TABLES = frozenset({"_prisma_migrations"})
+_IMPLICIT_M2M = re.compile(r"^_\w+To\w+$")
+
+# Prisma's referential actions (SetNull) and SQL's (SET NULL) in one spelling
+_ACTION = {"setnull": "SET NULL", "setdefault": "SET DEFAULT", "noaction": "NO ACTION"}
+
+
+def norm_action(text: str | None) -> str | None:
+    if text is None:
+        return None
+    key = re.sub(r"[\s_]", "", text).lower()
+    return _ACTION.get(key, key.upper())
+
+
+def schema_of(contract: Contract) -> str:
+    return contract.source.schema_ or "public"
+
+
+def postgres_contracts(contracts: list[Contract]) -> list[Contract]:
+    """The contracts drift compares: Postgres tables (views are not introspected)."""
+    return [c for c in contracts if c.source.kind == "postgres" and not c.source.view]
+
+
+def schemas_of(contracts: list[Contract]) -> list[str]:
+    return sorted({schema_of(c) for c in postgres_contracts(contracts)}) or ["public"]
+
+
+@dataclass
+class _Ctx:
+    table: str  # display name: `orders`, or `billing.invoices` outside public
+    contract: str
+
+    def at(self, column: str | None = None, **details: Any) -> dict[str, Any]:
+        return {
+            "object": self.table,
+            "column": column,
+            "details": {"contract": self.contract, **details},
+        }
+
+
+def _display(schema: str, table: str) -> str:
+    return table if schema == "public" else f"{schema}.{table}"
+
+
+def _expected_column(col: Column) -> dict[str, Any]:
+    exp_type = norm_type(col.enum_name or col.db_type) if (col.enum_name or col.db_type) else None
+    return {"type": exp_type, "nullable": col.nullable, "default": norm_default(col.db_default)}
+
+
+def _live_column(col: LiveColumn) -> dict[str, Any]:
+    return {
+        "type": live_type(col),
+        "nullable": col.nullable,
+        "default": norm_default(col.default, identity=col.identity),
+    }
+
+
+def _logical_of(col: LiveColumn) -> str:
+    """The contract's logical type family of a live column (used without db_type)."""
+    if col.enum_name:
+        return "enum"
+    t = live_type(col)
+    if t.endswith("[]"):
+        return "list"
+    for prefix, logical in (
+        ("uuid", "uuid"),
+        ("character", "string"),
+        ("text", "string"),
+        ("citext", "string"),
+        ("integer", "integer"),
+        ("smallint", "integer"),
+        ("bigint", "bigint"),
+        ("double precision", "float"),
+        ("real", "float"),
+        ("numeric", "decimal"),
+        ("boolean", "boolean"),
+        ("timestamp", "timestamp"),
+        ("date", "date"),
+        ("json", "json"),
+        ("bytea", "bytes"),
+    ):
+        if t.startswith(prefix):
+            return logical
+    return "unsupported"
+
+
+def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list[Finding]:
+    out: list[Finding] = []
+    expected, got = _expected_column(col), _live_column(live)
+    if expected["type"] is None:  # hand-written contract without db_type: compare families
+        expected["type"] = col.type
+        got["type"] = _logical_of(live)
+    changed = DeepDiff(expected, got, ignore_order=False).get("values_changed", {})
+    for path, change in changed.items():
+        key = path.split("'")[1]
+        old, new = change["old_value"], change["new_value"]
+        if key == "type":
+            widening = is_widening(str(old), str(new))
+            out.append(
+                pg_column_type_changed.ColumnTypeChanged.finding(
+                    f"{ctx.table}.{name} is {live.db_type}, the contract says "
+                    f"{col.db_type or col.type}" + (" (widened)" if widening else ""),
+                    compat="warning" if widening else None,
+                    severity="warning" if widening else None,
+                    **ctx.at(name, expected=old, live=new, widening=widening),
+                )
+            )
+        elif key == "nullable" and new:
+            out.append(
+                pg_column_became_nullable.ColumnBecameNullable.finding(
+                    f"{ctx.table}.{name} accepts NULL; the contract says NOT NULL",
+                    **ctx.at(name),
+                )
+            )
+        elif key == "nullable":
+            out.append(
+                pg_column_became_not_null.ColumnBecameNotNull.finding(
+                    f"{ctx.table}.{name} is NOT NULL; the contract says nullable",
+                    **ctx.at(name),
+                )
+            )
+        elif key == "default":
+            out.append(
+                pg_column_default_changed.ColumnDefaultChanged.finding(
+                    f"{ctx.table}.{name} defaults to {live.default or 'nothing'}; the contract "
+                    f"says {col.db_default or 'no database default'}",
+                    **ctx.at(name, expected=old, live=new),
+                )
+            )
+    return out
+
+
+def _renamed(missing: dict[str, Any], extra: dict[str, Any], same) -> dict[str, str]:
+    """Pair each missing item with the one extra item it matches, when unambiguous."""
+    pairs: dict[str, str] = {}
+    for old, exp in missing.items():
+        matches = [new for new, got in extra.items() if same(exp, got)]
+        if len(matches) == 1 and matches[0] not in pairs.values():
+            pairs[old] = matches[0]
+    return pairs
+
+
+def _columns(ctx: _Ctx, contract: Contract, table: LiveTable) -> tuple[list[Finding], set[str]]:
+    out: list[Finding] = []
+    missing = {n: c for n, c in contract.columns.items() if n not in table.columns}
+    extra = {n: c for n, c in table.columns.items() if n not in contract.columns}
+    renames = _renamed(
+        missing,
+        extra,
+        lambda exp, got: _expected_column(exp)["type"] in (live_type(got), None)
+        and exp.nullable == got.nullable,
+    )
+    for name in missing:
+        new = renames.get(name)
+        out.append(
+            pg_column_dropped.ColumnDropped.finding(
+                f"{ctx.table}.{name} is missing"
+                + (f" (renamed to {new}?)" if new else "")
+                + (f"; Prisma field {missing[name].field}" if missing[name].field else ""),
+                **ctx.at(name, **({"renamed_to": new} if new else {})),
+            )
+        )
+    for name, live in extra.items():
+        if name in renames.values():
+            continue
+        safe = live.nullable or live.default is not None or live.identity
+        out.append(
+            pg_column_added.ColumnAdded.finding(
+                f"{ctx.table}.{name} ({live.db_type}"
+                + ("" if live.nullable else " NOT NULL")
+                + ") is not in the contract"
+                + ("" if safe else "; NOT NULL without a default breaks inserts"),
+                compat=None if safe else "warning",
+                severity=None if safe else "warning",
+                **ctx.at(name, type=live.db_type, nullable=live.nullable),
+            )
+        )
+    for name, col in contract.columns.items():
+        if name in table.columns:
+            out.extend(_compare_column(ctx, name, col, table.columns[name]))
+    return out, set(missing)
+
+
+def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
+    out: list[Finding] = []
+
+    def touches_gone(cols: tuple[str, ...] | frozenset[str]) -> bool:
+        return bool(gone.intersection(cols))
+
+    if contract.primary_key != table.primary_key and not touches_gone(tuple(contract.primary_key)):
+        live_pk = ", ".join(table.primary_key) or "none"
+        out.append(
+            pg_primary_key_changed.PrimaryKeyChanged.finding(
+                f"{ctx.table} primary key is ({live_pk}); the contract says "
+                f"({', '.join(contract.primary_key) or 'none'})",
+                **ctx.at(None, expected=contract.primary_key, live=table.primary_key),
+            )
+        )
+
+    exp_unique: dict[frozenset[str], str] = {}
+    for name, col in contract.columns.items():
+        if col.unique:
+            exp_unique[frozenset([name])] = f"{contract.object_name}_{name}_key"
+    for key in contract.unique_keys:
+        exp_unique.setdefault(frozenset(key), f"{contract.object_name}_{'_'.join(key)}_key")
+    for idx in contract.indexes:
+        if idx.unique:
+            exp_unique[frozenset(idx.columns)] = idx.name
+    exp_unique.pop(frozenset(contract.primary_key), None)
+    live_unique = {
+        frozenset(i.columns): i.name
+        for i in table.indexes
+        if i.unique and not i.primary and not i.partial
+    }
+    for cols, name in exp_unique.items():
+        if cols not in live_unique and not touches_gone(cols):
+            out.append(
+                pg_unique_key_dropped.UniqueKeyDropped.finding(
+                    f"{ctx.table}: unique key {name} on ({', '.join(sorted(cols))}) is missing",
+                    **ctx.at(_one(cols), index=name, columns=sorted(cols)),
+                )
+            )
+    for cols, name in live_unique.items():
+        if cols not in exp_unique:
+            out.append(
+                pg_unique_key_added.UniqueKeyAdded.finding(
+                    f"{ctx.table}: unique index {name} on ({', '.join(sorted(cols))}) "
+                    "is not in the contract",
+                    **ctx.at(_one(cols), index=name, columns=sorted(cols)),
+                )
+            )
+
+    exp_index = {tuple(i.columns): i.name for i in contract.indexes if not i.unique}
+    live_index = {
+        tuple(i.columns): i.name for i in table.indexes if not i.unique and not i.primary
+    }
+    for cols, name in exp_index.items():
+        if cols not in live_index and not touches_gone(cols):
+            out.append(
+                pg_index_dropped.IndexDropped.finding(
+                    f"{ctx.table}: index {name} on ({', '.join(cols)}) is missing",
+                    **ctx.at(_one(cols), index=name, columns=list(cols)),
+                )
+            )
+    for cols, name in live_index.items():
+        if cols not in exp_index:
+            out.append(
+                pg_index_added.IndexAdded.finding(
+                    f"{ctx.table}: index {name} on ({', '.join(cols)}) is not in the contract",
+                    **ctx.at(_one(cols), index=name, columns=list(cols)),
+                )
+            )
+    return out
+
+
+def _one(cols: Any) -> str | None:
+    cols = list(cols)
+    return cols[0] if len(cols) == 1 else None
+
+
+def _foreign_keys(
+    ctx: _Ctx,
+    contract: Contract,
+    table: LiveTable,
+    gone: set[str],
+    targets: dict[str, tuple[str, str]],
+) -> list[Finding]:
+    out: list[Finding] = []
+    live_fks = {tuple(fk.columns): fk for fk in table.foreign_keys}
+    expected = {tuple(fk.columns): fk for fk in contract.references()}
+    for cols, fk in expected.items():
+        live = live_fks.get(cols)
+        if live is None:
+            if not gone.intersection(cols):
+                out.append(
+                    pg_foreign_key_dropped.ForeignKeyDropped.finding(
+                        f"{ctx.table}: foreign key {fk.name} ({', '.join(cols)}) -> "
+                        f"{fk.references} is missing",
+                        **ctx.at(_one(cols), constraint=fk.name),
+                    )
+                )
+            continue
+        target = targets.get(fk.references)
+        want = {
+            "references": _display(*target) if target else fk.references,
+            "ref_columns": list(fk.ref_columns),
+            "on_delete": norm_action(fk.on_delete) or norm_action(live.on_delete),
+            "on_update": norm_action(fk.on_update) or norm_action(live.on_update),
+        }
+        got = {
+            "references": _display(live.ref_schema, live.ref_table),
+            "ref_columns": list(live.ref_columns),
+            "on_delete": norm_action(live.on_delete),
+            "on_update": norm_action(live.on_update),
+        }
+        if want != got:
+            diffs = [f"{k} {got[k]} (contract: {want[k]})" for k in want if want[k] != got[k]]
+            out.append(
+                pg_foreign_key_changed.ForeignKeyChanged.finding(
+                    f"{ctx.table}: foreign key {live.name} differs: " + "; ".join(diffs),
+                    **ctx.at(_one(cols), constraint=live.name, expected=want, live=got),
+                )
+            )
+    for cols, live in live_fks.items():
+        if cols not in expected:
+            out.append(
+                pg_foreign_key_added.ForeignKeyAdded.finding(
+                    f"{ctx.table}: foreign key {live.name} ({', '.join(cols)}) -> "
+                    f"{_display(live.ref_schema, live.ref_table)} is not in the contract",
+                    **ctx.at(_one(cols), constraint=live.name),
+                )
+            )
+    return out
+
+
+def _enums(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
+    """Each enum type once, however many columns use it."""
+    out: list[Finding] = []
+    expected: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for contract in contracts:
+        for name, col in contract.columns.items():
+            if col.type == "enum" and col.enum_name and col.values:
+                key = (schema_of(contract), col.enum_name)
+                entry = expected.setdefault(key, (list(col.values), []))
+                entry[1].append(f"{contract.object_name}.{name}")
+    for (schema, enum), (values, used_by) in sorted(expected.items()):
+        got = live.enums.get((schema, enum))
+        if got is None:
+            continue  # the columns report the type change
+        display = _display(schema, enum)
+        common = {"object": display, "details": {"used_by": used_by}}
+        added = [v for v in got if v not in values]
+        removed = [v for v in values if v not in got]
+        for v in removed:
+            out.append(
+                pg_enum_value_removed.EnumValueRemoved.finding(
+                    f"enum {display} has no value {v!r} (used by {', '.join(used_by)})",
+                    column=v,
+                    **common,
+                )
+            )
+        for v in added:
+            out.append(
+                pg_enum_value_added.EnumValueAdded.finding(
+                    f"enum {display} has a new value {v!r} (used by {', '.join(used_by)})",
+                    column=v,
+                    **common,
+                )
+            )
+        kept_exp = [v for v in values if v in got]
+        kept_live = [v for v in got if v in values]
+        if kept_exp != kept_live:
+            out.append(
+                pg_enum_value_reordered.EnumValueReordered.finding(
+                    f"enum {display} orders its values {kept_live}; the contract says {kept_exp}",
+                    **common,
+                )
+            )
+    return out
+
+
+def _is_implicit_m2m(table: LiveTable) -> bool:
+    return bool(_IMPLICIT_M2M.match(table.name)) and set(table.columns) == {"A", "B"}
+
+
+def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
+    """Every drift between the Postgres contracts and the live schema."""
+    contracts = postgres_contracts(contracts)
+    targets = {c.contract: (schema_of(c), c.object_name) for c in contracts}
+    expected = {(schema_of(c), c.object_name): c for c in contracts}
+    findings: list[Finding] = []
+
+    missing = {k: c for k, c in expected.items() if k not in live.tables}
+    extra = {
+        k: t
+        for k, t in live.tables.items()
+        if k not in expected
+        and k[1] not in IGNORED_TABLES
+        and not (_is_implicit_m2m(t) and not any(_IMPLICIT_M2M.match(n) for _, n in expected))
+    }
+    renames = _renamed(
+        missing,
+        extra,
+        lambda c, t: schema_of(c) == t.schema and set(c.columns) == set(t.columns),
+    )
+    for key, contract in missing.items():
+        new = renames.get(key)
+        findings.append(
+            pg_table_missing.TableMissing.finding(
+                f"table {_display(*key)} (contract {contract.contract}) is missing"
+                + (f" (renamed to {_display(*new)}?)" if new else ""),
+                object=_display(*key),
+                details={"contract": contract.contract}
+                | ({"renamed_to": _display(*new)} if new else {}),
+            )
+        )
+    for key, table in extra.items():
+        if key in renames.values():
+            continue
+        findings.append(
+            pg_table_extra.TableExtra.finding(
+                f"table {_display(*key)} ({len(table.columns)} columns) has no contract",
+                object=_display(*key),
+            )
+        )
+    for key, contract in expected.items():
+        table = live.tables.get(key)
+        if table is None:
+            continue
+        ctx = _Ctx(table=_display(*key), contract=contract.contract)
+        col_findings, gone = _columns(ctx, contract, table)
+        findings.extend(col_findings)
+        findings.extend(_keys(ctx, contract, table, gone))
+        findings.extend(_foreign_keys(ctx, contract, table, gone, targets))
+    findings.extend(_enums(contracts, live))
+    return findings
