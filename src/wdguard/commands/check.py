@@ -1,11 +1,186 @@
-"""`wdguard check`: Run the gate on a date's bronze/silver partitions (not built yet)."""
+"""`wdguard check`: the pipeline gate on one date's bronze/silver partitions.
+
+Thin: parse options, run `gate.run_gate`, render the run record. The exit code is the
+record's own (`record.exit_code`): 0 gold may be built, 1 a check failed, 2 undecided.
+"""
 
 from __future__ import annotations
 
-from wdguard.commands._common import FORMAT_OPTION, OutputFormat, fail, guarded
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wdguard.commands._common import console, err_console, guarded, print_json
+from wdguard.errors import InputError
+from wdguard.gate import run_gate
+from wdguard.lake.layout import LAYERS
+from wdguard.lake.storage import open_store
+from wdguard.record import RunRecord
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+_STATUS = {
+    "pass": "[green]pass[/]",
+    "fail": "[bold red]FAIL[/]",
+    "skipped": "[dim]skip[/]",
+    "error": "[bold magenta]ERROR[/]",
+}
+_VERDICT = {
+    "pass": "[bold green]PASS[/]",
+    "fail": "[bold red]FAIL[/]",
+    "undecided": "[bold magenta]UNDECIDED[/]",
+}
+
+
+def parse_layers(text: str) -> list[str]:
+    layers = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in layers if p not in LAYERS]
+    if not layers or bad:
+        raise InputError(
+            f"unknown layer(s) {', '.join(bad) or '(none)'}: use bronze,silver", where="--layer"
+        )
+    return layers
+
+
+def render_text(record: RunRecord) -> None:
+    """A summary per contract, then the table of failing checks, then the verdict."""
+    summary = Table(title=f"wdguard check {record.inputs.date}", title_justify="left")
+    for col in ("layer", "contract", "rows", "passed", "failed", "skipped", "errors"):
+        summary.add_column(col, justify="right" if col not in ("layer", "contract") else "left")
+    rows: dict[tuple[str, str], list[int]] = {}
+    for c in record.checks:
+        key = (c.layer or "-", c.contract or c.object or "-")
+        counts = rows.setdefault(key, [0, 0, 0, 0])
+        idx = {"pass": 0, "fail": 1, "skipped": 2, "error": 3}[c.status]
+        counts[idx] += 1
+    sizes = {(p.layer, p.contract): p.row_count for p in record.partitions}
+    for (layer, contract), (ok, bad, skip, err) in rows.items():
+        n = sizes.get((layer, contract))
+        summary.add_row(
+            layer,
+            contract,
+            "-" if n is None else f"{n:,}",
+            str(ok),
+            f"[red]{bad}[/]" if bad else "0",
+            str(skip),
+            f"[magenta]{err}[/]" if err else "0",
+        )
+    console.print(summary)
+    failing = [c for c in record.checks if c.status in ("fail", "error")]
+    if failing:
+        table = Table(title="failing checks", title_justify="left")
+        for col in (
+            "code",
+            "sev",
+            "layer",
+            "contract",
+            "column",
+            "check",
+            "rows",
+            "message",
+            "sample keys",
+        ):
+            table.add_column(col, overflow="fold")
+        for c in failing:
+            sev = "error" if c.status == "error" else c.severity
+            keys = ", ".join("/".join(str(v) for v in k.values()) for k in c.sample_keys[:3])
+            table.add_row(
+                c.code,
+                f"[red]{sev}[/]" if sev == "error" else f"[yellow]{sev}[/]",
+                c.layer or "",
+                c.contract or c.object or "",
+                c.column or "",
+                c.check + (f" {c.name}" if c.name else ""),
+                "" if c.failing_rows is None else f"{c.failing_rows:,}",
+                c.message,
+                keys,
+            )
+        console.print(table)
+    for err in record.errors:
+        console.print(f"[magenta]could not decide:[/] {err}", markup=True)
+    s = record.summary
+    console.print(
+        f"{_VERDICT[record.verdict]} exit {record.exit_code} - {s.checks} checks: "
+        f"{s.passed} passed, {s.failed_error} failed, {s.failed_warn} warnings, "
+        f"{s.skipped} skipped, {s.errors} errors - run {record.run_id} "
+        f"({(record.duration_ms or 0) / 1000:.1f}s)"
+    )
 
 
 @guarded
-def check(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Run the gate on a date's bronze/silver partitions (not built yet)."""
-    fail("`wdguard check` is not built yet")
+def check(
+    lake: str = typer.Option(
+        ..., "--lake", help="Lake root: a folder or abfs://container@account/prefix."
+    ),
+    date: str = typer.Option(..., "--date", help="The date to check (YYYY-MM-DD)."),
+    layer: str = typer.Option("bronze,silver", "--layer", help="Layers, comma-separated."),
+    contracts: Path = typer.Option(Path("contracts"), "--contracts", help="Contracts folder."),
+    quarantine: bool = typer.Option(
+        False,
+        "--quarantine",
+        help="Write failing rows with reasons to quarantine/{date}/{object}/.",
+    ),
+    sample_keys: int = typer.Option(
+        5, "--sample-keys", min=0, help="Sample keys per failing check."
+    ),
+    fmt: CheckFormat = typer.Option(
+        CheckFormat.text, "--format", "-f", help="text, json or junit."
+    ),
+) -> None:
+    """Run the gate on one date's partitions; exit 0 pass, 1 a check failed, 2 undecided."""
+    layers = parse_layers(layer)
+    store = open_store(lake)
+    show = fmt == CheckFormat.text and err_console.is_terminal
+    if show:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.completed} checked"),
+            TextColumn("[dim]{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def step(label: str) -> None:
+                bar.update(task, advance=1, description=label)
+
+            record = run_gate(
+                store,
+                date,
+                layers=layers,
+                contracts_dir=contracts,
+                sample_keys=sample_keys,
+                quarantine=quarantine,
+                progress=step,
+            )
+    else:
+        record = run_gate(
+            store,
+            date,
+            layers=layers,
+            contracts_dir=contracts,
+            sample_keys=sample_keys,
+            quarantine=quarantine,
+        )
+    if fmt == CheckFormat.json:
+        print_json(record.model_dump(mode="json"))
+    elif fmt == CheckFormat.junit:
+        from wdguard.report.junit import render_junit
+
+        sys.stdout.write(render_junit(record))
+    else:
+        render_text(record)
+    problems = record.errors + [c.message for c in record.checks if c.status == "error"]
+    for err in problems:  # why the gate could not decide, one line each
+        sys.stderr.write("wdguard: error: " + " ".join(err.split()) + "\n")
+    raise typer.Exit(record.exit_code)
