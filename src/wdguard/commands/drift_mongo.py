@@ -1,11 +1,108 @@
-"""`wdguard drift mongo`: Compare Mongo contracts with sampled live collections (not built yet)."""
+"""`wdguard drift mongo`: sample each contracted collection and diff it with its contract.
+
+Exit 0 no failing finding, 1 a breaking change (or a warning with --strict), 2 could not
+decide (unreachable server, bad contract). Same text and JSON shapes as the Postgres drift.
+"""
 
 from __future__ import annotations
 
-from wdguard.commands._common import FORMAT_OPTION, OutputFormat, fail, guarded
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
+from wdguard.commands.contracts_mongo import (
+    COLLECTION_OPTION,
+    FROM_JSON_OPTION,
+    SAMPLE_OPTION,
+    SINCE_FIELD_OPTION,
+    SINCE_OPTION,
+    URI_OPTION,
+    existing_mongo_contracts,
+    parse_since,
+)
+from wdguard.contracts.mongo_infer import profile
+from wdguard.drift.mongo_diff import diff_collection, extra_collections
+from wdguard.errors import InputError
+from wdguard.findings import Finding, worst_exit
+from wdguard.report.findings import findings_json, render_findings_table, summary_line
+from wdguard.sources.mongo import JsonDocuments, LiveDocuments, connect
 
 
 @guarded
-def drift_mongo(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Compare Mongo contracts with sampled live collections (not built yet)."""
-    fail("`wdguard drift mongo` is not built yet")
+def drift_mongo(
+    uri: str | None = URI_OPTION,
+    db: str | None = typer.Option(
+        None, "--db", help="Database name (default: each contract's source.database)."
+    ),
+    contracts_dir: Path = typer.Option(
+        Path("contracts"), "--contracts", "-c", help="Folder of contract YAML files."
+    ),
+    collections: list[str] | None = COLLECTION_OPTION,
+    sample_size: int = SAMPLE_OPTION,
+    since: str | None = SINCE_OPTION,
+    since_field: str | None = SINCE_FIELD_OPTION,
+    from_json: Path | None = FROM_JSON_OPTION,
+    today: str | None = typer.Option(
+        None, "--today", help="Date retire_after deadlines are judged on (default: today).",
+        hidden=True,
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Compare Mongo contracts with freshly sampled documents of their collections."""
+    since_at = parse_since(since)
+    on = _parse_day(today)
+    contracts = existing_mongo_contracts(contracts_dir)
+    if collections:
+        contracts = [c for c in contracts if c.source.collection in collections]
+    if not contracts:
+        raise InputError("no MongoDB contracts to check", where=str(contracts_dir))
+
+    client = connect(uri) if from_json is None else None
+    sources: dict[str, LiveDocuments | JsonDocuments] = {}
+    findings: list[Finding] = []
+    sampled: dict[str, int] = {}
+    for contract in contracts:
+        database = db or contract.source.database
+        if not database and from_json is None:
+            raise InputError(f"contract {contract.contract} names no database; pass --db",
+                             where="--db")
+        key = database or ""
+        if key not in sources:
+            sources[key] = (
+                JsonDocuments(from_json, database) if from_json is not None
+                else LiveDocuments(client, database)
+            )
+        source = sources[key]
+        collection = contract.source.collection or contract.contract
+        field = since_field or (contract.freshness.column if contract.freshness else None)
+        docs = source.sample(collection, sample_size, since_at, field)
+        version_field = contract.mongo.schema_version_field if contract.mongo else None
+        prof = profile(docs, version_field)
+        sampled[collection] = prof.documents
+        findings.extend(diff_collection(contract, prof, today=on))
+    if not collections:
+        contracted = {c.source.collection for c in contracts}
+        for source in sources.values():
+            findings.extend(extra_collections(contracted, source.collections(), source.database))
+
+    code = worst_exit(findings, strict=strict)
+    if fmt is OutputFormat.json:
+        print_json(findings_json(findings, command="drift mongo", sampled=sampled,
+                                 exit_code=code))
+    else:
+        render_findings_table(console, findings, "mongo drift")
+        console.print(f"sampled: {', '.join(f'{k} {v}' for k, v in sampled.items())}")
+        console.print(summary_line(findings))
+    raise typer.Exit(code)
+
+
+def _parse_day(text: str | None) -> dt.date:
+    if text is None:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", where="--today") from None

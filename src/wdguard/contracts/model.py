@@ -14,6 +14,7 @@ Column keys are physical column names: what the database and the lake hold.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -198,7 +199,7 @@ class Mongo(_Strict):
     schema_versions: dict[str, float] | None = None  # version -> share of the sample
     required_ratio: float = 0.99
     # hand: schema version -> date (YYYY-MM-DD) after which its documents must be gone
-    retire_after: dict[str, str] | None = None
+    retire_after: dict[str, date] | None = None
 
 
 class Contract(_Strict):
