@@ -1,11 +1,80 @@
-"""`wdguard drift postgres`: Compare contracts with the live PostgreSQL schema (not built yet)."""
+"""`wdguard drift postgres`: contracts (or schema.prisma) vs the live PostgreSQL schema."""
 
 from __future__ import annotations
 
-from wdguard.commands._common import FORMAT_OPTION, OutputFormat, fail, guarded
+from pathlib import Path
+
+import typer
+
+from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
+from wdguard.contracts.io import load_contracts
+from wdguard.contracts.model import Contract
+from wdguard.drift.pg_drift import postgres_drift
+from wdguard.errors import InputError
+from wdguard.report.findings import render_findings_table, summary_line
+from wdguard.sources.postgres import connect, describe, resolve_dsn
+
+DSN_OPTION = typer.Option(
+    None,
+    "--dsn",
+    help="libpq DSN or postgresql:// URL of the app database (default: $WDGUARD_PG_DSN).",
+    show_default=False,
+)
+MIGRATIONS_OPTION = typer.Option(
+    None, "--migrations", "-m", help="Prisma migrations folder to check against _prisma_migrations."
+)
+
+
+def expected_contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract]:
+    """Contracts from schema.prisma (derived in memory) or from the committed folder."""
+    if schema is not None and contracts_dir is not None:
+        raise InputError("give either --schema or --contracts, not both", where="--schema")
+    if schema is not None:
+        from wdguard.contracts.prisma_derive import derive_contracts
+
+        if not schema.exists():
+            raise InputError("no such schema file or folder", where=str(schema))
+        return derive_contracts(schema)
+    return load_contracts(contracts_dir or Path("contracts"))
 
 
 @guarded
-def drift_postgres(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Compare contracts with the live PostgreSQL schema (not built yet)."""
-    fail("`wdguard drift postgres` is not built yet")
+def drift_postgres(
+    dsn: str | None = DSN_OPTION,
+    schema: Path | None = typer.Option(
+        None, "--schema", help="schema.prisma (or a folder of .prisma files) to derive from."
+    ),
+    contracts_dir: Path | None = typer.Option(
+        None, "--contracts", "-c", help="Folder of contract YAML files [default: ./contracts]."
+    ),
+    migrations: Path | None = MIGRATIONS_OPTION,
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
+    statement_timeout_ms: int = typer.Option(
+        30_000, "--statement-timeout-ms", help="Per-statement timeout of the read-only session."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Compare contracts with the live PostgreSQL schema (and its migration history).
+
+    Exit 0: no breaking drift. 1: breaking drift (or any warning with --strict).
+    2: the database is unreachable or the schema/contracts cannot be read.
+    """
+    contracts = expected_contracts(schema, contracts_dir)
+    dsn = resolve_dsn(dsn)
+    with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
+        result = postgres_drift(conn, contracts, target=describe(dsn), migrations_dir=migrations)
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict(strict=strict))
+    else:
+        console.print(
+            f"PostgreSQL drift of {result.target} (schemas {', '.join(result.schemas)}): "
+            f"{result.contracts} contracts, {result.tables} live tables"
+        )
+        schema_findings = [f for f in result.findings if not f.name.startswith("migration.")]
+        render_findings_table(console, schema_findings, "schema drift")
+        if result.history is not None:
+            console.print(f"migration head: {result.history.head or 'none'}")
+            history_findings = [f for f in result.findings if f.name.startswith("migration.")]
+            render_findings_table(console, history_findings, "migration history")
+        console.print(summary_line(result.findings))
+    raise typer.Exit(result.exit_code(strict=strict))

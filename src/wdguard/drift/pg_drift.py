@@ -1,0 +1,71 @@
+"""One Postgres drift run: introspect, diff against contracts, read migration history.
+
+The commands, the gate and the nightly report call `postgres_drift` with a connection
+they opened (read-only, see `sources.postgres`) and render the result; the result is
+data first, with a stable JSON form (`to_dict`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from wdguard.contracts.model import Contract
+from wdguard.drift.history import History, migration_history
+from wdguard.drift.pg_diff import diff, postgres_contracts, schemas_of
+from wdguard.drift.pg_introspect import introspect
+from wdguard.findings import Finding, worst_exit
+from wdguard.report.findings import findings_json
+
+
+@dataclass
+class PostgresDrift:
+    target: str  # password-free description of the database
+    schemas: list[str]
+    contracts: int
+    tables: int
+    findings: list[Finding] = field(default_factory=list)
+    history: History | None = None
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        return worst_exit(self.findings, strict=strict)
+
+    def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
+        return findings_json(
+            self.findings,
+            command="drift postgres",
+            target=self.target,
+            schemas=self.schemas,
+            contracts=self.contracts,
+            tables=self.tables,
+            history=self.history.to_dict() if self.history else None,
+            strict=strict,
+            exit_code=self.exit_code(strict=strict),
+        )
+
+
+def postgres_drift(
+    conn: psycopg.Connection,
+    contracts: list[Contract],
+    *,
+    target: str = "",
+    migrations_dir: Path | None = None,
+    migrations_schema: str = "public",
+) -> PostgresDrift:
+    """Schema drift of every Postgres contract, plus the migration history when asked."""
+    schemas = schemas_of(contracts)
+    live = introspect(conn, schemas)
+    result = PostgresDrift(
+        target=target,
+        schemas=schemas,
+        contracts=len(postgres_contracts(contracts)),
+        tables=len(live.tables),
+        findings=diff(contracts, live),
+    )
+    if migrations_dir is not None:
+        result.history = migration_history(conn, migrations_dir, migrations_schema)
+        result.findings.extend(result.history.findings)
+    return result
