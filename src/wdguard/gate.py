@@ -25,6 +25,7 @@ from wdguard.checks import completeness, referential
 from wdguard.checks.engine import check_partition
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.outcome import Outcome
+from wdguard.checks.pandera_schema import schema_failures
 from wdguard.checks.partition import Partition, locate, scan
 from wdguard.checks.rules import validate_rules
 from wdguard.checks.spec import CheckSpec
@@ -245,8 +246,15 @@ def _check_partition(
     stats.watermark = manifest.watermark
     outs = [completeness.files_match(contract, part)]
     lf = scan(store, part)
+    failures = schema_failures(contract, lf) if layer == "silver" else None
     result = check_partition(
-        lf, contract, layer, where=part.path, sample_keys=sample_keys, quarantine=quarantine
+        lf,
+        contract,
+        layer,
+        where=part.path,
+        sample_keys=sample_keys,
+        quarantine=quarantine,
+        schema_failures=failures,
     )
     frames[contract.contract] = lf
     stats.row_count = result.row_count
