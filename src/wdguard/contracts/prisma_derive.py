@@ -18,6 +18,7 @@ from wdguard.contracts.prisma_parser import (
     Schema,
     Str,
     parse_path,
+    provider,
 )
 from wdguard.contracts.prisma_postgres import (
     JoinTable,
@@ -34,6 +35,7 @@ from wdguard.contracts.prisma_postgres import (
     schema_name,
     table_name,
 )
+from wdguard.errors import InputError
 
 _LOGICAL = {
     "String": "string",
@@ -209,6 +211,14 @@ def _join_contract(jt: JoinTable, schema: Schema) -> Contract:
 
 def derive_from_schema(schema: Schema) -> list[Contract]:
     """Contracts of a parsed schema: models and views in order, then join tables."""
+    kind = provider(schema)
+    if kind not in (None, "postgresql", "postgres"):
+        ds = schema.datasources[0]
+        raise InputError(
+            f"datasource provider {kind!r}: wdguard derives PostgreSQL contracts from Prisma "
+            "(MongoDB contracts come from sampled documents: `wdguard contracts derive mongo`)",
+            where=str(ds.pos),
+        )
     contracts = [_model_contract(m, schema) for m in schema.models if m.attr("ignore") is None]
     contracts += [_join_contract(jt, schema) for jt in implicit_many_to_many(schema)]
     return contracts

@@ -646,6 +646,19 @@ _NATIVE_ARGS = {  # Postgres native types and how many integer arguments they ta
     "Oid": 0, "DoublePrecision": 0, "Real": 0, "Decimal": 2, "Money": 0, "Timestamp": 1,
     "Timestamptz": 1, "Date": 0, "Time": 1, "Timetz": 1, "Json": 0, "JsonB": 0, "ByteA": 0,
 }  # fmt: skip
+_MONGO_NATIVE_ARGS = {
+    "ObjectId": 0, "String": 0, "Int": 0, "Long": 0, "Double": 0, "Bool": 0, "Date": 0,
+    "Timestamp": 0, "BinData": 0, "Json": 0,
+}  # fmt: skip
+
+
+def provider(schema: Schema) -> str | None:
+    """The datasource provider ("postgresql", "mongodb", ...), if declared."""
+    for ds in schema.datasources:
+        value = ds.properties.get("provider")
+        if isinstance(value, Str):
+            return value.value
+    return None
 
 
 def validate(schema: Schema) -> None:
@@ -675,11 +688,12 @@ def validate(schema: Schema) -> None:
                 raise _err(f"enum {enum.name}: unknown block attribute @@{a.name}", a.pos)
             if _string_arg(a, "name") is None:
                 raise _err(f"@@{a.name} needs a string argument", a.pos)
+    natives = _MONGO_NATIVE_ARGS if provider(schema) == "mongodb" else _NATIVE_ARGS
     for model in [*schema.models, *schema.types]:
-        _validate_model(model, schema)
+        _validate_model(model, schema, natives)
 
 
-def _validate_model(model: Model, schema: Schema) -> None:
+def _validate_model(model: Model, schema: Schema, natives: dict[str, int]) -> None:
     what = f"{model.kind} {model.name}"
     names: dict[str, Pos] = {}
     for f in model.fields:
@@ -697,7 +711,7 @@ def _validate_model(model: Model, schema: Schema) -> None:
             raise _err(f"{what}: field {f.name} has unknown type {t!r}", f.pos)
         for a in f.attributes:
             if a.name.startswith("db."):
-                _validate_native(a, f)
+                _validate_native(a, f, natives)
             elif a.name not in _FIELD_ATTRS:
                 raise _err(f"{what}: field {f.name}: unknown attribute @{a.name}", a.pos)
             elif a.name == "map" and _string_arg(a, "name") is None:
@@ -743,11 +757,11 @@ def _validate_model(model: Model, schema: Schema) -> None:
             raise _err(f"@@{a.name} needs a string argument", a.pos)
 
 
-def _validate_native(a: Attribute, f: Field) -> None:
+def _validate_native(a: Attribute, f: Field, natives: dict[str, int]) -> None:
     native = a.name[3:]
-    if native not in _NATIVE_ARGS:
+    if native not in natives:
         raise _err(f"field {f.name}: unknown native type @db.{native}", a.pos)
-    allowed = _NATIVE_ARGS[native]
+    allowed = natives[native]
     if len(a.args) > allowed:
         raise _err(f"@db.{native} takes at most {allowed} argument(s)", a.pos)
     for arg in a.args:
