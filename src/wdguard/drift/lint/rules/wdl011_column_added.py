@@ -1,0 +1,64 @@
+"""WDL011 column.added."""
+
+from __future__ import annotations
+
+from wdguard.contracts.model import Contract
+from wdguard.drift.lint.context import LintContext
+from wdguard.drift.lint.parse import Statement
+from wdguard.drift.lint.rule import AT, LintRule, alter_cmds, default_expr, is_not_null
+from wdguard.findings import Finding, register
+
+
+@register
+class ColumnAdded(LintRule):
+    """A column is added to an existing table, nullable or NOT NULL with a default.
+
+    Compatible: readers ignore it until the contract lists it (info). A NOT NULL column
+    without a default is WDL103's business. Squawk: none. Atlas: none.
+
+    **Anti-pattern**
+
+    None for the pipeline.
+
+    .. code-block:: sql
+
+        ALTER TABLE "orders" ADD COLUMN "note" TEXT;
+
+    **Best practice**
+
+    Re-derive the contract in the same pull request so the lake starts checking it.
+
+    .. code-block:: sh
+
+        wdguard contracts derive prisma fixtures/prisma/schema.prisma
+    """
+
+    code = "WDL011"
+    name = "column.added"
+    compat = "compatible"
+    pipeline = True
+
+    @classmethod
+    def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
+        out = []
+        for table, cmd in alter_cmds(stmt.node):
+            if cmd.subtype != AT.AT_AddColumn or not ctx.existing(table):
+                continue
+            coldef = cmd.def_
+            if is_not_null(coldef) and default_expr(coldef) is None:
+                continue
+            out.append(
+                cls.at(
+                    stmt,
+                    ctx,
+                    f"column {table}.{coldef.colname} is added",
+                    help="re-derive the contract so the lake checks the new column",
+                    table=table,
+                    column=coldef.colname,
+                )
+            )
+        return out
+
+    @classmethod
+    def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
+        return [f"+ columns.{finding.column}"]

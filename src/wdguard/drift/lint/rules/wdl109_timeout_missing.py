@@ -1,0 +1,86 @@
+"""WDL109 timeout.missing."""
+
+from __future__ import annotations
+
+from wdguard.drift.lint.context import LintContext, object_name
+from wdguard.drift.lint.parse import Statement
+from wdguard.drift.lint.rule import OT, LintRule, ast
+from wdguard.findings import Finding, register
+
+
+def locked_table(node: object, ctx: LintContext) -> str | None:
+    """The existing table a statement takes a strong lock on, if any."""
+    if isinstance(node, ast.AlterTableStmt) and node.objtype == OT.OBJECT_TABLE:
+        table = node.relation.relname
+    elif isinstance(node, ast.IndexStmt) and not node.concurrent:
+        table = node.relation.relname
+    elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+        table = node.relation.relname
+    elif (
+        isinstance(node, ast.DropStmt)
+        and not node.concurrent
+        and node.removeType
+        in (
+            OT.OBJECT_TABLE,
+            OT.OBJECT_INDEX,
+        )
+    ):
+        names = [object_name(o) for o in node.objects or ()]
+        if node.removeType == OT.OBJECT_INDEX:
+            names = [ctx.state.indexes.get(n, n) for n in names]
+        table = next((n for n in names if ctx.existing(n)), None)
+    elif isinstance(node, ast.TruncateStmt):
+        table = node.relations[0].relname if node.relations else None
+    elif isinstance(node, ast.ClusterStmt) and node.relation is not None:
+        table = node.relation.relname
+    else:
+        return None
+    return table if table and ctx.existing(table) else None
+
+
+@register
+class TimeoutMissing(LintRule):
+    """A statement locks an existing table but no lock_timeout was set before it.
+
+    A DDL lock request queues behind any long transaction and every query behind it
+    queues too: without ``lock_timeout`` a blocked migration takes the table down.
+    Reported once per migration, at the first locking statement. Squawk:
+    ``require-timeout-settings``. Atlas: none.
+
+    **Anti-pattern**
+
+    .. code-block:: sql
+
+        ALTER TABLE "orders" ADD COLUMN "note" TEXT;
+
+    **Best practice**
+
+    .. code-block:: sql
+
+        SET lock_timeout = '2s';
+        SET statement_timeout = '5min';
+        ALTER TABLE "orders" ADD COLUMN "note" TEXT;
+    """
+
+    code = "WDL109"
+    name = "timeout.missing"
+    severity = "warning"
+    squawk = ("require-timeout-settings",)
+
+    @classmethod
+    def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
+        if cls.code in ctx.flags or "lock_timeout" in ctx.timeouts_set:
+            return []
+        table = locked_table(stmt.node, ctx)
+        if table is None:
+            return []
+        ctx.flags.add(cls.code)
+        return [
+            cls.at(
+                stmt,
+                ctx,
+                f"locks existing table {table} with no lock_timeout set in this migration",
+                help="start the migration with SET lock_timeout = '2s'; (and a statement_timeout)",
+                table=table,
+            )
+        ]
