@@ -1,0 +1,83 @@
+"""Each check expression fires on a bad value and stays quiet on good ones (and on null)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from wdguard.checks import expressions as X
+
+
+def _fails(expr: pl.Expr, values: list, dtype=None) -> list[bool]:
+    df = pl.DataFrame({"v": pl.Series(values, dtype=dtype)})
+    return df.select((~expr).alias("f"))["f"].to_list()
+
+
+def test_not_null():
+    assert _fails(X.not_null(pl.col("v")), [1, None]) == [False, True]
+
+
+def test_in_values_passes_null_and_members():
+    assert _fails(X.in_values(pl.col("v"), ["A", "B"]), ["A", "C", None]) == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [(0, None, [True, False, False, False]), (None, 5, [False, False, True, False]),
+     (0, 5, [True, False, True, False])],
+)
+def test_between(lo, hi, expected):
+    assert _fails(X.between(pl.col("v"), lo, hi), [-1, 3, 9, None]) == expected
+
+
+def test_between_on_decimals():
+    values = pl.Series(["-0.01", "0.00", "12.50"]).cast(pl.Decimal(12, 2))
+    df = pl.DataFrame({"v": values})
+    assert df.select(~X.between(pl.col("v"), 0, None))["v"].to_list() == [True, False, False]
+
+
+def test_matches_search_semantics():
+    assert _fails(X.matches(pl.col("v"), "^[A-Z]{3}$"), ["KES", "kes", "KESX", None]) == [
+        False, True, True, False,
+    ]
+
+
+def test_rule_null_passes_like_sql_check():
+    df = pl.DataFrame({"status": ["PAID", "PAID", "NEW", None], "paid_at": [1, None, None, None]})
+    out = df.select(~X.rule("status <> 'PAID' OR paid_at IS NOT NULL"))
+    assert out.to_series().to_list() == [False, True, False, False]
+
+
+def test_duplicated_rows_counts_extra_rows_and_ignores_nulls():
+    df = pl.DataFrame({"a": [1, 1, 1, 2, None, None], "b": [1, 1, 2, 2, 3, 3]})
+    assert df.select(X.duplicated_rows(["a"])).item() == 2
+    assert df.select(X.duplicated_rows(["a", "b"])).item() == 2  # (1,1) twice, (None,3) twice
+    assert pl.DataFrame({"a": [1, 2, None, None]}).select(X.duplicated_rows(["a"])).item() == 0
+    assert df.select(X.is_duplicated(["a"]))["a"].to_list() == [True, True, True, False, False, False]
+
+
+def test_to_dtype_iso_and_naive_timestamps():
+    target = pl.Datetime("ms", "UTC")
+    iso = pl.DataFrame({"v": ["2026-11-20T10:11:12.123Z", "2026-11-20 10:00:00", "nope", None]})
+    got = iso.select(X.to_dtype(pl.col("v"), pl.String(), target))["v"].to_list()
+    assert got[0] == dt.datetime(2026, 11, 20, 10, 11, 12, 123000, tzinfo=dt.UTC)
+    assert got[1] == dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+    assert got[2:] == [None, None]
+    naive = pl.DataFrame({"v": [dt.datetime(2026, 1, 1, 5)]})
+    out = naive.select(X.to_dtype(pl.col("v"), pl.Datetime("us"), target))
+    assert out.schema["v"] == target
+    assert out.item() == dt.datetime(2026, 1, 1, 5, tzinfo=dt.UTC)
+
+
+def test_castable_decimal_integer_boolean():
+    raw = pl.DataFrame({"d": ["1.50", "abc", None], "i": [1, 2**40, None], "b": ["true", "maybe", None]})
+    out = raw.select(
+        ~X.castable(pl.col("d"), X.to_dtype(pl.col("d"), pl.String(), pl.Decimal(12, 2))),
+        ~X.castable(pl.col("i"), X.to_dtype(pl.col("i"), pl.Int64(), pl.Int32())),
+        ~X.castable(pl.col("b"), X.to_dtype(pl.col("b"), pl.String(), pl.Boolean())),
+    )
+    assert out["d"].to_list() == [False, True, False]
+    assert out["i"].to_list() == [False, True, False]  # 2**40 overflows int4
+    assert out["b"].to_list() == [False, True, False]
