@@ -69,7 +69,7 @@ def _failed_run():
     return {
         "run_id": "r1",
         "date": "2026-11-24",
-        "verdict": "failed",
+        "verdict": "fail",
         "exit_code": 1,
         "duration_s": 900.0,
         "checks": [
@@ -145,7 +145,7 @@ def test_clean_run_sends_nothing(monkeypatch):
     with Recorder() as server:
         monkeypatch.setenv("WDG_TEST_HOOK", server.url)
         cfg = _cfg("slack")
-        run = {"verdict": "passed", "exit_code": 0, "duration_s": 3, "checks": []}
+        run = {"verdict": "pass", "exit_code": 0, "duration_s": 3, "checks": []}
         assert alert(cfg, "ok", events_from_run(run, cfg), {}) == []
     assert server.received == []
 

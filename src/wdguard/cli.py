@@ -19,6 +19,7 @@ from wdguard.commands import (
     lake,
     migrations_lint,
     migrations_status,
+    report,
 )
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -39,6 +40,7 @@ derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help
 drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
 migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
 lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports built from the lake's run records.", no_args_is_help=True)
 alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
 
 app.add_typer(contracts_app, name="contracts")
@@ -47,6 +49,7 @@ app.add_typer(drift_app, name="drift")
 app.add_typer(migrations_app, name="migrations")
 app.add_typer(lake_app, name="lake")
 app.add_typer(alert_app, name="alert")
+app.add_typer(report_app, name="report")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -59,6 +62,7 @@ migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)
 alert_app.command("test")(alert.alert_test)
+report_app.command("nightly")(report.nightly)
 
 
 def _version(value: bool) -> None:

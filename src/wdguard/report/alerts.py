@@ -148,7 +148,7 @@ def events_from_run(run: dict[str, Any] | None, cfg: AlertConfig) -> list[Event]
     if verdict == "undecided":
         reason = run.get("error") or "see the run record"
         events.append(Event("gate_undecided", "error", f"Gate could not decide: {reason}"))
-    elif verdict == "failed":
+    elif verdict == "fail":
         failing = [c for c in run.get("checks", []) if c.get("failed") and c["severity"] == "error"]
         names = ", ".join(sorted({_check_label(c) for c in failing})[:8])
         events.append(
@@ -159,8 +159,12 @@ def events_from_run(run: dict[str, Any] | None, cfg: AlertConfig) -> list[Event]
             continue
         if c.get("kind") == "freshness":
             events.append(
-                Event("freshness_sla", "error", f"Freshness SLA breached: {_check_label(c)}"
-                      + (f" — {c['message']}" if c.get("message") else ""))
+                Event(
+                    "freshness_sla",
+                    "error",
+                    f"Freshness SLA breached: {_check_label(c)}"
+                    + (f" — {c['message']}" if c.get("message") else ""),
+                )
             )
             continue
         rows, failing = c.get("rows") or 0, c.get("failing_rows") or 0
@@ -176,8 +180,9 @@ def events_from_run(run: dict[str, Any] | None, cfg: AlertConfig) -> list[Event]
     duration = run.get("duration_s")
     if cfg.run_budget_s is not None and duration is not None and duration > cfg.run_budget_s:
         events.append(
-            Event("slow_run", "warning",
-                  f"Run took {duration:.0f}s, budget {cfg.run_budget_s:.0f}s")
+            Event(
+                "slow_run", "warning", f"Run took {duration:.0f}s, budget {cfg.run_budget_s:.0f}s"
+            )
         )
     return events
 
@@ -219,8 +224,7 @@ _MAX_LINES = 20
 def build_message(title: str, events: list[Event], facts: dict[str, Any]) -> Message:
     """One message summarising every event of a run; all text redacted."""
     status = (
-        "failed" if any(e.severity == "error" for e in events)
-        else "warning" if events else "ok"
+        "failed" if any(e.severity == "error" for e in events) else "warning" if events else "ok"
     )
     clean = [Event(e.kind, e.severity, redact_text(e.text)) for e in events]
     clean_facts = {str(k): redact_text(str(v)) for k, v in facts.items() if v is not None}
@@ -242,28 +246,54 @@ def payload(target: Target, msg: Message) -> dict[str, Any]:
             {"type": "header", "text": {"type": "plain_text", "text": msg.title[:150]}},
         ]
         if lines:
-            blocks.append({"type": "section",
-                           "text": {"type": "mrkdwn", "text": "\n".join(f"• {t}" for t in lines)}})
-        blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": " | ".join(f"*{k}*: {v}" for k, v in msg.facts.items())}
-        ]})
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": "\n".join(f"• {t}" for t in lines)},
+                }
+            )
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": " | ".join(f"*{k}*: {v}" for k, v in msg.facts.items()),
+                    }
+                ],
+            }
+        )
         return {"text": f"{_EMOJI[msg.status]} {msg.title}", "blocks": blocks}
     if target.kind == "teams" and target.card == "adaptive":
         body: list[dict[str, Any]] = [
-            {"type": "TextBlock", "text": msg.title, "weight": "Bolder", "size": "Medium",
-             "color": {"failed": "Attention", "warning": "Warning", "ok": "Good"}[msg.status],
-             "wrap": True},
-            {"type": "FactSet",
-             "facts": [{"title": k, "value": v} for k, v in msg.facts.items()]},
+            {
+                "type": "TextBlock",
+                "text": msg.title,
+                "weight": "Bolder",
+                "size": "Medium",
+                "color": {"failed": "Attention", "warning": "Warning", "ok": "Good"}[msg.status],
+                "wrap": True,
+            },
+            {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in msg.facts.items()]},
         ]
-        body += [{"type": "TextBlock", "text": f"- {t}", "wrap": True, "spacing": "None"}
-                 for t in lines]
-        return {"type": "message", "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "contentUrl": None,
-            "content": {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                        "type": "AdaptiveCard", "version": "1.4", "body": body},
-        }]}
+        body += [
+            {"type": "TextBlock", "text": f"- {t}", "wrap": True, "spacing": "None"} for t in lines
+        ]
+        return {
+            "type": "message",
+            "attachments": [
+                {
+                    "contentType": "application/vnd.microsoft.card.adaptive",
+                    "contentUrl": None,
+                    "content": {
+                        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                        "type": "AdaptiveCard",
+                        "version": "1.4",
+                        "body": body,
+                    },
+                }
+            ],
+        }
     if target.kind == "teams":
         return {
             "@type": "MessageCard",
@@ -271,10 +301,12 @@ def payload(target: Target, msg: Message) -> dict[str, Any]:
             "summary": msg.title,
             "themeColor": _COLOR[msg.status],
             "title": msg.title,
-            "sections": [{
-                "facts": [{"name": k, "value": v} for k, v in msg.facts.items()],
-                "text": "\n\n".join(f"- {t}" for t in lines) or "No events.",
-            }],
+            "sections": [
+                {
+                    "facts": [{"name": k, "value": v} for k, v in msg.facts.items()],
+                    "text": "\n\n".join(f"- {t}" for t in lines) or "No events.",
+                }
+            ],
         }
     return {
         "source": "wdguard",
@@ -290,7 +322,12 @@ def payload(target: Target, msg: Message) -> dict[str, Any]:
 
 
 def post_json(
-    url: str, body: dict[str, Any], *, timeout_s: float, retries: int, backoff_s: float,
+    url: str,
+    body: dict[str, Any],
+    *,
+    timeout_s: float,
+    retries: int,
+    backoff_s: float,
     sleep: Any = time.sleep,
 ) -> tuple[bool, int, int | None, str | None]:
     """POST with retries on timeouts, connection errors, 429 and 5xx.
@@ -302,7 +339,9 @@ def post_json(
     error: str | None = None
     for attempt in range(1, retries + 2):
         req = urllib.request.Request(
-            url, data=data, method="POST",
+            url,
+            data=data,
+            method="POST",
             headers={"Content-Type": "application/json", "User-Agent": f"wdguard/{__version__}"},
         )
         try:
@@ -329,8 +368,13 @@ def post_json(
     return False, retries + 1, status, redact_text(error or "failed").replace(url, "<url>")
 
 
-def send(cfg: AlertConfig, msg: Message, *, only: str | None = None,
-         kinds_of_events: set[str] | None = None) -> list[Delivery]:
+def send(
+    cfg: AlertConfig,
+    msg: Message,
+    *,
+    only: str | None = None,
+    kinds_of_events: set[str] | None = None,
+) -> list[Delivery]:
     """Deliver the message to every target that listens to one of its events.
 
     `kinds_of_events=None` means "send regardless" (the test message)."""
@@ -342,11 +386,17 @@ def send(cfg: AlertConfig, msg: Message, *, only: str | None = None,
             continue
         url = env_secret(t.url_env)
         if not url:
-            out.append(Delivery(t.name, t.kind, False, 0,
-                                error=f"environment variable {t.url_env} is not set"))
+            out.append(
+                Delivery(
+                    t.name, t.kind, False, 0, error=f"environment variable {t.url_env} is not set"
+                )
+            )
             continue
         ok, attempts, status, error = post_json(
-            url, redact(payload(t, msg)), timeout_s=cfg.timeout_s, retries=cfg.retries,
+            url,
+            redact(payload(t, msg)),
+            timeout_s=cfg.timeout_s,
+            retries=cfg.retries,
             backoff_s=cfg.backoff_s,
         )
         if error:
@@ -355,8 +405,9 @@ def send(cfg: AlertConfig, msg: Message, *, only: str | None = None,
     return out
 
 
-def alert(cfg: AlertConfig, title: str, events: list[Event],
-          facts: dict[str, Any]) -> list[Delivery]:
+def alert(
+    cfg: AlertConfig, title: str, events: list[Event], facts: dict[str, Any]
+) -> list[Delivery]:
     """Send the run's events (those the config alerts on) as one message per target."""
     wanted = [e for e in events if e.kind in cfg.events]
     if not wanted or not cfg.targets:

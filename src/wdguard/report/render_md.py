@@ -1,0 +1,143 @@
+"""The nightly report as Markdown: for a PR comment, a chat message or an e-mail body.
+
+GitHub-flavoured tables, emoji for status (they survive every Markdown renderer), no
+charts: the per-contract figures become a table of today's value and the window's trend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ICON = {"pass": "🟢", "fail": "🔴", "undecided": "🟠", "no run": "⚪",
+         "ok": "🟢", "failed": "🔴", "warning": "🟠",
+         "breaking": "🔴", "compatible": "🔵"}
+
+
+def _cell(v: Any) -> str:
+    return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return out + [""]
+
+
+def _where(d: dict[str, Any]) -> str:
+    obj = d.get("contract") or d.get("object") or ""
+    return f"`{obj}.{d['column']}`" if d.get("column") else f"`{obj}`"
+
+
+def _cls(f: dict[str, Any]) -> str:
+    return f.get("compat") or {"error": "breaking"}.get(f.get("severity", ""), "warning")
+
+
+def _trend(values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if len(present) < 2:
+        return ""
+    first, last = present[0], present[-1]
+    if first == last:
+        return "→"
+    return "↑" if last > first else "↓"
+
+
+def render_markdown(r: dict[str, Any]) -> str:
+    lines = [f"# {_ICON.get(r['status'], '')} wdguard nightly report — {r['date']}", "",
+             f"**{r['headline']}**", ""]
+    days = r["gate"]["days"]
+    strip = "".join(_ICON.get(d["verdict"], "⚪") for d in days)
+    lines += [f"Gate, {r['window']['from']} → {r['window']['to']}: {strip}", ""]
+
+    today = r["gate"]["today"]
+    lines += ["## Gate", ""]
+    if not today:
+        lines += [f"No gate run recorded for {r['date']}.", ""]
+    else:
+        lines += [f"Run `{today['run_id']}`: {_ICON.get(today['verdict'], '')} "
+                  f"**{today['verdict']}**", ""]
+        if today.get("error"):
+            lines += [f"Could not decide: {today['error']}", ""]
+        if today["failing"]:
+            lines += _table(["", "where", "layer", "check", "failing rows", "message"], [
+                [_ICON["fail"] if c["severity"] == "error" else _ICON["warning"], _where(c),
+                 c.get("layer"), f"`{c['check']}`",
+                 f"{c['failing_rows']:,}" if c.get("failing_rows") is not None else "",
+                 c["message"]]
+                for c in today["failing"][:30]
+            ])
+        else:
+            lines += ["Every check passed.", ""]
+    recent = [d for d in days if d["verdict"] != "no run"][-7:]
+    if recent:
+        lines += _table(["date", "verdict", "failing", "warnings", "duration"], [
+            [d["date"], f"{_ICON.get(d['verdict'], '')} {d['verdict']}", d.get("failed_error", 0),
+             d.get("failed_warn", 0),
+             f"{d['duration_s']:.1f}s" if d.get("duration_s") is not None else ""]
+            for d in recent
+        ])
+
+    lines += ["## What it breaks", ""]
+    if r["impact"]:
+        lines += _table(["class", "contract", "gold tables", "why"], [
+            [f"{_ICON[h['class']]} {h['class']}", f"`{h['contract']}`",
+             ", ".join(h["consumers"]) or "—", "; ".join(h["reasons"][:5])]
+            for h in r["impact"]
+        ])
+    else:
+        lines += ["Nothing: no breaking change and no failing check.", ""]
+
+    lines += ["## Open SLA breaches", ""]
+    if r["sla_breaches"]:
+        lines += _table(["contract", "layer", "since", "days open", "lag", "SLA"], [
+            [_where(b), b.get("layer"), b["since"], b["days_open"], f"{b['lag_h']}h",
+             f"{b['max_h']}h"]
+            for b in r["sla_breaches"]
+        ])
+    else:
+        lines += ["None.", ""]
+
+    ch = r["changes"]
+    lines += ["## What changed in the sources" + (f" since {ch['since']}" if ch["since"] else ""),
+              ""]
+    if not ch["sources"]:
+        lines += ["No drift input given.", ""]
+    for src in ch["sources"]:
+        c = src["counts"]
+        lines += [f"**{src['source']}**: {c['breaking']} breaking, {c['warning']} warning, "
+                  f"{c['compatible']} compatible", ""]
+        if src["findings"]:
+            lines += _table(["class", "where", "code", "change", "status"], [
+                [f"{_ICON.get(_cls(f), '')} {_cls(f)}",
+                 _where(f), f"`{f['code']}`", f["message"],
+                 "🆕 new" if f["new"] else f"open since {f['since']}"]
+                for f in src["findings"][:40]
+            ])
+    if ch["lake"]:
+        lines += ["**Lake (bronze manifests)**", ""]
+        lines += _table(["source", "object", "change", "detail"],
+                        [[c["source"], f"`{c['object']}`", c["change"], c["detail"]]
+                         for c in ch["lake"]])
+
+    series = r["metrics"]["contracts"]
+    if series:
+        lines += ["## Data quality per contract", ""]
+        rows = []
+        for name in sorted(series, key=lambda n: (-(series[n]["failed_checks_today"] or 0), n)):
+            s = series[name]
+            rc, lag = s["row_count"][-1], s["freshness_lag_h"][-1]
+            rows.append([
+                f"`{name}`", s["failed_checks_today"] or 0,
+                f"{s['failing_rows'][-1]:,}" if s["failing_rows"][-1] is not None else "",
+                (f"{rc:,} {_trend(s['row_count'])}" if rc is not None else ""),
+                (f"{lag}h" if lag is not None else "")
+                + (f" / {s['freshness_max_h']}h" if s["freshness_max_h"] else ""),
+                f"{s['duration_s'][-1]:.2f}s" if s["duration_s"][-1] is not None else "",
+            ])
+        lines += _table(["contract", "failing checks", "failing rows", "rows (trend)",
+                         "freshness lag / SLA", "check time"], rows)
+
+    for n in r["notes"]:
+        lines += [f"> note: {n}"]
+    lines += ["", f"_Generated {r['generated_at']} by wdguard from `{r['lake']}`._", ""]
+    return "\n".join(lines)
