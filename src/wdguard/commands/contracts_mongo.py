@@ -18,7 +18,7 @@ from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guard
 from wdguard.contracts.io import atomic_write_text, dump_contract, load_contracts
 from wdguard.contracts.merge import merge
 from wdguard.contracts.model import Contract
-from wdguard.contracts.mongo_infer import InferOptions, profile, to_contract
+from wdguard.contracts.mongo_infer import InferOptions, keep_stable_stats, profile, to_contract
 from wdguard.errors import InputError
 from wdguard.sources.mongo import DEFAULT_SAMPLE, JsonDocuments, LiveDocuments, connect
 
@@ -136,7 +136,7 @@ def derive_mongo(
             collection=collection,
             options=options,
         )
-        results.append((merge(old, derived), old))
+        results.append((keep_stable_stats(old, merge(old, derived)), old))
 
     written = []
     for contract, old in results:  # everything computed: now write

@@ -22,8 +22,7 @@ from wdguard.commands.contracts_mongo import (
     existing_mongo_contracts,
     parse_since,
 )
-from wdguard.contracts.mongo_infer import profile
-from wdguard.drift.mongo_diff import diff_collection, extra_collections
+from wdguard.drift.mongo_diff import drift_collection, extra_collections
 from wdguard.errors import InputError
 from wdguard.findings import Finding, worst_exit
 from wdguard.report.findings import findings_json, render_findings_table, summary_line
@@ -75,14 +74,12 @@ def drift_mongo(
                 JsonDocuments(from_json, database) if from_json is not None
                 else LiveDocuments(client, database)
             )
-        source = sources[key]
-        collection = contract.source.collection or contract.contract
-        field = since_field or (contract.freshness.column if contract.freshness else None)
-        docs = source.sample(collection, sample_size, since_at, field)
-        version_field = contract.mongo.schema_version_field if contract.mongo else None
-        prof = profile(docs, version_field)
-        sampled[collection] = prof.documents
-        findings.extend(diff_collection(contract, prof, today=on))
+        found, count = drift_collection(
+            sources[key], contract, size=sample_size, since=since_at,
+            since_field=since_field, today=on,
+        )
+        sampled[contract.source.collection or contract.contract] = count
+        findings.extend(found)
     if not collections:
         contracted = {c.source.collection for c in contracts}
         for source in sources.values():

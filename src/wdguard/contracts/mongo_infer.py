@@ -301,3 +301,42 @@ def _vkey(item: tuple[str, int]) -> tuple[int, float | str]:
         return (0, float(item[0]))
     except ValueError:
         return (1, item[0])
+
+
+STAT_TOLERANCE = 0.05
+
+
+def keep_stable_stats(old: Contract | None, new: Contract, tolerance: float = STAT_TOLERANCE
+                      ) -> Contract:
+    """Keep the committed sample statistics when the shape did not change and the new
+    figures are within `tolerance`: a re-sample then rewrites a byte-identical file and a
+    PR shows only real changes. (Call after `merge`, which sets the fingerprint.)"""
+    if old is None or old.fingerprint != new.fingerprint:
+        return new
+
+    def close(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+        return bool(a and b) and a.keys() == b.keys() and all(
+            abs(a[k] - b[k]) <= tolerance for k in a
+        )
+
+    columns = {}
+    for name, col in new.columns.items():
+        prev = old.columns.get(name)
+        update: dict[str, Any] = {}
+        if prev is not None:
+            if (prev.presence is not None and col.presence is not None
+                    and abs(prev.presence - col.presence) <= tolerance):
+                update["presence"] = prev.presence
+            if close(prev.bson_types, col.bson_types):
+                update["bson_types"] = prev.bson_types
+        columns[name] = col.model_copy(update=update) if update else col
+    mongo = new.mongo
+    if mongo is not None and old.mongo is not None:
+        update = {}
+        if close(old.mongo.schema_versions, mongo.schema_versions):
+            update["schema_versions"] = old.mongo.schema_versions
+        before, now = old.mongo.sample_size or 0, mongo.sample_size or 0
+        if before and abs(now - before) <= tolerance * before:
+            update["sample_size"] = before
+        mongo = mongo.model_copy(update=update)
+    return new.model_copy(update={"columns": columns, "mongo": mongo})

@@ -10,10 +10,11 @@ design's compatibility table (see the kinds under `mongo_kinds/`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import wdguard.drift.mongo_kinds  # noqa: F401  (registers the kinds)
 from wdguard.contracts.model import Column, Contract
-from wdguard.contracts.mongo_infer import Profile
+from wdguard.contracts.mongo_infer import Profile, profile
 from wdguard.drift.mongo_kinds.mgd101_field_added import FieldAdded
 from wdguard.drift.mongo_kinds.mgd102_field_missing import FieldMissing
 from wdguard.drift.mongo_kinds.mgd103_field_presence_dropped import FieldPresenceDropped
@@ -301,3 +302,25 @@ def extra_collections(contracted: set[str], present: list[str], database: str) -
     ]
 
 
+
+
+def drift_collection(
+    source: Any,
+    contract: Contract,
+    *,
+    size: int,
+    since: dt.datetime | None = None,
+    since_field: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[Finding], int]:
+    """Sample the contract's collection from `source` (live or Extended JSON) and diff it.
+
+    `since_field` defaults to the contract's freshness column. Returns the findings and
+    how many documents were sampled.
+    """
+    collection = contract.source.collection or contract.contract
+    field = since_field or (contract.freshness.column if contract.freshness else None)
+    docs = source.sample(collection, size, since if since else None, field if since else None)
+    version_field = contract.mongo.schema_version_field if contract.mongo else None
+    prof = profile(docs, version_field)
+    return diff_collection(contract, prof, today=today), prof.documents

@@ -54,8 +54,11 @@ def connect(uri: str | None) -> MongoClient:
     uri = uri or os.environ.get(URI_ENV)
     if not uri:
         raise InputError(f"no MongoDB URI: pass --uri or set {URI_ENV}", where="--uri")
+    # our short timeouts are defaults: options spelt in the URI win
+    query = uri.partition("?")[2].lower()
+    timeouts = {k: v for k, v in _TIMEOUTS.items() if f"{k.lower()}=" not in query}
     try:
-        return MongoClient(uri, **_TIMEOUTS)
+        return MongoClient(uri, **timeouts)
     except (InvalidURI, ConfigurationError, ValueError) as exc:
         raise InputError(f"invalid MongoDB URI {redact_uri(uri)}: {_clean(exc, uri)}",
                          where="--uri") from None
@@ -72,8 +75,7 @@ def _clean(exc: BaseException, uri: str | None = None) -> str:
 def list_collections(client: MongoClient, database: str) -> list[str]:
     """Collection names of a database (system collections and views left out)."""
     try:
-        infos = client[database].list_collections(filter={"type": "collection"})
-        names = [info["name"] for info in infos]
+        names = client[database].list_collection_names(filter={"type": "collection"})
     except PyMongoError as exc:
         raise _source_error(exc, f"{database}") from None
     return sorted(n for n in names if not n.startswith("system."))
