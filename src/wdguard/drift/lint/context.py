@@ -202,9 +202,9 @@ class LintContext:
             self.enums_created_here.add(qualname(node.typeName))
         elif isinstance(node, ast.RenameStmt) and node.renameType == enums.ObjectType.OBJECT_TYPE:
             old = qualname(node.object) if node.object else ""
-            if old in self.state.enums and old not in self.retired_enums:
-                if old not in self.enums_created_here:
-                    self.retired_enums[old] = list(self.state.enums[old])
+            known = old in self.state.enums and old not in self.enums_created_here
+            if known and old not in self.retired_enums:
+                self.retired_enums[old] = list(self.state.enums[old])
             if old in self.enums_created_here:
                 self.enums_created_here.add(node.newname)
         elif isinstance(node, ast.DropStmt) and node.removeType == enums.ObjectType.OBJECT_TYPE:

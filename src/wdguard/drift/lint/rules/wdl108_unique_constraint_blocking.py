@@ -55,7 +55,7 @@ class UniqueConstraintBlocking(LintRule):
                         ctx,
                         f"{kind} {con.conname or ''} on {table} builds its index under an "
                         "exclusive lock",
-                        help="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX",
+                        help="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT USING INDEX",
                         table=table,
                     )
                 )

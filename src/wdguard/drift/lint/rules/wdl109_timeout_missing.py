@@ -10,12 +10,11 @@ from wdguard.findings import Finding, register
 
 def locked_table(node: object, ctx: LintContext) -> str | None:
     """The existing table a statement takes a strong lock on, if any."""
-    if isinstance(node, ast.AlterTableStmt) and node.objtype == OT.OBJECT_TABLE:
-        table = node.relation.relname
-    elif isinstance(node, ast.IndexStmt) and not node.concurrent:
-        table = node.relation.relname
-    elif isinstance(node, ast.RenameStmt) and node.relation is not None:
-        table = node.relation.relname
+    altered = isinstance(node, ast.AlterTableStmt) and node.objtype == OT.OBJECT_TABLE
+    indexed = isinstance(node, ast.IndexStmt) and not node.concurrent
+    renamed = isinstance(node, ast.RenameStmt) and node.relation is not None
+    if altered or indexed or renamed:
+        table = node.relation.relname  # type: ignore[attr-defined]
     elif (
         isinstance(node, ast.DropStmt)
         and not node.concurrent

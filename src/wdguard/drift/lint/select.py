@@ -1,0 +1,123 @@
+"""Which migrations to lint, and which earlier ones to replay as history.
+
+Three ways to choose, as in CI: the paths given (files, migration folders, a Prisma
+migrations folder), those added since a git ref (`git diff --name-only --diff-filter=A`),
+or those a database has not applied yet (`_prisma_migrations`). In every case the
+earlier migrations of the same Prisma folder are replayed (not linted), so the rules know
+the enums, indexes and constraints the new migration changes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from wdguard.drift.lint.parse import Migration, parse_migration
+from wdguard.errors import InputError, SourceError
+
+SCRIPT = "migration.sql"
+
+
+@dataclass
+class Selection:
+    targets: list[Migration]
+    history: list[Migration]
+
+
+def _is_prisma_folder(path: Path) -> bool:
+    return path.is_dir() and any(path.glob(f"*/{SCRIPT}"))
+
+
+def prisma_scripts(folder: Path) -> list[Path]:
+    """`<folder>/<timestamp>_<name>/migration.sql` in Prisma's apply order (by name)."""
+    return sorted(folder.glob(f"*/{SCRIPT}"), key=lambda p: p.parent.name)
+
+
+def _expand(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError("no such file or folder", where=str(path))
+    if path.is_file():
+        return [path]
+    if (path / SCRIPT).is_file():
+        return [path / SCRIPT]
+    if _is_prisma_folder(path):
+        return prisma_scripts(path)
+    files = sorted(path.glob("*.sql"))
+    if not files:
+        raise InputError("no migration.sql or *.sql files in this folder", where=str(path))
+    return files
+
+
+def _name(script: Path) -> str:
+    return script.parent.name if script.name == SCRIPT else script.name
+
+
+def _parse(script: Path) -> Migration:
+    return parse_migration(script, _name(script))
+
+
+def select_paths(paths: list[Path]) -> Selection:
+    """Lint these paths; replay the earlier siblings of each Prisma migration."""
+    scripts: list[Path] = []
+    for p in paths:
+        for s in _expand(Path(p)):
+            if s.resolve() not in {x.resolve() for x in scripts}:
+                scripts.append(s)
+    return _with_history(scripts)
+
+
+def _with_history(scripts: list[Path]) -> Selection:
+    chosen = {s.resolve() for s in scripts}
+    history: list[Path] = []
+    for folder in sorted({s.parent.parent for s in scripts if s.name == SCRIPT}):
+        ours = [s for s in scripts if s.parent.parent == folder and s.name == SCRIPT]
+        first = min(_name(s) for s in ours)
+        history += [
+            s for s in prisma_scripts(folder) if s.resolve() not in chosen and _name(s) < first
+        ]
+    return Selection(targets=[_parse(s) for s in scripts], history=[_parse(s) for s in history])
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SourceError(f"cannot run git: {exc}", where="--since") from None
+    if out.returncode != 0:
+        msg = (out.stderr.strip().splitlines() or ["git failed"])[-1]
+        raise InputError(msg, where="--since")
+    return out.stdout
+
+
+def select_since(ref: str, paths: list[Path], cwd: Path | None = None) -> Selection:
+    """Migration scripts added since `ref` (under `paths` when given), with history."""
+    cwd = Path(cwd or Path.cwd())
+    root = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
+    scope = [str(Path(p).resolve()) for p in paths] or [str(root)]
+    added = _git(["diff", "--name-only", "--diff-filter=A", ref, "--", *scope], cwd)
+    scripts = [
+        root / line
+        for line in added.splitlines()
+        if line.endswith(f"/{SCRIPT}") or (line.endswith(".sql") and paths)
+    ]
+    scripts = sorted(
+        (s for s in scripts if s.is_file()), key=lambda s: (str(s.parent.parent), _name(s))
+    )
+    return _with_history(scripts)
+
+
+def select_unapplied(folder: Path, applied: set[str]) -> Selection:
+    """Folder migrations the database has not applied; applied ones are history."""
+    folder = Path(folder)
+    if not _is_prisma_folder(folder):
+        raise InputError(
+            "--dsn needs a Prisma migrations folder (*/migration.sql)", where=str(folder)
+        )
+    scripts = prisma_scripts(folder)
+    targets = [s for s in scripts if _name(s) not in applied]
+    history = [s for s in scripts if _name(s) in applied]
+    return Selection(targets=[_parse(s) for s in targets], history=[_parse(s) for s in history])
