@@ -25,8 +25,11 @@ def test_in_values_passes_null_and_members():
 
 @pytest.mark.parametrize(
     ("lo", "hi", "expected"),
-    [(0, None, [True, False, False, False]), (None, 5, [False, False, True, False]),
-     (0, 5, [True, False, True, False])],
+    [
+        (0, None, [True, False, False, False]),
+        (None, 5, [False, False, True, False]),
+        (0, 5, [True, False, True, False]),
+    ],
 )
 def test_between(lo, hi, expected):
     assert _fails(X.between(pl.col("v"), lo, hi), [-1, 3, 9, None]) == expected
@@ -40,7 +43,10 @@ def test_between_on_decimals():
 
 def test_matches_search_semantics():
     assert _fails(X.matches(pl.col("v"), "^[A-Z]{3}$"), ["KES", "kes", "KESX", None]) == [
-        False, True, True, False,
+        False,
+        True,
+        True,
+        False,
     ]
 
 
@@ -55,7 +61,14 @@ def test_duplicated_rows_counts_extra_rows_and_ignores_nulls():
     assert df.select(X.duplicated_rows(["a"])).item() == 2
     assert df.select(X.duplicated_rows(["a", "b"])).item() == 2  # (1,1) twice, (None,3) twice
     assert pl.DataFrame({"a": [1, 2, None, None]}).select(X.duplicated_rows(["a"])).item() == 0
-    assert df.select(X.is_duplicated(["a"]))["a"].to_list() == [True, True, True, False, False, False]
+    assert df.select(X.is_duplicated(["a"]))["a"].to_list() == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_to_dtype_iso_and_naive_timestamps():
@@ -72,7 +85,9 @@ def test_to_dtype_iso_and_naive_timestamps():
 
 
 def test_castable_decimal_integer_boolean():
-    raw = pl.DataFrame({"d": ["1.50", "abc", None], "i": [1, 2**40, None], "b": ["true", "maybe", None]})
+    raw = pl.DataFrame(
+        {"d": ["1.50", "abc", None], "i": [1, 2**40, None], "b": ["true", "maybe", None]}
+    )
     out = raw.select(
         ~X.castable(pl.col("d"), X.to_dtype(pl.col("d"), pl.String(), pl.Decimal(12, 2))),
         ~X.castable(pl.col("i"), X.to_dtype(pl.col("i"), pl.Int64(), pl.Int32())),
