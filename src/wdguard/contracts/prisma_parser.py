@@ -514,8 +514,8 @@ class _Parser:
             if self.at(")"):
                 self.advance()
                 return args
-            if self.tok.kind == "EOF":
-                raise self.error("')' to close the argument list", self.tok)
+            if self.tok.kind == "EOF" or self.at("}"):
+                raise self.error(f"')' to close the arguments opened at {open_tok.pos}")
             start = self.tok
             if (
                 start.kind == "IDENT"
