@@ -42,6 +42,7 @@ from wdguard.drift.pg_introspect import LiveColumn, LiveSchema, LiveTable
 from wdguard.drift.pg_types import is_widening, live_type, norm_default, norm_type
 from wdguard.findings import Finding
 
+_AS_WARNING = {"compat": "warning", "severity": "warning"}  # milder than the kind's class
 IGNORED_TABLES = frozenset({"_prisma_migrations"})
 _IMPLICIT_M2M = re.compile(r"^_\w+To\w+$")
 
@@ -134,8 +135,10 @@ def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list
     if expected["type"] is None:  # hand-written contract without db_type: compare families
         expected["type"] = col.type
         got["type"] = _logical_of(live)
-    changed = DeepDiff(expected, got, ignore_order=False).get("values_changed", {})
-    for path, change in changed.items():
+    delta = DeepDiff(expected, got)
+    # None <-> value shows up as a type change, value <-> value as a value change
+    changed = {**delta.get("values_changed", {}), **delta.get("type_changes", {})}
+    for path, change in sorted(changed.items()):
         key = path.split("'")[1]
         old, new = change["old_value"], change["new_value"]
         if key == "type":
@@ -144,8 +147,7 @@ def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list
                 pg_column_type_changed.ColumnTypeChanged.finding(
                     f"{ctx.table}.{name} is {live.db_type}, the contract says "
                     f"{col.db_type or col.type}" + (" (widened)" if widening else ""),
-                    compat="warning" if widening else None,
-                    severity="warning" if widening else None,
+                    **(_AS_WARNING if widening else {}),
                     **ctx.at(name, expected=old, live=new, widening=widening),
                 )
             )
@@ -184,7 +186,11 @@ def _renamed(missing: dict[str, Any], extra: dict[str, Any], same) -> dict[str, 
     return pairs
 
 
-def _columns(ctx: _Ctx, contract: Contract, table: LiveTable) -> tuple[list[Finding], set[str]]:
+def _columns(
+    ctx: _Ctx, contract: Contract, table: LiveTable
+) -> tuple[list[Finding], set[str]]:
+    """Column findings, and the names whose keys/indexes must not be reported again:
+    columns that are gone, and the live names of renamed ones."""
     out: list[Finding] = []
     missing = {n: c for n, c in contract.columns.items() if n not in table.columns}
     extra = {n: c for n, c in table.columns.items() if n not in contract.columns}
@@ -214,15 +220,14 @@ def _columns(ctx: _Ctx, contract: Contract, table: LiveTable) -> tuple[list[Find
                 + ("" if live.nullable else " NOT NULL")
                 + ") is not in the contract"
                 + ("" if safe else "; NOT NULL without a default breaks inserts"),
-                compat=None if safe else "warning",
-                severity=None if safe else "warning",
+                **({} if safe else _AS_WARNING),
                 **ctx.at(name, type=live.db_type, nullable=live.nullable),
             )
         )
     for name, col in contract.columns.items():
         if name in table.columns:
             out.extend(_compare_column(ctx, name, col, table.columns[name]))
-    return out, set(missing)
+    return out, set(missing) | set(renames.values())
 
 
 def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
@@ -265,7 +270,7 @@ def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> li
                 )
             )
     for cols, name in live_unique.items():
-        if cols not in exp_unique:
+        if cols not in exp_unique and not touches_gone(cols):
             out.append(
                 pg_unique_key_added.UniqueKeyAdded.finding(
                     f"{ctx.table}: unique index {name} on ({', '.join(sorted(cols))}) "
@@ -287,7 +292,7 @@ def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> li
                 )
             )
     for cols, name in live_index.items():
-        if cols not in exp_index:
+        if cols not in exp_index and not touches_gone(cols):
             out.append(
                 pg_index_added.IndexAdded.finding(
                     f"{ctx.table}: index {name} on ({', '.join(cols)}) is not in the contract",
@@ -308,6 +313,7 @@ def _foreign_keys(
     table: LiveTable,
     gone: set[str],
     targets: dict[str, tuple[str, str]],
+    renamed: dict[tuple[str, str], tuple[str, str]],
 ) -> list[Finding]:
     out: list[Finding] = []
     live_fks = {tuple(fk.columns): fk for fk in table.foreign_keys}
@@ -325,6 +331,8 @@ def _foreign_keys(
                 )
             continue
         target = targets.get(fk.references)
+        if target in renamed:  # reported once, as the renamed table
+            target = renamed[target]
         want = {
             "references": _display(*target) if target else fk.references,
             "ref_columns": list(fk.ref_columns),
@@ -346,7 +354,7 @@ def _foreign_keys(
                 )
             )
     for cols, live in live_fks.items():
-        if cols not in expected:
+        if cols not in expected and not gone.intersection(cols):
             out.append(
                 pg_foreign_key_added.ForeignKeyAdded.finding(
                     f"{ctx.table}: foreign key {live.name} ({', '.join(cols)}) -> "
@@ -455,6 +463,6 @@ def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
         col_findings, gone = _columns(ctx, contract, table)
         findings.extend(col_findings)
         findings.extend(_keys(ctx, contract, table, gone))
-        findings.extend(_foreign_keys(ctx, contract, table, gone, targets))
+        findings.extend(_foreign_keys(ctx, contract, table, gone, targets, renames))
     findings.extend(_enums(contracts, live))
     return findings

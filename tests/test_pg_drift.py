@@ -1,0 +1,186 @@
+"""Postgres drift on a real database migrated with the fixture migrations.
+
+The clean database must give zero findings; then each injected drift must be reported
+exactly once, named to its object and column, with the design's compatibility class.
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests import pgutil
+from wdguard.contracts.io import load_contracts
+from wdguard.contracts.prisma_derive import derive_contracts
+from wdguard.drift.pg_drift import postgres_drift
+from wdguard.sources.postgres import connect
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def contracts():
+    return derive_contracts(pgutil.SCHEMA_PATH)
+
+
+def run(dsn, contracts, **kw):
+    with connect(dsn) as conn:
+        return postgres_drift(conn, contracts, **kw)
+
+
+def inject(dsn: str, statements: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(statements)
+
+
+def test_clean_database_has_no_findings(wastedump_db, contracts):
+    result = run(wastedump_db, contracts, migrations_dir=pgutil.MIGRATIONS_DIR)
+    assert result.findings == []
+    assert result.exit_code(strict=True) == 0
+    assert result.contracts == 12 and result.tables == 13  # + _prisma_migrations
+    assert result.history.head == "20240910100000_merchant_rating"
+
+
+def test_committed_contracts_match_the_fixture_database(wastedump_db):
+    committed = pgutil.ROOT / "contracts"
+    if not any(committed.glob("*.yaml")):
+        pytest.skip("no committed contracts yet")
+    assert run(wastedump_db, load_contracts(committed)).findings == []
+
+
+# (id, SQL, code, object, column, compat, exit code, exit code with --strict)
+DRIFTS = [
+    ("drop_column", 'ALTER TABLE "orders" DROP COLUMN "notes"',
+     "PGD111", "orders", "notes", "breaking", 1, 1),
+    ("rename_column", 'ALTER TABLE "orders" RENAME COLUMN "user_id" TO "customer_id"',
+     "PGD111", "orders", "user_id", "breaking", 1, 1),
+    ("add_nullable_column", 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT',
+     "PGD112", "users", "nickname", "compatible", 0, 0),
+    ("add_not_null_column_no_default", 'ALTER TABLE "users" ADD COLUMN "tier" INTEGER NOT NULL',
+     "PGD112", "users", "tier", "warning", 0, 1),
+    ("narrow_type", 'ALTER TABLE "orders" ALTER COLUMN "total_amount" TYPE INTEGER',
+     "PGD113", "orders", "total_amount", "breaking", 1, 1),
+    ("type_other_family", 'ALTER TABLE "payments" ALTER COLUMN "provider_ref" TYPE UUID USING NULL',
+     "PGD113", "payments", "provider_ref", "breaking", 1, 1),
+    ("widen_type", 'ALTER TABLE "users" ALTER COLUMN "phone" TYPE VARCHAR(64)',
+     "PGD113", "users", "phone", "warning", 0, 1),
+    ("drop_not_null", 'ALTER TABLE "users" ALTER COLUMN "full_name" DROP NOT NULL',
+     "PGD114", "users", "full_name", "warning", 0, 1),
+    ("set_not_null", 'ALTER TABLE "orders" ALTER COLUMN "notes" SET NOT NULL',
+     "PGD115", "orders", "notes", "warning", 0, 1),
+    ("change_default", "ALTER TABLE \"products\" ALTER COLUMN \"currency\" SET DEFAULT 'USD'",
+     "PGD116", "products", "currency", "warning", 0, 1),
+    ("drop_default", 'ALTER TABLE "products" ALTER COLUMN "stock" DROP DEFAULT',
+     "PGD116", "products", "stock", "warning", 0, 1),
+    ("add_enum_value", "ALTER TYPE \"OrderStatus\" ADD VALUE 'ON_HOLD'",
+     "PGD121", "OrderStatus", "ON_HOLD", "warning", 0, 1),
+    ("remove_enum_value", """
+        ALTER TYPE "PaymentMethod" RENAME TO "PaymentMethod_old";
+        CREATE TYPE "PaymentMethod" AS ENUM ('CARD', 'MOBILE_MONEY', 'BANK_TRANSFER');
+        ALTER TABLE "payments" ALTER COLUMN "method" TYPE "PaymentMethod"
+            USING ("method"::text::"PaymentMethod");
+        DROP TYPE "PaymentMethod_old";
+     """, "PGD122", "PaymentMethod", "CASH", "breaking", 1, 1),
+    ("drop_primary_key", 'ALTER TABLE "order_items" DROP CONSTRAINT "order_items_pkey"',
+     "PGD131", "order_items", None, "breaking", 1, 1),
+    ("drop_unique", 'DROP INDEX "users_email_key"',
+     "PGD132", "users", "email", "breaking", 1, 1),
+    ("add_unique", 'CREATE UNIQUE INDEX "products_sku_key" ON "products"("sku")',
+     "PGD133", "products", "sku", "warning", 0, 1),
+    ("drop_index", 'DROP INDEX "orders_status_idx"',
+     "PGD141", "orders", "status", "warning", 0, 1),
+    ("add_index", 'CREATE INDEX "products_name_idx" ON "products"("name")',
+     "PGD142", "products", "name", "compatible", 0, 0),
+    ("drop_foreign_key", 'ALTER TABLE "payments" DROP CONSTRAINT "payments_order_id_fkey"',
+     "PGD151", "payments", "order_id", "warning", 0, 1),
+    ("add_foreign_key", 'ALTER TABLE "products" ADD CONSTRAINT "products_sku_fkey" '
+     'FOREIGN KEY ("sku") REFERENCES "tags"("name")',
+     "PGD152", "products", "sku", "compatible", 0, 0),
+    ("change_fk_action", """
+        ALTER TABLE "orders" DROP CONSTRAINT "orders_user_id_fkey";
+        ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY ("user_id")
+            REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+     """, "PGD153", "orders", "user_id", "warning", 0, 1),
+    ("rename_table", 'ALTER TABLE "tags" RENAME TO "labels"',
+     "PGD101", "tags", None, "breaking", 1, 1),
+    ("drop_table", 'DROP TABLE "order_items"',
+     "PGD101", "order_items", None, "breaking", 1, 1),
+    ("extra_table", 'CREATE TABLE "audit_log" ("id" SERIAL PRIMARY KEY, "what" TEXT)',
+     "PGD102", "audit_log", None, "compatible", 0, 0),
+]
+
+
+@pytest.mark.parametrize(
+    "statements,code,obj,column,compat,exit_code,strict_exit",
+    [d[1:] for d in DRIFTS],
+    ids=[d[0] for d in DRIFTS],
+)
+def test_injected_drift_is_reported_once(
+    wastedump_db, contracts, statements, code, obj, column, compat, exit_code, strict_exit
+):
+    inject(wastedump_db, statements)
+    result = run(wastedump_db, contracts)
+    assert [(f.code, f.object, f.column, f.compat) for f in result.findings] == [
+        (code, obj, column, compat)
+    ], [f.message for f in result.findings]
+    assert result.exit_code() == exit_code
+    assert result.exit_code(strict=True) == strict_exit
+
+
+def test_renames_name_the_new_object(wastedump_db, contracts):
+    inject(wastedump_db, 'ALTER TABLE "tags" RENAME TO "labels";'
+           'ALTER TABLE "orders" RENAME COLUMN "notes" TO "remarks"')
+    by_code = {f.code: f for f in run(wastedump_db, contracts).findings}
+    assert set(by_code) == {"PGD101", "PGD111"}
+    assert by_code["PGD101"].details["renamed_to"] == "labels"
+    assert by_code["PGD111"].details["renamed_to"] == "remarks"
+
+
+def test_several_drifts_in_one_table_are_each_reported(wastedump_db, contracts):
+    inject(wastedump_db, 'ALTER TABLE "orders" DROP COLUMN "notes";'
+           'ALTER TABLE "orders" ALTER COLUMN "paid_at" SET NOT NULL;'
+           'DROP INDEX "orders_status_idx"')
+    found = sorted((f.code, f.column) for f in run(wastedump_db, contracts).findings)
+    assert found == [("PGD111", "notes"), ("PGD115", "paid_at"), ("PGD141", "status")]
+
+
+def test_second_schema_is_introspected_and_compared(wastedump_db, contracts):
+    inject(wastedump_db, 'CREATE SCHEMA "billing";'
+           'CREATE TABLE "billing"."invoices" ("id" UUID NOT NULL, "total" DECIMAL(10,2),'
+           ' CONSTRAINT "invoices_pkey" PRIMARY KEY ("id"))')
+    invoice = contracts[0].model_validate(
+        {
+            "contract": "Invoice",
+            "source": {"kind": "postgres", "schema": "billing", "table": "invoices"},
+            "primary_key": ["id"],
+            "columns": {
+                "id": {"type": "uuid", "nullable": False, "db_type": "uuid"},
+                "total": {"type": "decimal", "precision": 10, "scale": 2},
+                "due_at": {"type": "timestamp"},
+            },
+        }
+    )
+    result = run(wastedump_db, [*contracts, invoice])
+    assert result.schemas == ["billing", "public"]
+    assert [(f.code, f.object, f.column) for f in result.findings] == [
+        ("PGD111", "billing.invoices", "due_at")
+    ]
+
+
+def test_logical_type_is_compared_when_the_contract_has_no_db_type(wastedump_db, contracts):
+    hand = contracts[0].model_validate(
+        {
+            "contract": "Tag",
+            "source": {"kind": "postgres", "table": "tags"},
+            "primary_key": ["id"],
+            "columns": {
+                "id": {"type": "integer", "nullable": False, "db_default": "autoincrement"},
+                "name": {"type": "uuid", "nullable": False, "unique": True},
+            },
+        }
+    )
+    others = [c for c in contracts if c.contract != "Tag"]
+    result = run(wastedump_db, [*others, hand])
+    assert [(f.code, f.object, f.column) for f in result.findings] == [
+        ("PGD113", "tags", "name")
+    ]
