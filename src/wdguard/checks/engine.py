@@ -71,11 +71,15 @@ def _resolve(name: str, schema: pl.Schema) -> _Col | None | str:
     return _Col(expr, dtype, True)
 
 
-def _dtype_ok(layer: str, actual: pl.DataType, expected: pl.DataType) -> bool:
+_NESTED = (pl.List, pl.Struct, pl.Array)
+
+
+def _dtype_ok(layer: str, actual: pl.DataType, expected: pl.DataType, logical: str) -> bool:
     if layer == "silver":
         return actual == expected
-    nested = (pl.List, pl.Struct, pl.Array)
-    return isinstance(actual, nested) == isinstance(expected, nested)
+    if logical in ("object", "json"):  # sub-documents land as structs or as JSON text
+        return isinstance(actual, pl.Struct) or actual == pl.String
+    return isinstance(actual, _NESTED) == isinstance(expected, _NESTED)
 
 
 def _rule_expr(spec: CheckSpec, available: set[str]) -> pl.Expr | str:
@@ -142,7 +146,7 @@ def check_partition(
                 outcomes[i] = Outcome(spec, "pass")
             else:
                 expected = polars_dtype(column)
-                ok = _dtype_ok(layer, col.dtype, expected)
+                ok = _dtype_ok(layer, col.dtype, expected, column.type)
                 msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"
                 if schema_failures is not None and not col.nested:  # silver: pandera decides
                     ok = name not in schema_failures
@@ -156,7 +160,11 @@ def check_partition(
     for name, col in resolved.items():
         expected = polars_dtype(contract.columns[name])
         typed = X.to_dtype(col.expr, col.dtype, expected)
-        if col.nested:
+        if isinstance(col.dtype, _NESTED) and not isinstance(expected, _NESTED):
+            # a sub-document kept as a struct: its fields are checked through their paths
+            cast_fail[name] = pl.lit(False)
+            typed_cols[name] = col.expr
+        elif col.nested:
             typed_cols[name] = typed  # struct fields are checked in place
             cast_fail[name] = ~X.castable(col.expr, typed)
         elif col.dtype != expected:

@@ -1,0 +1,155 @@
+"""The one-pass engine and the pandera schema on in-memory frames."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from wdguard.checks.engine import check_partition
+from wdguard.checks.pandera_schema import schema_failures, to_pandera, validate
+from wdguard.contracts.model import contract_from_dict
+from wdguard.errors import InputError
+
+EVENTS = contract_from_dict(
+    {
+        "contract": "events",
+        "source": {"kind": "mongodb", "collection": "events"},
+        "primary_key": ["_id"],
+        "columns": {
+            "_id": {"type": "string", "nullable": False},
+            "kind": {"type": "enum", "values": ["view", "click"]},
+            "device": {"type": "object"},
+            "device.os": {"type": "enum", "values": ["ios", "android"]},
+            "device.missing": {"type": "string"},
+            "items[].productId": {"type": "string", "nullable": False},
+        },
+    }
+)
+
+
+def outcome(result, column, check):
+    return next(o for o in result.outcomes if o.spec.column == column and o.spec.check == check)
+
+
+def test_nested_struct_fields_checked_array_paths_skipped():
+    lf = pl.LazyFrame(
+        {
+            "_id": ["a", "b", "c"],
+            "kind": ["view", "click", "view"],
+            "device": [{"os": "ios"}, {"os": "windows"}, {"os": None}],
+        }
+    )
+    result = check_partition(lf, EVENTS, "bronze", where="t")
+    assert outcome(result, "device.os", "in_values").failing_rows == 1
+    assert outcome(result, "device.os", "in_values").sample_keys == [{"_id": "b"}]
+    assert outcome(result, "device.missing", "column_missing").status == "fail"
+    assert outcome(result, "items[].productId", "not_null").status == "skipped"
+    assert outcome(result, "items[].productId", "column_missing").status == "skipped"
+    assert outcome(result, "kind", "in_values").status == "pass"
+
+
+def test_all_checks_in_one_pass_streaming_and_samples_only_for_failures():
+    c = contract_from_dict(
+        {
+            "contract": "T",
+            "source": {"kind": "postgres", "table": "t"},
+            "primary_key": ["id"],
+            "columns": {
+                "id": {"type": "bigint", "nullable": False},
+                "v": {"type": "integer", "min": 0},
+            },
+        }
+    )
+    n = 200_000
+    lf = pl.LazyFrame(
+        {"id": pl.int_range(0, n, eager=True), "v": pl.int_range(0, n, eager=True) - 3}
+    )
+    result = check_partition(
+        lf.with_columns(pl.col("v").cast(pl.Int32)), c, "silver", where="t", sample_keys=2
+    )
+    between = outcome(result, "v", "between")
+    assert (between.failing_rows, between.sample_keys) == (3, [{"id": 0}, {"id": 1}])
+    assert outcome(result, "id", "duplicate_pk").sample_keys == []
+    assert result.row_count == n
+
+
+def test_rule_with_unknown_column_is_skipped_with_reason_in_engine():
+    c = contract_from_dict(
+        {
+            "contract": "T",
+            "source": {"kind": "postgres", "table": "t"},
+            "columns": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+            "rules": [{"name": "a_le_b", "sql": "a <= b"}],
+        }
+    )
+    result = check_partition(
+        pl.LazyFrame({"a": [1]}, schema={"a": pl.Int32}), c, "silver", where="t"
+    )
+    rule = next(o for o in result.outcomes if o.spec.check == "rule")
+    assert rule.status == "skipped" and "b" in rule.message
+
+
+def test_invalid_rule_sql_raises_input_error_naming_contract_and_rule():
+    from wdguard.checks.rules import validate_rules
+
+    c = contract_from_dict(
+        {
+            "contract": "T",
+            "source": {"kind": "postgres", "table": "t"},
+            "columns": {"a": {"type": "integer"}},
+            "rules": [{"name": "broken", "sql": "a >>>= ("}],
+        }
+    )
+    with pytest.raises(InputError) as err:
+        validate_rules([c])
+    assert "contract T, rule broken" in err.value.one_line()
+    unknown = c.model_copy(update={"rules": [c.rules[0].model_copy(update={"sql": "zzz > 1"})]})
+    with pytest.raises(InputError, match="unknown column"):
+        validate_rules([unknown])
+
+
+ORDERS = contract_from_dict(
+    {
+        "contract": "Order",
+        "source": {"kind": "postgres", "table": "orders"},
+        "primary_key": ["id"],
+        "columns": {
+            "id": {"type": "uuid", "nullable": False},
+            "status": {"type": "enum", "values": ["PAID", "PENDING"]},
+            "amount": {"type": "decimal", "precision": 12, "scale": 2, "min": 0},
+        },
+    }
+)
+
+
+def _orders(status="PAID", amount="1.00", ids=("a", "b")):
+    return pl.DataFrame(
+        {
+            "id": list(ids),
+            "status": [status, "PENDING"],
+            "amount": pl.Series([amount, "2.00"]).cast(pl.Decimal(12, 2)),
+        }
+    )
+
+
+def test_pandera_schema_level_and_data_level_really_run():
+    assert set(to_pandera(ORDERS).columns) == {"id", "status", "amount"}
+    good = _orders()
+    assert validate(ORDERS, good.lazy(), data=True) is None
+    bad = _orders(status="SHIPPED", amount="-1.00", ids=("a", "a"))
+    # the pitfall: a LazyFrame under pandera's default validation depth skips data checks
+    assert to_pandera(ORDERS).validate(bad.lazy()).collect().height == 2
+    cases = validate(ORDERS, bad.lazy(), data=True)
+    assert cases is not None
+    checks = set(cases["check"].to_list())
+    assert any(c.startswith("isin") for c in checks)
+    assert any(c.startswith("greater_than_or_equal_to") for c in checks)
+    assert "multiple_fields_uniqueness" in checks
+    assert validate(ORDERS, bad.lazy(), data=False) is None  # schema-only: dtypes are right
+
+
+def test_pandera_schema_failures_name_columns():
+    wrong = _orders().with_columns(pl.col("amount").cast(pl.Float64)).drop("status")
+    found = schema_failures(ORDERS, wrong.lazy())
+    assert set(found) == {"amount", "status"}
+    assert "Float64" in found["amount"]
