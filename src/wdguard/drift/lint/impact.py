@@ -21,9 +21,7 @@ def touched(finding: Finding, contracts: list[Contract]) -> list[Contract]:
         ]
     if not finding.object:
         return []
-    return [
-        c for c in contracts if c.source.kind == "postgres" and c.object_name == finding.object
-    ]
+    return [c for c in contracts if c.source.kind == "postgres" and c.object_name == finding.object]
 
 
 def add_impact(findings: list[Finding], contracts: list[Contract]) -> None:

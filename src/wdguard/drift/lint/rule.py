@@ -188,10 +188,18 @@ def enum_replacement(stmt_node: Any, ctx: LintContext) -> tuple[str, list[str], 
     return None
 
 
-def enum_value_lines(contract: Contract, enum: str, delta: str) -> list[str]:
-    """`~ columns.status.values: -REFUNDED` for each column of `contract` typed `enum`."""
-    return [
-        f"~ columns.{name}.values: {delta}"
-        for name, col in contract.columns.items()
-        if col.type == "enum" and col.enum_name == enum
-    ]
+def enum_value_lines(
+    contract: Contract, enum: str, removed: list[str] = (), added: list[str] = ()
+) -> list[str]:
+    """`~ columns.status.values: -REFUNDED` for each column of `contract` typed `enum`,
+    leaving out what the contract already reflects."""
+    out = []
+    for name, col in contract.columns.items():
+        if col.type != "enum" or col.enum_name != enum:
+            continue
+        values = col.values or []
+        delta = [f"-{v}" for v in removed if v in values]
+        delta += [f"+{v}" for v in added if v not in values]
+        if delta:
+            out.append(f"~ columns.{name}.values: {' '.join(delta)}")
+    return out

@@ -64,6 +64,8 @@ def select_paths(paths: list[Path]) -> Selection:
         for s in _expand(Path(p)):
             if s.resolve() not in {x.resolve() for x in scripts}:
                 scripts.append(s)
+    # a Prisma folder's migrations apply in name order, whatever order they were given
+    scripts.sort(key=lambda s: (str(s.parent.parent if s.name == SCRIPT else s.parent), _name(s)))
     return _with_history(scripts)
 
 

@@ -56,4 +56,4 @@ class ColumnDropped(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
-        return [f"- columns.{finding.column}"]
+        return [f"- columns.{finding.column}"] if finding.column in contract.columns else []

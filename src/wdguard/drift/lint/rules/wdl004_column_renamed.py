@@ -61,4 +61,6 @@ class ColumnRenamed(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
+        if finding.column not in contract.columns:
+            return []  # the contract already has the new name
         return [f"- columns.{finding.column}", f"+ columns.{finding.details['new_name']}"]

@@ -88,5 +88,6 @@ class ColumnTypeChanged(LintRule):
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
         col = contract.columns.get(finding.column or "")
-        old = col.type if col else finding.details.get("old_type")
-        return [f"~ columns.{finding.column}.type: {old} -> {finding.details['new_type']}"]
+        if col is None or col.type == finding.details["new_type"]:
+            return []
+        return [f"~ columns.{finding.column}.type: {col.type} -> {finding.details['new_type']}"]

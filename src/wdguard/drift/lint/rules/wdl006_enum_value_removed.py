@@ -67,5 +67,6 @@ class EnumValueRemoved(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
-        delta = " ".join(f"-{v}" for v in finding.details["removed"])
-        return enum_value_lines(contract, finding.details["enum"], delta)
+        return enum_value_lines(
+            contract, finding.details["enum"], removed=finding.details["removed"]
+        )

@@ -58,4 +58,6 @@ class EnumValueRenamed(LintRule):
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
         d = finding.details
-        return enum_value_lines(contract, d["enum"], f"-{d['old_value']} +{d['new_value']}")
+        return enum_value_lines(
+            contract, d["enum"], removed=[d["old_value"]], added=[d["new_value"]]
+        )

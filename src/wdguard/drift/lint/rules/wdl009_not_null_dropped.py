@@ -67,4 +67,7 @@ class NotNullDropped(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
+        col = contract.columns.get(finding.column or "")
+        if col is None or col.nullable:
+            return []
         return [f"~ columns.{finding.column}.nullable: false -> true"]

@@ -61,4 +61,4 @@ class ColumnAdded(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
-        return [f"+ columns.{finding.column}"]
+        return [] if finding.column in contract.columns else [f"+ columns.{finding.column}"]

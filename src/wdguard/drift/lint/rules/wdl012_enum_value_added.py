@@ -68,5 +68,4 @@ class EnumValueAdded(LintRule):
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
-        delta = " ".join(f"+{v}" for v in finding.details["added"])
-        return enum_value_lines(contract, finding.details["enum"], delta)
+        return enum_value_lines(contract, finding.details["enum"], added=finding.details["added"])

@@ -50,7 +50,9 @@ class DomainConstraint(LintRule):
             return []
         return [
             cls.at(
-                stmt, ctx, f"CHECK constraint on domain {domain} locks every table using it",
+                stmt,
+                ctx,
+                f"CHECK constraint on domain {domain} locks every table using it",
                 help="put the CHECK on the table columns, NOT VALID then VALIDATE",
             )
         ]

@@ -38,11 +38,14 @@ class DetachPartitionNotConcurrent(LintRule):
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
         return [
             cls.at(
-                stmt, ctx, f"DETACH PARTITION locks all of {table}",
+                stmt,
+                ctx,
+                f"DETACH PARTITION locks all of {table}",
                 help="use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+)",
                 table=table,
             )
             for table, cmd in alter_cmds(stmt.node)
-            if cmd.subtype == AT.AT_DetachPartition and not cmd.def_.concurrent
+            if cmd.subtype == AT.AT_DetachPartition
+            and not cmd.def_.concurrent
             and ctx.existing(table)
         ]
