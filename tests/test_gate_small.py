@@ -275,3 +275,24 @@ def test_cli_json_junit_text_and_exit_codes(local_lake, contracts):
     res = runner.invoke(app, [*args[:-4], "--date", "2026-13-01", "--contracts", str(contracts)])
     assert res.exit_code == 2 and "--date" in res.stderr
     assert len(local_lake.list(layout.runs_dir(DATE))) == 3
+
+
+@pytest.mark.parametrize("fault", [None, "orphan", "corrupt"])
+def test_same_gate_on_local_and_azurite(lake_store, contracts, fault):
+    clean_lake(lake_store)
+    if fault == "orphan":
+        write_partition(
+            lake_store,
+            "silver",
+            "orders",
+            silver_of(orders().with_columns(pl.lit("ghost").alias("user_id")), ORDER),
+        )
+    if fault == "corrupt":
+        part = layout.partition_dir("silver", "postgres", DATE, "users")
+        lake_store.write_bytes(f"{part}/part-00000.parquet", b"garbage")
+    record = run_gate(lake_store, DATE, contracts_dir=contracts)
+    expected = {None: 0, "orphan": 1, "corrupt": 2}[fault]
+    assert record.exit_code == expected, [c.message for c in record.checks if c.status != "pass"]
+    if fault == "orphan":
+        assert ("silver", "Order", "user_id", "orphan_fk") in failing(record)
+    assert lake_store.list(layout.runs_dir(DATE)) == [layout.run_record_path(DATE, record.run_id)]
