@@ -11,6 +11,7 @@ way prisma-engines does). Implicit many-to-many relations become `_AToB` join ta
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from wdguard.contracts.prisma_parser import (
@@ -172,8 +173,30 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _timestamp_literal(text: str, f: Field) -> str:
+    """A DateTime default as PostgreSQL prints the stored value (UTC, no `T`)."""
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    native = native_type(f)
+    kind = native[0] if native else "Timestamp"
+    if kind == "Date":
+        return moment.date().isoformat()
+    stamp = moment.replace(tzinfo=None).isoformat(sep=" ")
+    if "." in stamp:
+        stamp = stamp.rstrip("0")
+    if kind in ("Time", "Timetz"):
+        stamp = stamp.split(" ", 1)[1]
+    return stamp + ("+00" if kind in ("Timestamptz", "Timetz") else "")
+
+
 def _db_literal(value: Expr, f: Field, schema: Schema) -> str | None:
     if isinstance(value, Str):
+        if f.type.name == "DateTime":
+            return _quote(_timestamp_literal(value.value, f))
         return _quote(value.value)
     if isinstance(value, Num):
         return value.text
