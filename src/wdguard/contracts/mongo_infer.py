@@ -14,6 +14,7 @@ dicts keyed by path, the BSON type name looked up by the value's exact class.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -303,16 +304,24 @@ def _vkey(item: tuple[str, int]) -> tuple[int, float | str]:
         return (1, item[0])
 
 
-STAT_TOLERANCE = 0.05
+def stat_tolerance(sample_size: int | None) -> float:
+    """How far a share may move between two samples of an unchanged collection: three
+    standard errors of a proportion at worst (1.5/sqrt(n)), kept within [0.02, 0.1]."""
+    if not sample_size:
+        return 0.02
+    return min(0.1, max(0.02, 1.5 / math.sqrt(sample_size)))
 
 
-def keep_stable_stats(old: Contract | None, new: Contract, tolerance: float = STAT_TOLERANCE
+def keep_stable_stats(old: Contract | None, new: Contract, tolerance: float | None = None
                       ) -> Contract:
     """Keep the committed sample statistics when the shape did not change and the new
-    figures are within `tolerance`: a re-sample then rewrites a byte-identical file and a
-    PR shows only real changes. (Call after `merge`, which sets the fingerprint.)"""
+    figures are within sampling noise (`stat_tolerance`): a re-sample then rewrites a
+    byte-identical file and a PR shows only real changes. (Call after `merge`, which sets
+    the fingerprint.)"""
     if old is None or old.fingerprint != new.fingerprint:
         return new
+    if tolerance is None:
+        tolerance = stat_tolerance(new.mongo.sample_size if new.mongo else None)
 
     def close(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
         return bool(a and b) and a.keys() == b.keys() and all(

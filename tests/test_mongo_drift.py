@@ -1,0 +1,254 @@
+"""Mongo drift: the committed contracts against the (mutated) fixture collections.
+
+Each test injects one change into a collection of the test database (mongomock, or a
+real server with WDGUARD_TEST_MONGO_URI) and checks that drift names it to the field
+path with the right compatibility class; the clean collections give no finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from bson import Int64
+
+from tests.fixtures_mongo import COLLECTIONS, fixture_docs
+from wdguard.contracts.io import load_contract
+from wdguard.contracts.model import Contract
+from wdguard.drift.mongo_diff import drift_collection, extra_collections, parent_path
+from wdguard.findings import rules_of, worst_exit
+from wdguard.sources.mongo import LiveDocuments
+
+CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+FILES = {"user_activities": "UserActivity", "pickup_tracking": "PickupTracking",
+         "reviews": "Review"}
+TODAY = dt.date(2026, 11, 26)
+
+
+def contract(collection: str) -> Contract:
+    return load_contract(CONTRACTS / f"{FILES[collection]}.yaml")
+
+
+def drift(mdb, collection: str, *, today: dt.date = TODAY, c: Contract | None = None):
+    found, _ = drift_collection(LiveDocuments(mdb.client, mdb.name), c or contract(collection),
+                                size=1000, today=today)
+    return found
+
+
+def only(findings, code):
+    hits = [f for f in findings if f.code == code]
+    assert hits, f"no {code} in {[f.code + ' ' + (f.column or '') for f in findings]}"
+    return hits
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_clean_fixture_collections_have_no_drift(mongo_db, collection):
+    assert drift(mongo_db, collection) == []
+
+
+def test_new_field_is_compatible_and_reported_at_its_topmost_path(mongo_db):
+    docs = fixture_docs("user_activities")
+    for d in docs[:50]:
+        d["referrer"] = {"source": "newsletter", "campaign": "nov"}
+        d["device"]["locale"] = "en-GB"
+    mongo_db.load("user_activities", docs)
+    found = drift(mongo_db, "user_activities")
+    assert {(f.code, f.column, f.compat) for f in found} == {
+        ("MGD101", "referrer", "compatible"),
+        ("MGD101", "device.locale", "compatible"),
+    }
+    assert worst_exit(found) == 0 and worst_exit(found, strict=True) == 0
+
+
+def test_required_field_gone_is_breaking(mongo_db):
+    docs = fixture_docs("reviews")
+    for d in docs:
+        d.pop("userId")
+    mongo_db.load("reviews", docs)
+    found = drift(mongo_db, "reviews")
+    (hit,) = only(found, "MGD102")
+    assert hit.column == "userId" and hit.compat == "breaking" and hit.severity == "error"
+    assert worst_exit(found) == 1
+
+
+def test_field_renamed_is_breaking_for_old_and_new_for_new(mongo_db):
+    docs = fixture_docs("pickup_tracking")
+    for d in docs:
+        d["batteryLevel"] = d.pop("battery")
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking")
+    assert {(f.code, f.column) for f in found} == {("MGD102", "battery"),
+                                                    ("MGD101", "batteryLevel")}
+
+
+def test_nested_required_field_gone_inside_array_elements(mongo_db):
+    docs = fixture_docs("reviews")
+    for d in docs:
+        for photo in d["photos"]:
+            photo.pop("url")
+    mongo_db.load("reviews", docs)
+    (hit,) = only(drift(mongo_db, "reviews"), "MGD102")
+    assert hit.column == "photos[].url"
+
+
+def test_required_presence_drop_is_a_warning(mongo_db):
+    docs = fixture_docs("pickup_tracking")
+    for d in docs[::10]:  # 10% without a status, or null
+        d["status"] = None
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking")
+    (hit,) = only(found, "MGD103")
+    assert hit.column == "status" and hit.compat == "warning"
+    assert hit.details["presence"] == pytest.approx(0.9, abs=0.01)
+    assert worst_exit(found) == 0 and worst_exit(found, strict=True) == 1
+
+
+def test_optional_field_that_should_have_been_sampled_is_a_warning(mongo_db):
+    docs = fixture_docs("pickup_tracking")
+    for d in docs:
+        d.pop("accuracy", None)
+    mongo_db.load("pickup_tracking", docs)
+    (hit,) = drift(mongo_db, "pickup_tracking")
+    assert (hit.code, hit.column, hit.compat) == ("MGD103", "accuracy", "warning")
+
+
+def test_rare_optional_field_missing_from_a_small_sample_is_not_reported(mongo_db):
+    # `metadata.orderId` appears in ~14% of events: 10 events cannot vouch for its absence
+    docs = [d for d in fixture_docs("user_activities") if "orderId" not in d["metadata"]]
+    mongo_db.load("user_activities", docs[:10])
+    found = drift(mongo_db, "user_activities")
+    assert "metadata.orderId" not in {f.column for f in found}
+
+
+def test_numeric_widening_is_a_warning(mongo_db):
+    docs = fixture_docs("pickup_tracking")
+    for d in docs[:5]:
+        d["battery"] = Int64(d["battery"])
+    mongo_db.load("pickup_tracking", docs)
+    (hit,) = drift(mongo_db, "pickup_tracking")
+    assert (hit.code, hit.column, hit.compat) == ("MGD104", "battery", "warning")
+    assert hit.details["new_types"] == {"long": 5}
+
+
+def test_incompatible_type_is_breaking(mongo_db):
+    docs = fixture_docs("reviews")
+    for d in docs[:3]:
+        d["rating"] = str(d["rating"])  # "5" where 5 was
+    mongo_db.load("reviews", docs)
+    (hit,) = drift(mongo_db, "reviews")
+    assert (hit.code, hit.column, hit.compat) == ("MGD105", "rating", "breaking")
+    assert hit.details["new_types"] == {"string": 3}
+
+
+def test_type_change_deep_in_an_array_of_subdocuments(mongo_db):
+    docs = fixture_docs("user_activities")
+    changed = 0
+    for d in docs:
+        for item in d["metadata"].get("items", []):
+            item["quantity"] = f"{item['quantity']} bags"
+            changed += 1
+    mongo_db.load("user_activities", docs)
+    (hit,) = drift(mongo_db, "user_activities")
+    assert (hit.code, hit.column) == ("MGD105", "metadata.items[].quantity")
+    assert hit.details["new_types"] == {"string": changed}
+
+
+def test_subdocument_replaced_by_a_string_is_reported_once(mongo_db):
+    docs = fixture_docs("user_activities")
+    for d in docs:
+        d["device"] = d["device"]["platform"]
+    mongo_db.load("user_activities", docs)
+    found = drift(mongo_db, "user_activities")
+    assert [(f.code, f.column) for f in found] == [("MGD105", "device")]
+
+
+def test_new_enum_value_is_a_warning(mongo_db):
+    docs = fixture_docs("pickup_tracking")
+    docs[0]["status"] = "CANCELLED"
+    mongo_db.load("pickup_tracking", docs)
+    (hit,) = drift(mongo_db, "pickup_tracking")
+    assert (hit.code, hit.column, hit.compat) == ("MGD106", "status", "warning")
+    assert hit.details["added"] == ["CANCELLED"]
+
+
+def test_new_enum_value_inside_array_of_scalars(mongo_db):
+    docs = fixture_docs("reviews")
+    docs[0]["tags"] = ["eco"]
+    mongo_db.load("reviews", docs)
+    (hit,) = drift(mongo_db, "reviews")
+    assert (hit.code, hit.column) == ("MGD106", "tags[]")
+
+
+def test_enum_value_not_sampled_is_information_only(mongo_db):
+    docs = [d for d in fixture_docs("pickup_tracking") if d["status"] != "ARRIVED"]
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking")
+    (hit,) = found
+    assert (hit.code, hit.column, hit.severity) == ("MGD107", "status", "info")
+    assert hit.details["unseen"] == ["ARRIVED"]
+    assert worst_exit(found, strict=True) == 0
+
+
+def test_new_schema_version_is_a_warning(mongo_db):
+    docs = fixture_docs("reviews")
+    docs[0]["schemaVersion"] = 3
+    mongo_db.load("reviews", docs)
+    (hit,) = drift(mongo_db, "reviews")
+    assert (hit.code, hit.column, hit.compat) == ("MGD108", "schemaVersion", "warning")
+    assert hit.details == {"version": "3", "documents": 1}
+
+
+def test_old_schema_version_past_its_retire_after_date(mongo_db):
+    # UserActivity's contract retires schemaVersion 1 after 2027-03-31 (a hand edit)
+    assert drift(mongo_db, "user_activities", today=dt.date(2027, 3, 31)) == []
+    (hit,) = drift(mongo_db, "user_activities", today=dt.date(2027, 4, 1))
+    assert (hit.code, hit.column, hit.compat) == ("MGD109", "schemaVersion", "warning")
+    assert hit.details["version"] == "1"
+    # once the v1 documents are migrated, the warning goes away
+    docs = [d for d in fixture_docs("user_activities") if d["schemaVersion"] == 2]
+    mongo_db.load("user_activities", docs)
+    found = drift(mongo_db, "user_activities", today=dt.date(2027, 4, 1))
+    assert "MGD109" not in {f.code for f in found}
+
+
+def test_missing_or_empty_collection_is_breaking(mongo_db):
+    mongo_db.db.drop_collection("reviews")
+    found = drift(mongo_db, "reviews")
+    assert [(f.code, f.compat) for f in found] == [("MGD110", "breaking")]
+
+
+def test_uncontracted_collection_is_compatible(mongo_db):
+    found = extra_collections({"reviews"}, ["audit_log", "reviews"], "wastedump")
+    assert [(f.code, f.object, f.compat) for f in found] == [
+        ("MGD111", "audit_log", "compatible")]
+
+
+def test_drift_never_writes(mongo_db):
+    before = mongo_db.snapshot()
+    mongo_db.commands.clear()
+    for collection in COLLECTIONS:
+        drift(mongo_db, collection)
+    LiveDocuments(mongo_db.client, mongo_db.name).collections()
+    assert mongo_db.snapshot() == before
+    writes = {"insert", "update", "delete", "findAndModify", "createIndexes", "create",
+              "drop", "dropIndexes"}
+    assert not writes & set(mongo_db.commands)
+    if mongo_db.real:
+        assert "aggregate" in mongo_db.commands
+
+
+def test_parent_paths():
+    assert parent_path("a") is None
+    assert parent_path("a.b") == "a"
+    assert parent_path("a[]") == "a"
+    assert parent_path("a[].b") == "a[]"
+
+
+def test_every_mongo_kind_is_documented_and_classed():
+    kinds = rules_of("mongo")
+    assert [k.code for k in kinds] == [f"MGD{n}" for n in range(101, 112)]
+    for kind in kinds:
+        doc = kind.__doc__ or ""
+        assert kind.summary() and "**Anti-pattern**" in doc and "**Best practice**" in doc
+        assert kind.compat in ("breaking", "warning", "compatible")
