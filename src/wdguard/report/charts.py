@@ -37,7 +37,9 @@ def _fmt(v: float) -> str:
         return f"{v / 1e3:.1f}k"
     if a >= 10 or v == int(v):
         return f"{v:.0f}"
-    return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.1f}"
+    return f"{v:.2g}"
 
 
 def _num(v: float) -> str:
@@ -107,7 +109,8 @@ def bars(
     present = [v for v in values if v is not None]
     if not present:
         return _empty(label)
-    f = _Frame(len(values), 0, max(max(present), 1))
+    top = max(present)
+    f = _Frame(len(values), 0, top if top > 0 else 1)
     bw = max(f.pw / f.n * 0.7, 1.5)
     marks = []
     for i, v in enumerate(values):
@@ -219,7 +222,7 @@ def gate_strip(days: list[dict]) -> str:
             f'fill="{color.get(d["verdict"], COLORS["none"])}">'
             f"<title>{escape(tip)}</title></rect>"
         )
-        if i == 0 or i == n - 1 or d["date"].endswith("-01") or i % 7 == (n - 1) % 7:
+        if (n - 1 - i) % 7 == 0 or (i == 0 and (n - 1) % 7 >= 3):
             marks.append(
                 f'<text x="{x + size / 2}" y="{size + 14}" text-anchor="middle" '
                 f'class="ax">{escape(d["date"][5:])}</text>'

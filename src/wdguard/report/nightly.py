@@ -186,6 +186,8 @@ def _impact(
 
     def hit(name: str, cls: str, reason: str) -> None:
         c = idx.get(name)
+        if c is None and idx:  # e.g. a migration name: not a contract
+            return
         key = c.contract if c else name
         h = hits.setdefault(
             key,
@@ -358,6 +360,9 @@ def build_report(
         if warnings or (today and today["failing"])
         else "ok"
     )
+    # the charts start at the first day with a run: no empty left half for a young lake
+    first = next((i for i, d in enumerate(dates) if d in runs), len(dates) - 1)
+    mdates = dates[first:]
     gold = sorted({g for h in impact if h["class"] == "breaking" for g in h["consumers"]})
     headline = {
         "pass": "Gate passed",
@@ -392,7 +397,7 @@ def build_report(
         "impact": impact,
         "gold_at_risk": gold,
         "sla_breaches": sla,
-        "metrics": {"dates": dates, "contracts": _series(runs, dates, contracts)},
+        "metrics": {"dates": mdates, "contracts": _series(runs, mdates, contracts)},
         "notes": notes,
         "alerts": [],
     }
