@@ -1,0 +1,90 @@
+"""Write the README's rule tables from the registry (code, name, severity/class, summary).
+
+For every family in `wdguard.findings.REGISTRY` (lint, drift, mongo, ...) whose markers
+`<!-- rules:FAMILY -->` ... `<!-- /rules:FAMILY -->` exist in README.md, the text between
+them is replaced by a markdown table generated from the rule classes, so the docs cannot
+drift from the code. `--check` changes nothing and exits 1 when README.md is stale.
+
+    python scripts/gen_rule_tables.py            # rewrite README.md
+    python scripts/gen_rule_tables.py --check    # CI: fail if stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import re
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def load_all_rules() -> None:
+    """Import every wdguard module so every rule class registers itself."""
+    import wdguard
+
+    for mod in pkgutil.walk_packages(wdguard.__path__, "wdguard."):
+        try:
+            importlib.import_module(mod.name)
+        except ImportError:  # an optional extra (azure, spark) that is not installed
+            continue
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def table(family: str) -> str:
+    from wdguard.findings import rules_of
+
+    rules = rules_of(family)
+    refs = any(getattr(r, "squawk", ()) or getattr(r, "atlas", ()) for r in rules)
+    head = "| code | name | severity/class | summary |" + (" Squawk / Atlas |" if refs else "")
+    rule = "| --- | --- | --- | --- |" + (" --- |" if refs else "")
+    lines = [head, rule]
+    for r in rules:
+        sev = r.compat or r.severity
+        row = f"| {r.code} | `{r.name}` | {sev} | {_cell(r.summary())} |"
+        if refs:
+            equiv = [f"`{s}`" for s in getattr(r, "squawk", ())]
+            equiv += [f"{a}" for a in getattr(r, "atlas", ())]
+            row += f" {', '.join(equiv) or '-'} |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def render(text: str) -> str:
+    """README text with every rules:FAMILY block regenerated."""
+
+    def repl(m: re.Match[str]) -> str:
+        family = m.group(1)
+        return f"<!-- rules:{family} -->\n{table(family)}\n<!-- /rules:{family} -->"
+
+    return re.sub(
+        r"<!-- rules:([\w-]+) -->.*?<!-- /rules:\1 -->", repl, text, flags=re.S
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
+    parser.add_argument("--readme", type=Path, default=README)
+    args = parser.parse_args(argv)
+    load_all_rules()
+    old = args.readme.read_text(encoding="utf-8")
+    new = render(old)
+    if args.check:
+        if new != old:
+            print(f"{args.readme}: rule tables are stale; run scripts/gen_rule_tables.py")
+            return 1
+        return 0
+    if new != old:
+        args.readme.write_text(new, encoding="utf-8")
+        print(f"{args.readme}: rule tables updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
