@@ -145,6 +145,11 @@ def test_duplicate_model_across_files_names_both(tmp_path: Path) -> None:
 
 ERRORS = [
     ("model User {\n  id Int @id\n", "s.prisma:6:1: expected '}' to close model User"),
+    (
+        "model A {\n  id Int @id\nmodel B {\n  id Int @id\n}\n",
+        "s.prisma:6:1: expected '}' to close model A",
+    ),
+    ("enum E {\n  A\nenum F {\n  B\n}\n", "s.prisma:6:1: expected '}' to close enum E"),
     ("model User {\n  id Int @id\n  name\n}\n", "s.prisma:6:7: expected a type for field name"),
     ("model {\n}\n", "s.prisma:4:7: expected a name after 'model'"),
     (

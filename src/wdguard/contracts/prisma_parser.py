@@ -255,6 +255,7 @@ class Token:
 
 
 _PUNCT = set("{}()[],:=?@.!")
+_BLOCK_KEYWORDS = frozenset({"model", "view", "type", "enum", "datasource", "generator"})
 
 
 def _describe(tok: Token) -> str:
@@ -363,6 +364,17 @@ class _Parser:
             raise self.error(what)
         return self.advance()
 
+    def starts_block(self) -> bool:
+        """`model X {` inside a block: the previous block was not closed."""
+        nxt, after = self.toks[self.i + 1], self.toks[min(self.i + 2, len(self.toks) - 1)]
+        return (
+            self.tok.kind == "IDENT"
+            and self.tok.text in _BLOCK_KEYWORDS
+            and nxt.kind == "IDENT"
+            and after.kind == "PUNCT"
+            and after.text == "{"
+        )
+
     def skip_newlines(self) -> None:
         while self.tok.kind == "NL":
             self.advance()
@@ -439,6 +451,8 @@ class _Parser:
                 raise self.error(f"'}}' to close {what}")
             if self.at("@"):
                 attrs.append(self.block_attribute(what))
+            elif self.starts_block():
+                raise self.error(f"'}}' to close {what}")
             elif self.tok.kind == "IDENT":
                 fields.append(self.field_decl(fdoc, what))
             else:
@@ -587,6 +601,8 @@ class _Parser:
                 raise self.error(f"'}}' to close {what}")
             if self.at("@"):
                 attrs.append(self.block_attribute(what))
+            elif self.starts_block():
+                raise self.error(f"'}}' to close {what}")
             else:
                 vtok = self.ident(f"an enum value or '}}' to close {what}")
                 vattrs: list[Attribute] = []
