@@ -135,6 +135,8 @@ def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list
     if expected["type"] is None:  # hand-written contract without db_type: compare families
         expected["type"] = col.type
         got["type"] = _logical_of(live)
+    if expected == got:  # the common case; DeepDiff only explains differences
+        return out
     delta = DeepDiff(expected, got)
     # None <-> value shows up as a type change, value <-> value as a value change
     changed = {**delta.get("values_changed", {}), **delta.get("type_changes", {})}
