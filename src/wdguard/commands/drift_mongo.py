@@ -7,6 +7,7 @@ decide (unreachable server, bad contract). Same text and JSON shapes as the Post
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import typer
@@ -26,7 +27,7 @@ from wdguard.drift.mongo_diff import drift_collection, extra_collections
 from wdguard.errors import InputError
 from wdguard.findings import Finding, worst_exit
 from wdguard.report.findings import findings_json, render_findings_table, summary_line
-from wdguard.sources.mongo import JsonDocuments, LiveDocuments, connect
+from wdguard.sources.mongo import URI_ENV, JsonDocuments, LiveDocuments, connect, redact_uri
 
 
 @guarded
@@ -87,13 +88,32 @@ def drift_mongo(
 
     code = worst_exit(findings, strict=strict)
     if fmt is OutputFormat.json:
-        print_json(findings_json(findings, command="drift mongo", sampled=sampled,
-                                 exit_code=code))
+        print_json(
+            findings_json(
+                findings,
+                command="drift mongo",
+                target=_target(uri, from_json),
+                contracts=[c.contract for c in contracts],
+                collections=sampled,
+                strict=strict,
+                exit_code=code,
+            )
+        )
     else:
         render_findings_table(console, findings, "mongo drift")
-        console.print(f"sampled: {', '.join(f'{k} {v}' for k, v in sampled.items())}")
+        console.print(
+            f"{_target(uri, from_json)}: sampled "
+            + ", ".join(f"{k} ({v} documents)" for k, v in sampled.items())
+        )
         console.print(summary_line(findings))
     raise typer.Exit(code)
+
+
+def _target(uri: str | None, from_json: Path | None) -> str:
+    """What was sampled, safe to print: the JSON folder or the redacted URI."""
+    if from_json is not None:
+        return str(from_json)
+    return redact_uri(uri or os.environ.get(URI_ENV, ""))
 
 
 def _parse_day(text: str | None) -> dt.date:
