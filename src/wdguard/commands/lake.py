@@ -2,10 +2,76 @@
 
 from __future__ import annotations
 
-from wdguard.commands._common import FORMAT_OPTION, OutputFormat, fail, guarded
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
+from wdguard.errors import InputError
+
+
+def _open_out(out: str):
+    """The store to write to: a folder (created) or an abfs://, abfss://, az:// URL."""
+    if out.startswith(("abfs://", "abfss://", "az://")):
+        from wdguard.lake.azure import AzureBlobStore
+
+        store = AzureBlobStore.from_url(out)
+        store.create_container()
+        return store
+    from wdguard.lake.storage import LocalStore
+
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise InputError("not a folder", where=out)
+    path.mkdir(parents=True, exist_ok=True)
+    return LocalStore(path)
 
 
 @guarded
-def generate(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Generate the seeded WasteDump sample lake (not built yet)."""
-    fail("`wdguard lake generate` is not built yet")
+def generate(
+    out: str = typer.Option(..., "--out", "-o", help="Lake folder or abfs://container@account/..."),
+    days: int = typer.Option(7, "--days", help="Number of daily snapshots."),
+    end: str = typer.Option("2026-11-26", "--end", help="Last date, YYYY-MM-DD."),
+    rows: float = typer.Option(1.0, "--rows", help="Volume factor (1 = ~8k orders a day)."),
+    seed: int = typer.Option(42, "--seed", help="Same seed, same bytes."),
+    contracts: Path = typer.Option(Path("contracts"), "--contracts", help="Contracts folder."),
+    layer: list[str] = typer.Option(["bronze", "silver"], "--layer", help="Layers to write."),
+    objects: list[str] = typer.Option(
+        None, "--object", help="Only these tables (their parents are generated, not written)."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Generate the seeded WasteDump sample lake: daily bronze and silver snapshots."""
+    from wdguard.contracts.io import load_contracts
+    from wdguard.lake.generator import default_migration_head, generate_lake
+    from wdguard.lake.layout import date_str
+
+    try:
+        end_date = dt.date.fromisoformat(date_str(end))
+    except InputError as exc:
+        raise InputError(exc.message, where="--end") from None
+    loaded = load_contracts(contracts)
+    store = _open_out(out)
+    result = generate_lake(
+        store,
+        loaded,
+        end=end_date,
+        days=days,
+        rows=rows,
+        seed=seed,
+        layers=layer,
+        objects=objects or None,
+        migration_head=default_migration_head(contracts.parent),
+    )
+    if fmt == OutputFormat.json:
+        print_json({"lake": store.url, **result.to_dict()})
+        return
+    total = sum(p.rows for p in result.partitions)
+    console.print(
+        f"wrote {len(result.partitions)} partitions ({total:,} rows) for "
+        f"{result.dates[0]}..{result.dates[-1]} to {store.url}"
+    )
+    last = [p for p in result.partitions if p.date == result.dates[-1] and p.layer == "silver"]
+    for p in last or result.partitions[-12:]:
+        console.print(f"  {p.path}: {p.rows:,} rows in {p.files} file(s)")
