@@ -13,8 +13,10 @@ The tests hold this parser to Prisma's own `get_dmmf` on varied schemas.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from wdguard.errors import InputError, location
 
@@ -39,8 +41,9 @@ DEFAULT_FUNCTIONS = frozenset(
 # --------------------------------------------------------------------------- AST
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
+    """Where a token or declaration starts: `file:line:col` (1-based)."""
+
     file: str
     line: int
     col: int
@@ -225,30 +228,32 @@ class Schema:
     generators: list[ConfigBlock] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
+    def _lookup(self, items: list, name: str):
+        """Name lookup through a dict rebuilt whenever the list grew (parse_path appends)."""
+        cache = self.__dict__.setdefault("_index", {})
+        key = id(items)
+        entry = cache.get(key)
+        if entry is None or entry[0] != len(items):
+            index: dict = {}
+            for item in items:
+                index.setdefault(item.name, item)  # the first definition wins
+            entry = cache[key] = (len(items), index)
+        return entry[1].get(name)
+
     def model(self, name: str) -> Model | None:
-        for m in self.models:
-            if m.name == name:
-                return m
-        return None
+        return self._lookup(self.models, name)
 
     def enum(self, name: str) -> Enum | None:
-        for e in self.enums:
-            if e.name == name:
-                return e
-        return None
+        return self._lookup(self.enums, name)
 
     def composite(self, name: str) -> Model | None:
-        for t in self.types:
-            if t.name == name:
-                return t
-        return None
+        return self._lookup(self.types, name)
 
 
 # --------------------------------------------------------------------------- tokens
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     kind: str  # IDENT STRING NUMBER DOC PUNCT NL EOF
     text: str
     pos: Pos
@@ -268,64 +273,53 @@ def _describe(tok: Token) -> str:
     return f"'{tok.text}'"
 
 
+_TOKEN = re.compile(
+    r"""
+    (?P<NL>\n)
+    | (?P<WS>[ \t\r\ufeff]+)
+    | (?P<DOC>///[^\n]*)
+    | (?P<COMMENT>//[^\n]*)
+    | (?P<STRING>"(?:[^"\\\n]|\\.)*")
+    | (?P<NUMBER>-?\d[\d.eE]*)
+    | (?P<IDENT>[^\W\d][\w-]*)
+    | (?P<PUNCT>[{}()\[\],:=?@.!])
+    | (?P<BAD>.)
+    """,
+    re.VERBOSE,
+)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def tokenize(text: str, filename: str) -> list[Token]:
     """Split a schema into tokens. Newlines are kept: Prisma declarations end at them."""
     tokens: list[Token] = []
-    i, line, line_start, n = 0, 1, 0, len(text)
-    while i < n:
-        c = text[i]
-        col = i - line_start + 1
-        if c == "\n":
-            tokens.append(Token("NL", "\n", Pos(filename, line, col)))
-            i += 1
+    append = tokens.append
+    line, line_start = 1, 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "WS" or kind == "COMMENT":
+            continue
+        start = m.start()
+        pos = Pos(filename, line, start - line_start + 1)
+        if kind == "NL":
+            append(Token("NL", "\n", pos))
             line += 1
-            line_start = i
-        elif c in " \t\r\ufeff":
-            i += 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end == -1 else end
-            if text.startswith("///", i):
-                tokens.append(Token("DOC", text[i + 3 : end].strip(), Pos(filename, line, col)))
-            i = end
-        elif c == '"':
-            j, buf = i + 1, []
-            while True:
-                if j >= n or text[j] == "\n":
-                    raise InputError(
-                        "unterminated string: expected '\"'",
-                        where=location(filename, line, col),
-                    )
-                ch = text[j]
-                if ch == "\\" and j + 1 < n:
-                    nxt = text[j + 1]
-                    buf.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
-                    j += 2
-                    continue
-                if ch == '"':
-                    break
-                buf.append(ch)
-                j += 1
-            tokens.append(Token("STRING", "".join(buf), Pos(filename, line, col)))
-            i = j + 1
-        elif c.isdigit() or (c == "-" and i + 1 < n and text[i + 1].isdigit()):
-            j = i + 1
-            while j < n and (text[j].isdigit() or text[j] in ".eE"):
-                j += 1
-            tokens.append(Token("NUMBER", text[i:j], Pos(filename, line, col)))
-            i = j
-        elif c.isalpha() or c == "_":
-            j = i + 1
-            while j < n and (text[j].isalnum() or text[j] in "_-"):
-                j += 1
-            tokens.append(Token("IDENT", text[i:j], Pos(filename, line, col)))
-            i = j
-        elif c in _PUNCT:
-            tokens.append(Token("PUNCT", c, Pos(filename, line, col)))
-            i += 1
+            line_start = start + 1
+        elif kind == "STRING":
+            body = m.group()[1:-1]
+            if "\\" in body:
+                body = _ESCAPE.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)
+            append(Token("STRING", body, pos))
+        elif kind == "DOC":
+            append(Token("DOC", m.group()[3:].strip(), pos))
+        elif kind == "BAD":
+            if m.group() == '"':
+                raise InputError("unterminated string: expected '\"'", where=str(pos))
+            raise InputError(f"unexpected character {m.group()!r}", where=str(pos))
         else:
-            raise InputError(f"unexpected character {c!r}", where=location(filename, line, col))
-    tokens.append(Token("EOF", "", Pos(filename, line, i - line_start + 1)))
+            append(Token(kind, m.group(), pos))
+    append(Token("EOF", "", Pos(filename, line, len(text) - line_start + 1)))
     return tokens
 
 
