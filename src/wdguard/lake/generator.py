@@ -207,12 +207,14 @@ class World:
         return self.tables[table][BORN].to_numpy()
 
     def pick(self, rng, parent: str, child_born: np.ndarray, mask: np.ndarray | None = None):
-        """Row indices into `parent` (optionally restricted by mask), each parent created
-        before its child where possible."""
+        """Row indices into `parent` (optionally restricted by mask), each parent visible
+        (created, with its own parents) before its child where possible."""
         idx = np.arange(self.tables[parent].height) if mask is None else np.flatnonzero(mask)
         if len(idx) == 0:
             raise InputError(f"cannot generate references: table {parent!r} has no rows")
-        pborn = self.born(parent)[idx]
+        pvis = self.tables[parent][VISIBLE].to_numpy()[idx]
+        by_vis = np.argsort(pvis, kind="stable")
+        idx, pborn = idx[by_vis], pvis[by_vis]
         count = np.searchsorted(pborn, child_born, side="right")
         count = np.maximum(count, 1)
         return idx[np.minimum((rng.random(len(child_born)) * count).astype(np.int64), count - 1)]
@@ -592,7 +594,7 @@ def _subscriptions(w: World, rng) -> dict:
     updated = np.where(
         status == "EXPIRED",
         ends + 1000,
-        np.where(status == "CANCELLED", cancelled + 1000, _after(rng, started, 0, 5 * MS_DAY)),
+        np.where(status == "CANCELLED", cancelled + 1000, _after(rng, started, 0, MS_HOUR)),
     )
     return {
         BORN: born,
@@ -924,13 +926,20 @@ def _order_tables(w: World) -> list[str]:
     return out
 
 
+def _is_touch(name: str, col: Column) -> bool:
+    """updated_at-like: moves on every edit, so it is capped at the snapshot, not waited for."""
+    return col.updated_at or name == "updated_at"
+
+
 def _visibility(w: World, order: list[str]) -> None:
     """__visible: when a row can first appear in a snapshot (own events and parents)."""
     for table in order:
-        df = w.tables[table]
+        df = w.tables[table].drop(VISIBLE, strict=False)
         contract = w.contracts[table]
         ts_cols = [
-            n for n, c in contract.columns.items() if c.type == "timestamp" and n not in FUTURE_OK
+            n
+            for n, c in contract.columns.items()
+            if c.type == "timestamp" and n not in FUTURE_OK and not _is_touch(n, c)
         ]
         exprs = [pl.col(BORN)] + [pl.col(n).dt.epoch("ms") for n in ts_cols]
         df = df.with_columns(pl.max_horizontal(exprs).alias(VISIBLE))
@@ -946,6 +955,25 @@ def _visibility(w: World, order: list[str]) -> None:
         w.tables[table] = df
 
 
+def _snapshot(df: pl.DataFrame, contract: Contract, cutoff_ms: int) -> pl.DataFrame:
+    """The rows visible at `cutoff_ms`; updated_at later than it is capped a little before
+    it (the row was edited again after this extraction)."""
+    snap = df.filter(pl.col(VISIBLE) <= cutoff_ms)
+    jitter = (pl.col(BORN) % (6 * MS_HOUR)).cast(pl.Int64)
+    for name, col in contract.columns.items():
+        if col.type != "timestamp" or not _is_touch(name, col):
+            continue
+        capped = pl.max_horizontal(pl.col(VISIBLE), pl.lit(cutoff_ms) - jitter)
+        snap = snap.with_columns(
+            pl.when(pl.col(name).dt.epoch("ms") > cutoff_ms)
+            .then(capped.cast(pl.Datetime("ms")).dt.replace_time_zone("UTC"))
+            .otherwise(pl.col(name))
+            .cast(snap.schema[name])
+            .alias(name)
+        )
+    return snap.drop(BORN, VISIBLE)
+
+
 def _drop_orphans(w: World, order: list[str], dropped: dict[str, int]) -> None:
     for table in order:
         df = w.tables[table]
@@ -956,7 +984,7 @@ def _drop_orphans(w: World, order: list[str], dropped: dict[str, int]) -> None:
                 continue
             keys = w.tables[parent][fk.ref_columns[0]]
             c = pl.col(fk.columns[0])
-            df = df.filter(c.is_null() | c.is_in(keys))
+            df = df.filter(c.is_null() | c.is_in(keys.implode()))
         if df.height != before:
             dropped[table] = dropped.get(table, 0) + before - df.height
         w.tables[table] = df
@@ -1080,6 +1108,7 @@ def build_world(
         if kept.height != df.height:
             dropped[table] = df.height - kept.height
         w.tables[table] = kept
+        _visibility(w, [table])
     for table in order:  # builders may have completed a parent (order totals): re-check
         kept = _conform(w.tables[table], w.contracts[table])
         if kept.height != w.tables[table].height:
@@ -1120,7 +1149,7 @@ def generate_lake(
             if table not in wanted:
                 continue
             contract = w.contracts[table]
-            snap = w.tables[table].filter(pl.col(VISIBLE) <= cutoff_ms).drop(BORN, VISIBLE)
+            snap = _snapshot(w.tables[table], contract, cutoff_ms)
             for layer in layers:
                 frame = snap if layer == "silver" else to_bronze(snap, contract)
                 partition = layout.partition_dir(layer, "postgres", d, table)
