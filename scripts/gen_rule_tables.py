@@ -55,11 +55,13 @@ def table(family: str) -> str:
     return "\n".join(lines)
 
 
-def render(text: str) -> str:
-    """README text with every rules:FAMILY block regenerated."""
+def render(text: str, families: set[str] | None = None) -> str:
+    """README text with every rules:FAMILY block (or only `families`) regenerated."""
 
     def repl(m: re.Match[str]) -> str:
         family = m.group(1)
+        if families and family not in families:
+            return m.group(0)
         return f"<!-- rules:{family} -->\n{table(family)}\n<!-- /rules:{family} -->"
 
     return re.sub(
@@ -71,10 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
     parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument(
+        "--family", action="append", help="only this family (repeatable); default: all"
+    )
     args = parser.parse_args(argv)
     load_all_rules()
     old = args.readme.read_text(encoding="utf-8")
-    new = render(old)
+    new = render(old, set(args.family or ()))
     if args.check:
         if new != old:
             print(f"{args.readme}: rule tables are stale; run scripts/gen_rule_tables.py")

@@ -60,9 +60,11 @@ def _parse(script: Path) -> Migration:
 def select_paths(paths: list[Path]) -> Selection:
     """Lint these paths; replay the earlier siblings of each Prisma migration."""
     scripts: list[Path] = []
+    seen: set[Path] = set()
     for p in paths:
         for s in _expand(Path(p)):
-            if s.resolve() not in {x.resolve() for x in scripts}:
+            if s.resolve() not in seen:
+                seen.add(s.resolve())
                 scripts.append(s)
     # a Prisma folder's migrations apply in name order, whatever order they were given
     scripts.sort(key=lambda s: (str(s.parent.parent if s.name == SCRIPT else s.parent), _name(s)))
