@@ -11,6 +11,7 @@ reported on stderr and never changes the command's exit code.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import json
 import os
@@ -19,10 +20,10 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
@@ -30,6 +31,7 @@ from wdguard import __version__
 from wdguard.errors import EXIT_UNDECIDED, WdguardError
 from wdguard.redact import redact, redact_text
 
+F = TypeVar("F", bound=Callable[..., Any])
 AUDIT_ROOT = "_wdguard/audit"
 RESULTS = {0: "ok", 1: "failing", 2: "undecided"}
 
@@ -70,7 +72,7 @@ def entry_path(entry: AuditEntry) -> str:
 def write_entry(store: Any, entry: AuditEntry) -> str:
     """Write the entry create-only and return its path in the lake."""
     path = entry_path(entry)
-    data = json.dumps(asdict(entry), indent=2, sort_keys=True).encode()
+    data = json.dumps(asdict(entry), indent=2, sort_keys=True, default=str).encode()
     store.write_bytes(path, data, overwrite=False)
     return path
 
@@ -96,12 +98,27 @@ class Audit:
         self.store = store
 
 
+def _open_lake(lake: str | None) -> Any:
+    """The store of the lake named for the audit, or None when it cannot be opened."""
+    if not lake:
+        return None
+    from wdguard.lake.storage import open_store
+
+    try:
+        return open_store(lake)
+    except Exception:
+        return None
+
+
 @contextlib.contextmanager
-def audited(command: str, inputs: dict[str, Any], store: Any = None) -> Iterator[Audit]:
+def audited(
+    command: str, inputs: dict[str, Any], store: Any = None, lake: str | None = None
+) -> Iterator[Audit]:
     """Run a command body and append its audit entry, whatever its outcome.
 
     The exit code is taken from `typer.Exit` / `SystemExit` (0 when the body returns,
-    2 for a WdguardError or crash). The exception is re-raised unchanged.
+    2 for a WdguardError or crash). The exception is re-raised unchanged. The entry goes
+    to `store`, or one the body sets, or else the lake named by `lake` (opened at the end).
     """
     audit = Audit(command, inputs)
     audit.store = store
@@ -123,6 +140,8 @@ def audited(command: str, inputs: dict[str, Any], store: Any = None) -> Iterator
         code, audit.error = EXIT_UNDECIDED, f"{type(exc).__name__}: {exc}"
         raise
     finally:
+        if audit.store is None:
+            audit.store = _open_lake(lake)
         if audit.store is not None:
             entry = AuditEntry(
                 command=command,
@@ -145,3 +164,24 @@ def audited(command: str, inputs: dict[str, Any], store: Any = None) -> Iterator
                     + redact_text(" ".join(str(exc).split()))
                     + "\n"
                 )
+
+
+LAKE_ENV = "WDGUARD_LAKE"
+
+
+def audit_command(command: str) -> Callable[[F], F]:
+    """Decorator for a command function: audit every call to the lake of its `--lake`
+    option (or $WDGUARD_LAKE for commands without one). Inputs are the call's options."""
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            lake = kwargs.get("lake") or os.environ.get(LAKE_ENV)
+            inputs = {k: v if isinstance(v, str | int | float | bool | None | list) else str(v)
+                      for k, v in kwargs.items()}
+            with audited(command, inputs, lake=lake):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return deco

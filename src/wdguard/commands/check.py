@@ -14,12 +14,14 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wdguard.audit import audit_command
 from wdguard.commands._common import console, err_console, guarded, print_json
 from wdguard.errors import InputError
 from wdguard.gate import run_gate
 from wdguard.lake.layout import LAYERS
 from wdguard.lake.storage import open_store
 from wdguard.record import RunRecord
+from wdguard.report.alerts import notify_run
 
 
 class CheckFormat(StrEnum):
@@ -117,6 +119,7 @@ def render_text(record: RunRecord) -> None:
 
 
 @guarded
+@audit_command("check")
 def check(
     lake: str = typer.Option(
         ..., "--lake", help="Lake root: a folder or abfs://container@account/prefix."
@@ -183,4 +186,5 @@ def check(
     problems = record.errors + [c.message for c in record.checks if c.status == "error"]
     for err in problems:  # why the gate could not decide, one line each
         sys.stderr.write("wdguard: error: " + " ".join(err.split()) + "\n")
+    notify_run(record.model_dump(mode="json"))  # never changes the exit code
     raise typer.Exit(record.exit_code)

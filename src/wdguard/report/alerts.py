@@ -422,3 +422,38 @@ def test_message(facts: dict[str, Any]) -> Message:
         [Event("test", "warning", "This is a test message from `wdguard alert test`.")],
         facts,
     )
+
+
+def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery]:
+    """After a gate run: alert on its events when `[alerts]` is configured.
+
+    Never raises: a bad alert config or a failed delivery is printed on stderr and
+    returned; the gate's exit code stays the record's."""
+    import sys
+
+    from wdguard.config import load_config
+    from wdguard.errors import WdguardError
+    from wdguard.report.runs import normalise
+
+    try:
+        cfg = load_alert_config(load_config(config_path))
+        if not cfg.targets:
+            return []
+        run = normalise(record)
+        verdict = {"pass": "passed", "fail": "FAILED", "undecided": "could not decide"}.get(
+            run["verdict"], run["verdict"])
+        deliveries = alert(cfg, f"wdguard gate {verdict} for {run['date']}",
+                           events_from_run(run, cfg),
+                           {"date": run["date"], "run": run["run_id"],
+                            "exit code": run["exit_code"],
+                            "lake": (record.get("inputs") or {}).get("lake")})
+    except WdguardError as exc:
+        sys.stderr.write(f"wdguard: warning: alerts not sent: {exc.one_line()}\n")
+        return []
+    except Exception as exc:  # an alert must never change the verdict
+        sys.stderr.write(f"wdguard: warning: alerts not sent: {type(exc).__name__}\n")
+        return []
+    for d in deliveries:
+        if not d.ok:
+            sys.stderr.write(f"wdguard: warning: alert to {d.target} failed: {d.error}\n")
+    return deliveries
