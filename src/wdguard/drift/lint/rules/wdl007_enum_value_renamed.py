@@ -14,7 +14,7 @@ class EnumValueRenamed(LintRule):
     """An enum value is renamed in place.
 
     Every stored row changes value at once; the lake's history and gold mappings keep
-    the old spelling. Squawk: none. Atlas: none (closest: ``MY111``).
+    the old spelling. Squawk: ``renaming-object``. Atlas: none (closest: ``MY111``).
 
     **Anti-pattern**
 
@@ -36,6 +36,7 @@ class EnumValueRenamed(LintRule):
     name = "enum.value_renamed"
     compat = "breaking"
     pipeline = True
+    squawk = ("renaming-object",)
 
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:

@@ -12,7 +12,8 @@ from wdguard.findings import Finding, register
 class SchemaDropped(LintRule):
     """A schema or a whole database is dropped.
 
-    Every table in it disappears for the pipeline. Squawk: ``ban-drop-database``.
+    Every table in it disappears for the pipeline. Squawk: ``ban-drop-database``,
+    ``ban-drop-schema``.
     Atlas: ``DS101``.
 
     **Anti-pattern**
@@ -34,7 +35,7 @@ class SchemaDropped(LintRule):
     name = "schema.dropped"
     compat = "breaking"
     pipeline = True
-    squawk = ("ban-drop-database",)
+    squawk = ("ban-drop-database", "ban-drop-schema")
     atlas = ("DS101",)
 
     @classmethod

@@ -14,7 +14,8 @@ class ForeignKeyDropped(LintRule):
     """A foreign key of an existing table is dropped.
 
     Orphan rows become possible; the contract's ``references`` check and gold joins that
-    assume the relation may start failing or dropping rows. Squawk: none. Atlas:
+    assume the relation may start failing or dropping rows. Squawk:
+    ``ban-drop-constraint``. Atlas:
     ``CD101``.
 
     **Anti-pattern**
@@ -36,6 +37,7 @@ class ForeignKeyDropped(LintRule):
     name = "foreign_key.dropped"
     compat = "warning"
     pipeline = True
+    squawk = ("ban-drop-constraint",)
     atlas = ("CD101",)
 
     @classmethod

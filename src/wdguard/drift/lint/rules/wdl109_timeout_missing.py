@@ -44,7 +44,8 @@ class TimeoutMissing(LintRule):
     A DDL lock request queues behind any long transaction and every query behind it
     queues too: without ``lock_timeout`` a blocked migration takes the table down.
     Reported once per migration, at the first locking statement. Squawk:
-    ``require-timeout-settings``. Atlas: none.
+    ``require-timeout-settings`` (``require-lock-timeout`` and
+    ``require-statement-timeout`` since Squawk 2). Atlas: none.
 
     **Anti-pattern**
 
@@ -64,7 +65,7 @@ class TimeoutMissing(LintRule):
     code = "WDL109"
     name = "timeout.missing"
     severity = "warning"
-    squawk = ("require-timeout-settings",)
+    squawk = ("require-timeout-settings", "require-lock-timeout", "require-statement-timeout")
 
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
