@@ -184,3 +184,15 @@ def test_logical_type_is_compared_when_the_contract_has_no_db_type(wastedump_db,
     assert [(f.code, f.object, f.column) for f in result.findings] == [
         ("PGD113", "tags", "name")
     ]
+
+
+def test_no_false_alarms_on_prisma_defaults_and_types(fresh_db):
+    """Every default spelling and native type of defaults.prisma, as Prisma creates them."""
+    here = pgutil.ROOT / "tests" / "pg_fixtures"
+    inject(fresh_db, (here / "defaults.sql").read_text())
+    contracts = derive_contracts(here / "defaults.prisma")
+    assert run(fresh_db, contracts).findings == []
+    inject(fresh_db, 'ALTER TABLE "Thing" ALTER COLUMN "price" SET DEFAULT 2.5;'
+           'ALTER TABLE "Thing" ALTER COLUMN "levels" TYPE TEXT[]')
+    found = sorted((f.code, f.column) for f in run(fresh_db, contracts).findings)
+    assert found == [("PGD113", "levels"), ("PGD116", "price")]

@@ -88,8 +88,12 @@ def _display(schema: str, table: str) -> str:
 
 
 def _expected_column(col: Column) -> dict[str, Any]:
-    exp_type = norm_type(col.enum_name or col.db_type) if (col.enum_name or col.db_type) else None
-    return {"type": exp_type, "nullable": col.nullable, "default": norm_default(col.db_default)}
+    spelt = col.db_type or col.enum_name
+    return {
+        "type": norm_type(spelt) if spelt else None,
+        "nullable": col.nullable,
+        "default": norm_default(col.db_default),
+    }
 
 
 def _live_column(col: LiveColumn) -> dict[str, Any]:
@@ -135,6 +139,8 @@ def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list
     if expected["type"] is None:  # hand-written contract without db_type: compare families
         expected["type"] = col.type
         got["type"] = _logical_of(live)
+    if col.type == "list" and live.nullable and not col.nullable:
+        got["nullable"] = False  # Prisma creates scalar-list columns without NOT NULL
     if expected == got:  # the common case; DeepDiff only explains differences
         return out
     delta = DeepDiff(expected, got)

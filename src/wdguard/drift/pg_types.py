@@ -83,6 +83,8 @@ def norm_default(text: str | None, *, identity: bool = False) -> str | None:
         return d.lower()
     if len(d) >= 2 and d[0] == d[-1] == "'" and _NUMBER.match(d[1:-1]):
         d = d[1:-1]
+    if _NUMBER.match(d) and "." in d:  # 1.50 = 1.5
+        d = d.rstrip("0").rstrip(".")
     return d
 
 
