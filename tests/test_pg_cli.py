@@ -118,6 +118,9 @@ def test_migrations_status(wastedump_db):
 def test_migrations_status_pending_and_no_table(fresh_db):
     no_table = invoke("migrations", "status", "--dsn", fresh_db, "-m", MIGRATIONS)
     assert no_table.exit_code == 2 and "_prisma_migrations" in no_table.stderr
+    no_table = invoke("drift", "postgres", "--dsn", fresh_db, "--schema", SCHEMA,
+                      "--migrations", MIGRATIONS, "--format", "json")
+    assert no_table.exit_code == 2 and no_table.stdout == ""  # nothing half-written
     pgutil.apply_migrations(fresh_db, pgutil.MIGRATIONS_DIR, upto="20240820094500_order_status_user_created_idx")
     pending = invoke("migrations", "status", "--dsn", fresh_db, "-m", MIGRATIONS)
     assert pending.exit_code == 0 and "pending" in pending.output
