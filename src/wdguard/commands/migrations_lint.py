@@ -77,9 +77,7 @@ def _select(paths: list[Path], since: str | None, dsn: str | None) -> Selection:
         return select_since(since, paths)
     if not paths:
         if not DEFAULT_MIGRATIONS.is_dir():
-            raise InputError(
-                "no migrations given and no ./prisma/migrations folder", where="PATHS"
-            )
+            raise InputError("no migrations given and no ./prisma/migrations folder", where="PATHS")
         paths = [DEFAULT_MIGRATIONS]
     return select_paths(paths)
 
@@ -128,7 +126,10 @@ def migrations_lint(
         None, "--schema", help="Derive contracts from this schema.prisma instead."
     ),
     config_path: Path | None = typer.Option(
-        None, "--config", help="wdguard.toml with a [lint] table (default: ./wdguard.toml)."
+        None,
+        "--config",
+        help="wdguard.toml whose lint table disables rules or sets severities "
+        "(default: ./wdguard.toml).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
     fmt: LintFormat = typer.Option(
@@ -145,9 +146,7 @@ def migrations_lint(
     config = LintConfig.from_table(cfg.get("lint"), where=str(config_path or "wdguard.toml"))
     contracts = _contracts(schema, contracts_dir)
     selection = _select(list(paths or []), since, dsn)
-    result = lint(
-        selection.targets, history=selection.history, contracts=contracts, config=config
-    )
+    result = lint(selection.targets, history=selection.history, contracts=contracts, config=config)
     code = worst_exit(result.findings, strict=strict)
     if fmt is LintFormat.json:
         print_json(
@@ -161,14 +160,7 @@ def migrations_lint(
             )
         )
     elif fmt is LintFormat.sarif:
-        print_json(
-            render_sarif(
-                result.findings,
-                lint_rules(),
-                info_uri="https://github.com/wastedump/wdguard#migration-lint",
-                base=Path.cwd(),
-            )
-        )
+        print_json(render_sarif(result.findings, lint_rules(), base=Path.cwd()))
     elif fmt is LintFormat.junit:
         typer.echo(render_junit_findings(result.findings, result.migrations), nl=False)
     elif fmt is LintFormat.github:
