@@ -223,7 +223,11 @@ def _series(
 ) -> dict[str, dict[str, Any]]:
     """Per contract, one value per date of the window (None where there is no run)."""
     per_day = {d: contract_metrics(runs[d][-1]) for d in dates if d in runs}
-    names = sorted({n for m in per_day.values() for n in m})
+    known = {c.contract for c in contracts}
+    # checks not about one contract (e.g. "(postgres)": objects without a contract) stay
+    # in the gate table but get no chart
+    names = sorted({n for m in per_day.values() for n in m
+                    if (n in known if known else not n.startswith("("))})
     out: dict[str, dict[str, Any]] = {}
     for name in names:
         s: dict[str, Any] = {k: [] for k in METRICS}

@@ -105,7 +105,7 @@ def _changes(r: dict[str, Any]) -> str:
                    f'<span class="sub">— {c["breaking"]} breaking, {c["warning"]} warning, '
                    f'{c["compatible"]} compatible</span></h3>')
         if not src["findings"]:
-            out.append('<p class="empty">No drift: the source matches its contracts.</p>')
+            out.append('<p class="empty">No drift found.</p>')
             continue
         rows = []
         for f in src["findings"][:60]:
