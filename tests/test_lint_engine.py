@@ -173,3 +173,35 @@ def test_tables_created_in_the_same_file_are_not_existing() -> None:
         'REFERENCES "users"("id");\n'
     )
     assert [f.code for f in run(sql).findings] == ["WDL010"]
+
+
+ODDITIES = """
+CREATE TABLE "copy" (LIKE "orders" INCLUDING ALL);
+CREATE TABLE "snap" AS SELECT * FROM "orders";
+CREATE VIEW "v" AS SELECT 1 AS x;
+DROP VIEW "v";
+DROP FUNCTION IF EXISTS f(int);
+ALTER INDEX "users_phone_idx" RENAME TO "users_phone_ix";
+ALTER TABLE ONLY "public"."orders" ADD CONSTRAINT "ex" EXCLUDE USING gist ("id" WITH =);
+ALTER TABLE IF EXISTS "orders" ALTER COLUMN "note" SET STATISTICS 100;
+ALTER TYPE "OrderStatus" ADD VALUE IF NOT EXISTS 'X' BEFORE 'PAID';
+COMMENT ON TABLE "orders" IS 'x';
+GRANT SELECT ON "orders" TO PUBLIC;
+INSERT INTO "orders" ("id") VALUES (gen_random_uuid());
+UPDATE "orders" SET "note" = NULL WHERE false;
+DO $$ BEGIN PERFORM 1; END $$;
+CREATE EXTENSION IF NOT EXISTS "pgcrypto";
+ALTER TABLE "orders" ALTER COLUMN "id" ADD GENERATED ALWAYS AS IDENTITY;
+CREATE SEQUENCE "s";
+DROP TYPE IF EXISTS "nothing";
+ROLLBACK;
+"""
+
+
+def test_unusual_statements_do_not_crash_and_empty_files_lint_clean() -> None:
+    findings = run(ODDITIES).findings
+    assert "WDL116" in [f.code for f in findings]  # the stray ROLLBACK
+    # renaming an index is not a table lock: the first lock is the ADD CONSTRAINT
+    timeout = next(f for f in findings if f.code == "WDL109")
+    assert timeout.line == 8 and timeout.object == "orders"
+    assert run("").findings == [] and run("-- This is an empty migration.\n").findings == []

@@ -12,7 +12,11 @@ def locked_table(node: object, ctx: LintContext) -> str | None:
     """The existing table a statement takes a strong lock on, if any."""
     altered = isinstance(node, ast.AlterTableStmt) and node.objtype == OT.OBJECT_TABLE
     indexed = isinstance(node, ast.IndexStmt) and not node.concurrent
-    renamed = isinstance(node, ast.RenameStmt) and node.relation is not None
+    renamed = (
+        isinstance(node, ast.RenameStmt)
+        and node.relation is not None
+        and node.renameType in (OT.OBJECT_TABLE, OT.OBJECT_COLUMN, OT.OBJECT_TABCONSTRAINT)
+    )
     if altered or indexed or renamed:
         table = node.relation.relname  # type: ignore[attr-defined]
     elif (
