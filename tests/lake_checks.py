@@ -27,9 +27,7 @@ def problems(store, date: str, contracts, layer: str = "silver") -> set[tuple[st
     out: set[tuple[str, str, str]] = set()
     frames = {}
     for c in contracts:
-        if c.source.kind != "postgres":
-            continue
-        part = layout.partition_dir(layer, "postgres", date, c.object_name)
+        part = layout.partition_dir(layer, c.source.kind, date, c.object_name)
         if not store.exists(layout.manifest_path(part)):
             out.add(("completeness", c.object_name, ""))
             continue
@@ -40,24 +38,28 @@ def problems(store, date: str, contracts, layer: str = "silver") -> set[tuple[st
             out.add(("completeness", c.object_name, ""))
             continue
         raw = read(store, part)
+        keys = [k for k in c.columns if "[]" not in k]
+        if layer == "bronze" and c.source.kind == "mongodb":  # raw documents: top level only
+            keys = [k for k in keys if "." not in k and c.columns[k].type not in ("object", "list")]
+        cols = {k: c.columns[k] for k in keys}
         if raw.height != m.row_count or sum(f.rows for f in m.files) != raw.height:
             out.add(("completeness", c.object_name, ""))
         if layer == "silver":
-            for name, col in c.columns.items():
+            for name, col in cols.items():
                 if raw.schema[name] != polars_dtype(col):
                     out.add(("dtype", c.object_name, name))
             df = raw.with_columns(
-                pl.col(n).cast(polars_dtype(col), strict=False) for n, col in c.columns.items()
+                pl.col(n).cast(polars_dtype(col), strict=False) for n, col in cols.items()
             )
         else:
-            df = to_silver(raw, c, strict=False)
-            for name in c.columns:
+            df = to_silver(raw.select(keys), c, strict=False)
+            for name in keys:
                 if (df[name].null_count()) > raw[name].null_count():
                     out.add(("dtype", c.object_name, name))
         frames[c.object_name] = (c, df)
         if c.primary_key and df.select(pl.struct(c.primary_key).is_duplicated().any()).item():
             out.add(("primary_key", c.object_name, ",".join(c.primary_key)))
-        for name, col in c.columns.items():
+        for name, col in cols.items():
             s = pl.col(name)
             if not col.nullable and df[name].null_count():
                 out.add(("nullable", c.object_name, name))
@@ -75,10 +77,10 @@ def problems(store, date: str, contracts, layer: str = "silver") -> set[tuple[st
                 out.add(("regex", c.object_name, name))
             if col.unique and df.select(s.drop_nulls().is_duplicated().any()).item():
                 out.add(("unique", c.object_name, name))
-        for rule in c.rules:
+        for rule in c.rules if set(keys) >= {k for k in c.columns if "." not in k} else []:
             if df.select((~pl.sql_expr(rule.sql).fill_null(False)).any()).item():
                 out.add((f"rule:{rule.name}", c.object_name, ""))
-        if c.freshness and df.height:
+        if c.freshness and c.freshness.column in df.columns and df.height:
             newest = df[c.freshness.column].max()
             from wdguard.contracts.model import parse_duration
 
@@ -86,7 +88,7 @@ def problems(store, date: str, contracts, layer: str = "silver") -> set[tuple[st
                 out.add(("freshness", c.object_name, c.freshness.column))
     by_name = {c.contract: c for c in contracts}
     for obj, (c, df) in frames.items():
-        for fk in c.references():
+        for fk in c.references() if c.source.kind == "postgres" else []:
             parent = by_name[fk.references].object_name
             if parent not in frames:
                 continue

@@ -47,6 +47,11 @@ def test_every_postgres_contract_has_a_partition_per_day_and_layer(lake, contrac
         for d in DATES:
             assert set(store.list_dirs(layout.date_dir(layer, "postgres", d))) == tables
     assert result.dropped == {}  # nothing generated had to be thrown away
+    collections = {c.object_name for c in contracts if c.source.kind == "mongodb"}
+    assert collections == {"user_activities", "pickup_tracking", "reviews"}
+    for layer in ("bronze", "silver"):
+        assert layout.list_dates(store, layer, "mongodb") == DATES
+        assert set(store.list_dirs(layout.date_dir(layer, "mongodb", DATES[0]))) == collections
 
 
 @pytest.mark.parametrize("layer", ["silver", "bronze"])
@@ -115,6 +120,38 @@ def test_realistic_relationships(lake):
     assert weekend < 0.8 * weekday
 
 
+def test_mongo_documents(lake, contracts):
+    store, _ = lake
+    silver = read(store, "silver/mongodb/2026-11-26/user_activities")
+    bronze = read(store, "raw/mongodb/2026-11-26/user_activities")
+    assert silver.height == bronze.height > 0
+    assert isinstance(bronze.schema["device"], pl.Struct) and silver.schema["device"] == pl.String
+    assert (
+        silver["device.platform"].to_list() == bronze["device"].struct.field("platform").to_list()
+    )
+    # schema versions: v1 documents name the event `event`, v2 `type`
+    v = silver.group_by("schemaVersion").agg(
+        pl.col("type").null_count(), pl.col("event").null_count(), pl.len()
+    )
+    v1 = v.filter(pl.col("schemaVersion") == 1).row(0, named=True)
+    v2 = v.filter(pl.col("schemaVersion") == 2).row(0, named=True)
+    assert (
+        v1["type"] == v1["len"]
+        and v1["event"] == 0
+        and v2["event"] == v2["len"]
+        and v2["type"] == 0
+    )
+    users = set(read(store, "silver/postgres/2026-11-26/users")["id"])
+    assert set(silver["userId"]) <= users
+    pings = read(store, "raw/mongodb/2026-11-26/pickup_tracking")
+    assert pings["location"].struct.field("coordinates").list.len().unique().to_list() == [2]
+    days = [read(store, f"silver/mongodb/{d}/pickup_tracking")["recordedAt"] for d in DATES]
+    assert all(
+        s.dt.date().unique().to_list() == [dt.date.fromisoformat(d)]
+        for s, d in zip(days, DATES, strict=True)
+    )
+
+
 def test_same_seed_same_bytes_other_seed_other_data(tmp_path, contracts):
     a, b, c = (LocalStore(tmp_path / n) for n in "abc")
     for store, seed in ((a, 1), (b, 1), (c, 2)):
@@ -162,7 +199,7 @@ def test_cli_generate(tmp_path):
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 24
+    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 30
     assert (out / "silver/postgres/2026-11-26/orders/_source.json").exists()
     res = runner.invoke(
         app,

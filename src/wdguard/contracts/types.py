@@ -41,6 +41,6 @@ def polars_dtype(column: Column) -> pl.DataType:
             return pl.String()
         return pl.Decimal(precision, scale)
     if column.type == "list":
-        item = Column(type=column.items or "string")
+        item = Column.model_construct(type=column.items or "string")  # no enum values needed
         return pl.List(polars_dtype(item))
     return _SCALARS[column.type]

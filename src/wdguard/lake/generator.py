@@ -1073,7 +1073,11 @@ def build_world(
     order = _order_tables(w)
     if objects is not None:
         wanted = set(objects)
-        unknown = wanted - set(w.contracts)
+        unknown = (
+            wanted
+            - set(w.contracts)
+            - {c.object_name for c in contracts if c.source.kind == "mongodb"}
+        )
         if unknown:
             raise InputError(f"no contract for {sorted(unknown)}", where="--objects")
         keep: set[str] = set()
@@ -1093,6 +1097,9 @@ def build_world(
 
         for t in wanted:
             need(t)
+        if wanted - set(w.contracts):  # Mongo documents point at these tables
+            for t in ("users", "waste_collections", "merchants", "orders", "products"):
+                need(t)
         order = [t for t in order if t in keep]
     dropped: dict[str, int] = {}
     for table in order:
@@ -1140,6 +1147,11 @@ def generate_lake(
         contracts, end=end, days=days, rows=rows, seed=seed, objects=objects
     )
     wanted = set(objects) if objects is not None else set(order)
+    mongo = [
+        c
+        for c in contracts
+        if c.source.kind == "mongodb" and (objects is None or c.object_name in wanted)
+    ]
     dates = [end - dt.timedelta(days=days - 1 - i) for i in range(days)]
     result = GenerateResult(dates=[d.isoformat() for d in dates], dropped=dropped)
     for d in dates:
@@ -1180,4 +1192,78 @@ def generate_lake(
                 )
                 if progress:
                     progress(f"{partition}: {frame.height} rows")
+        for contract in mongo:
+            _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result)
     return result
+
+
+EVENT_TIME_FIELDS = frozenset({"ts", "recordedAt", "createdAt"})
+_ID_POOLS = {  # Mongo field name -> (table, column, filter) it points at
+    "userId": ("users", "id", None),
+    "driverId": ("users", "id", ("role", "DRIVER")),
+    "collectionId": ("waste_collections", "id", None),
+    "merchantId": ("merchants", "id", None),
+    "orderId": ("orders", "id", None),
+    "productId": ("products", "id", None),
+}
+
+
+def _write_mongo(
+    store,
+    w: World,
+    contract: Contract,
+    d: dt.date,
+    cutoff: dt.datetime,
+    layers,
+    seed: int,
+    rows: float,
+    result: GenerateResult,
+) -> None:
+    from wdguard.lake.generator_mongo import generate_collection
+
+    cutoff_ms = int(cutoff.timestamp() * 1000)
+    ids: dict = {"_event_time": EVENT_TIME_FIELDS}
+    for field_name, (table, column, filt) in _ID_POOLS.items():
+        if table in w.tables:
+            df = w.tables[table].filter(pl.col(VISIBLE) <= cutoff_ms)
+            if filt and filt[0] in df.columns:
+                df = df.filter(pl.col(filt[0]) == filt[1])
+            ids[field_name] = df[column]
+    name = contract.object_name
+    rng = _rng(seed, f"{name}/{d.isoformat()}")
+    bronze, silver = generate_collection(contract, d, cutoff_ms, rows, rng, ids)
+    ts = [
+        n
+        for n, c in contract.columns.items()
+        if c.type == "timestamp" and "." not in n and "[]" not in n
+    ]
+    fresh = contract.freshness.column if contract.freshness else (ts[0] if ts else None)
+    watermark = silver[fresh].max() if fresh and silver.height else None
+    for layer in layers:
+        frame = silver if layer == "silver" else bronze
+        partition = layout.partition_dir(layer, "mongodb", d, name)
+        manifest = Manifest(
+            source="mongodb",
+            layer=layer,
+            object=name,
+            date=d,
+            extracted_at=cutoff,
+            row_count=frame.height,
+            watermark=watermark,
+            schema_fingerprint=schema_fingerprint(contract),
+            migration_head=None,
+            files=[],
+        )
+        m = write_partition(store, partition, frame, manifest)
+        result.partitions.append(
+            PartitionWritten(
+                layer,
+                "mongodb",
+                d.isoformat(),
+                name,
+                partition,
+                frame.height,
+                len(m.files),
+                sum(f.bytes for f in m.files),
+            )
+        )
