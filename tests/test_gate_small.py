@@ -103,7 +103,7 @@ def test_clean_date_passes_and_record_is_written(local_lake, contracts):
         ),
         (
             lambda o: o.with_columns(pl.lit(None, pl.Datetime("us")).alias("paid_at")),
-            ("Order", None, "rule"),
+            ("Order", "status,paid_at", "rule"),  # a rule is named by its columns
         ),
         (lambda o: o.drop("updated_at"), ("Order", "updated_at", "column_missing")),
     ],

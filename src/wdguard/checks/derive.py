@@ -8,6 +8,8 @@ the contract's types in both layers.
 
 from __future__ import annotations
 
+import re
+
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column, Contract
 
@@ -15,6 +17,15 @@ from wdguard.contracts.model import Column, Contract
 CASTABLE_TYPES = frozenset(
     {"integer", "bigint", "float", "decimal", "boolean", "date", "timestamp"}
 )
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def rule_columns(contract: Contract, sql: str) -> list[str]:
+    """The contract columns a rule's SQL mentions, in contract order (to name findings)."""
+    words = set(_IDENT.findall(re.sub(r"'[^']*'", "", sql)))  # not inside string literals
+    return [name for name in contract.columns if name in words]
 
 
 def _sev(column: Column) -> str:
@@ -73,6 +84,7 @@ def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
                 "rule",
                 severity=rule.severity,
                 name=rule.name,
+                column=",".join(rule_columns(contract, rule.sql)) or None,
                 params={"sql": rule.sql},
                 **base,
             )
