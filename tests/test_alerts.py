@@ -199,3 +199,22 @@ def test_alert_test_command(tmp_path, monkeypatch):
         res = runner.invoke(app, ["alert", "test", "--config", str(cfg), "--target", "nope"])
         assert res.exit_code == 2 and "--target: unknown target 'nope'" in res.stderr
         assert "sEcReT" not in res.stdout + res.stderr
+
+
+def test_notify_run_never_raises(tmp_path, monkeypatch, capsys):
+    from wdguard.report.alerts import notify_run
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[alerts.targets.x]\nkind = "pager"\nurl_env = "X"\n')
+    record = {"run_id": "r", "inputs": {"date": "2026-11-26"}, "verdict": "fail", "checks": []}
+    assert notify_run(record, bad) == []
+    assert "alerts not sent" in capsys.readouterr().err
+    monkeypatch.setenv("WDGUARD_CONFIG", str(tmp_path / "absent.toml"))
+    assert notify_run(record) == []  # a missing config: a warning, not a crash
+    with Recorder() as server:
+        ok = tmp_path / "ok.toml"
+        ok.write_text('[alerts]\nretries = 0\n[alerts.targets.x]\nkind = "webhook"\n'
+                      'url_env = "WDG_NOTIFY"\n')
+        monkeypatch.setenv("WDG_NOTIFY", server.url)
+        [d] = notify_run(record, ok)
+    assert d.ok and server.received[0]["body"]["title"] == "wdguard gate FAILED for 2026-11-26"

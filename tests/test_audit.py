@@ -105,3 +105,26 @@ def test_redaction_shapes():
     assert redact_text("https://hooks.slack.com/services/T/B/X") == "https://hooks.slack.com/***"
     assert redact({"webhook": "https://example.org/x", "n": 3}) == {"webhook": "***", "n": 3}
     assert redact_text("no secrets here") == "no secrets here"
+
+
+def test_audit_command_decorator_uses_the_lake_option_or_env(tmp_path, monkeypatch):
+    from wdguard.audit import audit_command
+
+    @audit_command("drift postgres")
+    def cmd(dsn: str, lake: str | None = None):
+        raise typer.Exit(1)
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with pytest.raises(typer.Exit):
+        cmd(dsn="postgresql://u:Secret9@db/x", lake=str(tmp_path / "a"))
+    monkeypatch.setenv("WDGUARD_LAKE", str(tmp_path / "b"))
+    with pytest.raises(typer.Exit):
+        cmd(dsn="host=db password=Secret9")
+    monkeypatch.setenv("WDGUARD_LAKE", str(tmp_path / "missing"))
+    with pytest.raises(typer.Exit):  # no lake to write to: the command is unaffected
+        cmd(dsn="x")
+    for sub in ("a", "b"):
+        [entry] = read_entries(LocalStore(tmp_path / sub))
+        assert entry["command"] == "drift postgres" and entry["exit_code"] == 1
+        assert "Secret9" not in json.dumps(entry)

@@ -219,3 +219,30 @@ def test_html_loads_in_headless_chromium(report, tmp_path):
     dom = subprocess.run([*cmd[:-3], "--dump-dom", (out / "report.html").as_uri()],
                          capture_output=True, text=True, timeout=90, check=True).stdout
     assert "wdguard nightly report" in dom and dom.count("<svg") >= 13
+
+
+def test_live_mongo_drift_in_the_report(lake, tmp_path, mongo_db, monkeypatch):
+    from tests.fixtures_mongo import fixture_docs
+
+    contracts = tmp_path / "mongo_contracts"
+    contracts.mkdir()
+    for name in ("PickupTracking", "Review", "UserActivity"):
+        shutil.copy(Path(CONTRACTS) / f"{name}.yaml", contracts)
+    docs = fixture_docs("reviews")
+    for d in docs:
+        d.pop("userId")
+    mongo_db.load("reviews", docs)
+    monkeypatch.setattr("wdguard.sources.mongo.connect", lambda uri: mongo_db.client)
+    res = _run(["--lake", str(lake), "--date", DAY, "--out", str(tmp_path / "out"),
+                "--contracts", str(contracts), "--mongo-uri", "mongodb://u:Pw-123@mongo/",
+                "--mongo-db", mongo_db.name, "--format", "json"])
+    assert res.exit_code == 1, res.output
+    assert json.loads(res.stdout)["status"] == "failed"
+    r = json.loads((tmp_path / "out" / "report.json").read_text())
+    [src] = r["changes"]["sources"]
+    assert src["source"] == "mongodb"
+    assert [(f["code"], f["column"], f["compat"]) for f in src["findings"]] == [
+        ("MGD102", "userId", "breaking")]
+    assert [h["contract"] for h in r["impact"]] == ["Review"]
+    entry = [e for e in read_entries(LocalStore(lake)) if e["command"] == "report nightly"][-1]
+    assert "Pw-123" not in json.dumps(entry) and entry["exit_code"] == 1

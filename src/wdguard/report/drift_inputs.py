@@ -80,8 +80,7 @@ def postgres_drift_live(dsn: str | None, contracts: list[Contract],
 def mongo_drift_live(uri: str | None, db: str | None, contracts: list[Contract],
                      today: dt.date, sample_size: int = 1000) -> dict[str, list[Finding]]:
     """Sample each contracted collection and diff it with its contract (as `drift mongo`)."""
-    from wdguard.contracts.mongo_infer import profile
-    from wdguard.drift.mongo_diff import diff_collection, extra_collections
+    from wdguard.drift.mongo_diff import drift_collection, extra_collections
     from wdguard.sources.mongo import LiveDocuments, connect
 
     mongo = [c for c in contracts if c.source.kind == "mongodb"]
@@ -96,11 +95,8 @@ def mongo_drift_live(uri: str | None, db: str | None, contracts: list[Contract],
             raise InputError(f"contract {contract.contract} names no database; pass --mongo-db",
                              where="--mongo-db")
         source = sources.setdefault(database, LiveDocuments(client, database))
-        field = contract.freshness.column if contract.freshness else None
-        docs = source.sample(contract.source.collection or contract.contract, sample_size,
-                             None, field)
-        version_field = contract.mongo.schema_version_field if contract.mongo else None
-        findings.extend(diff_collection(contract, profile(docs, version_field), today=today))
+        found, _ = drift_collection(source, contract, size=sample_size, today=today)
+        findings.extend(found)
     contracted = {c.source.collection for c in mongo}
     for source in sources.values():
         findings.extend(extra_collections(contracted, source.collections(), source.database))
