@@ -253,3 +253,16 @@ def test_readme_lint_rule_table_is_current() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- rules:lint -->", 1)[1].split("<!-- /rules:lint -->", 1)[0]
     assert all(f"| {r.code} | `{r.name}` |" in block for r in lint_rules())
+
+
+def test_schema_option_derives_contracts_for_the_impact(tmp_path: Path) -> None:
+    mig = tmp_path / "m.sql"
+    mig.write_text('ALTER TABLE "orders" DROP COLUMN "notes";\n')
+    schema = ROOT / "fixtures" / "prisma" / "schema.prisma"
+    code, data = lint_json(str(mig), "--schema", str(schema))
+    [dropped] = [f for f in data["findings"] if f["code"] == "WDL002"]
+    # derived contracts carry no hand-written consumers, but name the contract and change
+    assert dropped["details"]["contracts"] == ["Order"] and "consumers" not in dropped["details"]
+    assert dropped["details"]["contract_changes"] == ["Order: - columns.notes"]
+    res = invoke(str(mig), "--schema", str(schema), "--contracts", str(CONTRACTS))
+    assert res.exit_code == 2 and "either --schema or --contracts" in res.stderr
