@@ -218,3 +218,14 @@ def test_notify_run_never_raises(tmp_path, monkeypatch, capsys):
         monkeypatch.setenv("WDG_NOTIFY", server.url)
         [d] = notify_run(record, ok)
     assert d.ok and server.received[0]["body"]["title"] == "wdguard gate FAILED for 2026-11-26"
+
+
+def test_slack_message_stays_within_slack_limits():
+    from wdguard.report.alerts import Event, build_message, payload
+
+    events = [Event("dq_threshold", "error", f"Order.col{i}.in_values: " + "x" * 300)
+              for i in range(40)]
+    body = payload(Target("s", "slack", "X", ["dq_threshold"]),
+                   build_message("t" * 400, events, {}))
+    assert len(body["blocks"][0]["text"]["text"]) <= 150
+    assert len(body["blocks"][1]["text"]["text"]) <= 3000

@@ -128,3 +128,26 @@ def test_audit_command_decorator_uses_the_lake_option_or_env(tmp_path, monkeypat
         [entry] = read_entries(LocalStore(tmp_path / sub))
         assert entry["command"] == "drift postgres" and entry["exit_code"] == 1
         assert "Secret9" not in json.dumps(entry)
+
+
+def test_concurrent_entries_on_each_store(lake_store):
+    # the same guarantees on Azurite: one create-only blob per entry, nothing lost
+    def write(i):
+        with audited("check", {"i": i, "dsn": "postgresql://u:Zz-99@h/d"}, lake_store):
+            pass
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(write, range(24)))
+    entries = read_entries(lake_store)
+    assert sorted(e["inputs"]["i"] for e in entries) == list(range(24))
+    assert all(p.startswith(AUDIT_ROOT + "/") for p in lake_store.list(AUDIT_ROOT))
+    assert "Zz-99" not in json.dumps(entries)
+    # an entry path never collides: writing the same entry twice is refused
+    from wdguard.audit import AuditEntry, write_entry
+
+    e = AuditEntry(command="x", inputs={}, started_at="2026-11-26T01:02:03+00:00",
+                   finished_at="2026-11-26T01:02:04+00:00", duration_s=1, exit_code=0,
+                   result="ok", user="u", host="h")
+    write_entry(lake_store, e)
+    with pytest.raises(FileExistsError):
+        write_entry(lake_store, e)
