@@ -246,12 +246,10 @@ def payload(target: Target, msg: Message) -> dict[str, Any]:
             {"type": "header", "text": {"type": "plain_text", "text": msg.title[:150]}},
         ]
         if lines:
-            blocks.append(
-                {
-                    "type": "section",
-                    "text": {"type": "mrkdwn", "text": "\n".join(f"• {t}" for t in lines)},
-                }
-            )
+            text = "\n".join(f"• {t}" for t in lines)
+            if len(text) > 2900:  # Slack refuses section texts over 3000 characters
+                text = text[:2900].rsplit("\n", 1)[0] + "\n…"
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
         blocks.append(
             {
                 "type": "context",
