@@ -7,8 +7,8 @@ from wdguard.findings import RuleKind, register
 
 @register
 class FieldTypeWidened(RuleKind):
-    """A field holds a new BSON type that still fits the contract's type (int among longs or
-    doubles, a double among decimals).
+    """A number field holds a wider number type than the contract lists (int64 or double
+    where int32 was, Decimal128 where double was): same family, so a warning.
 
     **Anti-pattern**
 
