@@ -206,7 +206,7 @@ def missing_file(store, date, contracts, *, layers, contract=None, column=None) 
     lost = 0
     for _, p in parts:
         m = load_manifest(store, p)
-        last = m.files[-1]
+        last = m.files[0]  # the oldest rows: freshness is untouched
         store.delete(f"{p}/{last.path}")  # the manifest still lists it
         lost = last.rows
     return Fault(
@@ -216,7 +216,7 @@ def missing_file(store, date, contracts, *, layers, contract=None, column=None) 
         c.object_name,
         None,
         list(layers),
-        f"deleted {m.files[-1].path} ({lost} rows) listed in _source.json",
+        f"deleted {m.files[0].path} ({lost} rows) listed in _source.json",
         rows=lost,
         check="completeness",
         partitions=[p for _, p in parts],
