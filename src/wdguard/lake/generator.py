@@ -894,7 +894,24 @@ def _conform(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     df = df.filter(~_violations(df, contract))
     keys = [k for k in [contract.primary_key, *contract.unique_keys] if k]
     keys += [[n] for n, c in contract.columns.items() if c.unique]
-    for key in keys:
+    if not keys or df.height == 0:
+        return df
+    # one parallel pass to learn which keys repeat; only those pay for a dedup
+    counts = df.select(
+        (
+            pl.struct(k).drop_nulls().n_unique()
+            if len(k) > 1
+            else pl.col(k[0]).drop_nulls().n_unique()
+        ).alias(str(i))
+        for i, k in enumerate(keys)
+    ).row(0)
+    nonnull = df.select(
+        pl.all_horizontal(pl.col(c).is_not_null() for c in k).sum().alias(str(i))
+        for i, k in enumerate(keys)
+    ).row(0)
+    for key, distinct, total in zip(keys, counts, nonnull, strict=True):
+        if distinct == total:
+            continue
         first = pl.int_range(pl.len()).over(key) == 0
         df = df.filter(first | pl.any_horizontal(pl.col(k).is_null() for k in key))
     return df
