@@ -21,6 +21,7 @@ import polars as pl
 
 from wdguard.checks import expressions as X
 from wdguard.checks.derive import specs_for
+from wdguard.checks.keys import duplicates
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
@@ -181,7 +182,7 @@ def check_partition(
     top_level = set(schema.names())
 
     fail_exprs: dict[int, pl.Expr] = {}  # row-level: true = row fails
-    agg_exprs: dict[int, pl.Expr] = {}
+    key_checks: dict[int, list[str]] = {}  # duplicate keys: their own key-only pass
     for i, spec in enumerate(specs):
         if i in outcomes:
             continue
@@ -191,8 +192,8 @@ def check_partition(
             if absent:
                 outcomes[i] = Outcome(spec, "skipped", f"key column absent: {', '.join(absent)}")
                 continue
-            agg_exprs[i] = X.duplicated_rows(cols)
-            fail_exprs[i] = X.is_duplicated(cols)
+            key_checks[i] = cols
+            fail_exprs[i] = X.is_duplicated(cols)  # for quarantine only
             continue
         if spec.check == "rule":
             expr = _rule_expr(spec, top_level)
@@ -225,15 +226,20 @@ def check_partition(
     ]
     select = [pl.len().alias("__rows")]
     for i, expr in fail_exprs.items():
-        if i not in agg_exprs:
+        if i not in key_checks:
             select.append(expr.sum().cast(pl.Int64).alias(f"f{i}"))
-    select += [e.alias(f"f{i}") for i, e in agg_exprs.items()]
     select += [typed_cols[n].max().alias(f"m{j}") for j, n in enumerate(ts_cols)]
     try:
         row = typed_lf.select(select).collect(engine="streaming").row(0, named=True)
     except Exception as exc:
         raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
     rows = int(row["__rows"])
+    dup_rows: dict[int, pl.LazyFrame | None] = {}
+    for i, cols in key_checks.items():
+        try:
+            row[f"f{i}"], dup_rows[i] = duplicates(typed_lf, cols)
+        except Exception as exc:
+            raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
     scan_ms = (time.perf_counter() - started) * 1000
 
     key_cols = [c for c in contract.primary_key if c in top_level]
@@ -244,7 +250,11 @@ def check_partition(
         if failing:
             out.message = f"{failing} of {rows} row(s) fail"
             t0 = time.perf_counter()
-            out.sample_keys = _samples(typed_lf, fail_exprs[i], key_cols, spec, sample_keys)
+            if i in key_checks:
+                frame, fails = dup_rows[i], pl.lit(True)
+            else:
+                frame, fails = typed_lf, fail_exprs[i]
+            out.sample_keys = _samples(frame, fails, key_cols, spec, sample_keys)
             out.duration_ms = (time.perf_counter() - t0) * 1000
         outcomes[i] = out
 
@@ -268,7 +278,8 @@ def _samples(
     cols = key_cols or list(spec.params.get("columns") or ([spec.column] if spec.column else []))
     if not cols:
         return []
-    df = lf.filter(fails).select([pl.col(c) for c in cols]).head(n).collect()
+    df = lf.filter(fails).select([pl.col(c) for c in cols]).head(n * 4).collect(engine="streaming")
+    df = df.unique(maintain_order=True).head(n)  # duplicate keys would repeat themselves
     return [{k: jsonable(v) for k, v in r.items()} for r in df.iter_rows(named=True)]
 
 
