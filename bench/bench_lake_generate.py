@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = [
     (7, 1.0, "all"),  # the demo lake: 7 days, every table and collection
     (1, 100.0, "waste_collections"),  # one big partition (~1.3M rows)
-    (1, 800.0, "waste_collections"),  # ~10M-row partition for the gate benchmark
+    (1, 300.0, "waste_collections"),  # ~3.7M-row partition (10M: --rows 800, ~8 GB RSS)
 ]
 
 
