@@ -53,6 +53,11 @@ def parse_layers(text: str) -> list[str]:
     return layers
 
 
+def _short(value: object, width: int = 13) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render_text(record: RunRecord) -> None:
     """A summary per contract, then the table of failing checks, then the verdict."""
     summary = Table(title=f"wdguard check {record.inputs.date}", title_justify="left")
@@ -80,31 +85,23 @@ def render_text(record: RunRecord) -> None:
     failing = [c for c in record.checks if c.status in ("fail", "error")]
     if failing:
         table = Table(title="failing checks", title_justify="left")
-        for col in (
-            "code",
-            "sev",
-            "layer",
-            "contract",
-            "column",
-            "check",
-            "rows",
-            "message",
-            "sample keys",
-        ):
-            table.add_column(col, overflow="fold")
+        for col in ("code", "sev", "layer", "contract.column", "check", "rows", "message"):
+            table.add_column(col, overflow="fold", no_wrap=col in ("code", "sev", "layer"))
         for c in failing:
             sev = "error" if c.status == "error" else c.severity
-            keys = ", ".join("/".join(str(v) for v in k.values()) for k in c.sample_keys[:3])
+            where = (c.contract or c.object or "") + (f".{c.column}" if c.column else "")
+            message = c.message
+            if c.sample_keys:  # one example is enough on screen; json has them all
+                key = ", ".join(f"{k}={_short(v)}" for k, v in c.sample_keys[0].items())
+                message += f" [dim](e.g. {key})[/]"
             table.add_row(
                 c.code,
                 f"[red]{sev}[/]" if sev == "error" else f"[yellow]{sev}[/]",
                 c.layer or "",
-                c.contract or c.object or "",
-                c.column or "",
+                where,
                 c.check + (f" {c.name}" if c.name else ""),
                 "" if c.failing_rows is None else f"{c.failing_rows:,}",
-                c.message,
-                keys,
+                message,
             )
         console.print(table)
     for err in record.errors:
