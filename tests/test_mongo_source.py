@@ -115,3 +115,43 @@ def test_json_documents_sample_is_deterministic_and_bounded():
     first = source.sample("reviews", 100)
     assert len(first) == 100 and first == source.sample("reviews", 100)
     assert source.sample("nope", 100) == []
+
+
+class _Spy:
+    """Records how wdguard asks for documents: the collection options and the aggregate."""
+
+    def __init__(self, real_client):
+        self.real = real_client
+        self.calls: list[tuple] = []
+
+    def __getitem__(self, database):
+        spy = self
+
+        class _Db:
+            def get_collection(self, name, **options):
+                spy.calls.append(("get_collection", name, options))
+                coll = spy.real[database].get_collection(name, **options)
+
+                class _Coll:
+                    def aggregate(self, pipeline, **kwargs):
+                        spy.calls.append(("aggregate", pipeline, kwargs))
+                        return coll.aggregate(pipeline, **kwargs)
+
+                return _Coll()
+
+        return _Db()
+
+
+def test_sampling_asks_for_a_secondary_a_time_limit_and_no_disk(mongo_db):
+    from pymongo import ReadPreference
+
+    spy = _Spy(mongo_db.client)
+    since = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    docs = src.sample(spy, mongo_db.name, "reviews", size=7, since=since, since_field="createdAt",
+                      max_time_ms=1234)
+    assert len(docs) == 7
+    (_, name, options), (_, pipeline, kwargs) = spy.calls
+    assert name == "reviews"
+    assert options == {"read_preference": ReadPreference.SECONDARY_PREFERRED}
+    assert pipeline == [{"$match": {"createdAt": {"$gte": since}}}, {"$sample": {"size": 7}}]
+    assert kwargs == {"maxTimeMS": 1234, "allowDiskUse": False}
