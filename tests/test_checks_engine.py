@@ -153,3 +153,22 @@ def test_pandera_schema_failures_name_columns():
     found = schema_failures(ORDERS, wrong.lazy())
     assert set(found) == {"amount", "status"}
     assert "Float64" in found["amount"]
+
+
+def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_path):
+    from wdguard.checks.keys import duplicates
+
+    df = pl.DataFrame(
+        {
+            "n": [1, 1, 1, 2, None, None],
+            "s": ["x", "x", "y", "y", None, "z"],
+            "t": ["p", "q", "p", "r", None, None],
+        }
+    )
+    df.write_parquet(tmp_path / "k.parquet")
+    lf = pl.scan_parquet(tmp_path / "k.parquet")  # read-only arrow buffers
+    got = {tuple(cols): duplicates(lf, cols) for cols in (["n"], ["s"], ["n", "s"], ["t"])}
+    assert {k: v[0] for k, v in got.items()} == {("n",): 2, ("s",): 2, ("n", "s"): 1, ("t",): 1}
+    assert got[("n", "s")][1].collect()["t"].to_list() == ["p", "q"]  # the rows involved
+    assert duplicates(lf, ["t"])[1].collect()["n"].to_list() == [1, 1]
+    assert duplicates(pl.LazyFrame({"n": [1, 2, None, None]}), ["n"]) == (0, None)

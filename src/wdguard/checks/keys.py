@@ -29,7 +29,9 @@ def duplicates(lf: pl.LazyFrame, cols: list[str]) -> tuple[int, pl.LazyFrame | N
     key, exact = _key(cols, schema)
     present = pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
     keyed = lf.filter(present)
-    values = keyed.select(key.alias("k")).collect(engine="streaming").to_series().to_numpy()
+    keys = keyed.select(key.alias("k")).collect(engine="streaming").to_series()
+    values = keys.to_numpy(writable=True)
+    del keys  # the numpy copy (or the buffer itself) is all that is kept
     values.sort()  # in place: the 8-byte keys are the only copy held
     repeated = values[1:][values[1:] == values[:-1]]
     if repeated.size == 0:
