@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 
@@ -134,7 +135,8 @@ class _Spy:
 
                 class _Coll:
                     def aggregate(self, pipeline, **kwargs):
-                        spy.calls.append(("aggregate", pipeline, kwargs))
+                        # a copy: mongomock consumes the $sample stage it is given
+                        spy.calls.append(("aggregate", copy.deepcopy(pipeline), kwargs))
                         return coll.aggregate(pipeline, **kwargs)
 
                 return _Coll()
