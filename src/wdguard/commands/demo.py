@@ -88,9 +88,7 @@ def run_demo_gate(lake: Path, work: Path) -> dict:
     store = LocalStore(lake)
     all_contracts = load_contracts(fixtures_dir().parent / "contracts")
     sources = {c.source.kind for c in all_contracts}
-    generated = generate_lake(
-        store, [c for c in all_contracts if c.source.kind == "postgres"], rows=DEMO_ROWS
-    )
+    generated = generate_lake(store, all_contracts, rows=DEMO_ROWS)
     sources = {p.source for p in generated.partitions} & sources
     contracts_dir = _lake_contracts(work / "contracts", sources)
     contracts = load_contracts(contracts_dir)
