@@ -594,7 +594,12 @@ def _subscriptions(w: World, rng) -> dict:
     updated = np.where(
         status == "EXPIRED",
         ends + 1000,
-        np.where(status == "CANCELLED", cancelled + 1000, _after(rng, started, 0, MS_HOUR)),
+        np.where(
+            status == "CANCELLED",
+            cancelled + 1000,
+            # active/paused plans are touched by every billing run: always recently updated
+            np.where(status == "ACTIVE", started + 400 * MS_DAY, _after(rng, started, 0, MS_HOUR)),
+        ),
     )
     return {
         BORN: born,
