@@ -32,7 +32,9 @@ KINDS: dict[str, CheckKind] = {
     ),
     "column_missing": CheckKind("WDG010", "schema", "a contract column is absent"),
     "dtype": CheckKind(
-        "WDG011", "schema", "silver: dtype differs from the contract's; bronze: not castable"
+        "WDG011",
+        "schema",
+        "silver: dtype is not exactly the contract's; bronze: nested where scalar expected",
     ),
     "castable": CheckKind(
         "WDG012", "schema", "bronze values that do not cast to the contract's type"
