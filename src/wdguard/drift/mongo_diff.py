@@ -67,6 +67,16 @@ def parent_path(path: str) -> str | None:
     return parent if dot else None
 
 
+def _places(path: str, count: int) -> str:
+    """`300 sampled documents`, `120 sampled photos[] elements`, `80 sampled device objects`."""
+    parent = parent_path(path)
+    if parent is None:
+        return f"{count} sampled documents"
+    if parent.endswith("[]"):
+        return f"{count} sampled {parent} elements"
+    return f"{count} sampled {parent} objects"
+
+
 def _accepted_types(col: Column) -> set[str] | None:
     """The BSON types the contract allows at a path (None: anything, e.g. `json`)."""
     if col.bson_types:
@@ -100,7 +110,11 @@ def diff_collection(
         if parent_path(path) in new:
             continue  # reported once, at the topmost new path
         types = sorted(t for t in seen[path])
-        where = f"in {prof.presence(path):.0%} of places sampled" if not path.endswith("[]") else ""
+        where = (
+            f"in {prof.presence(path):.0%} of {_places(path, prof.parent_count(path))}"
+            if not path.endswith("[]")
+            else ""
+        )
         findings.append(
             FieldAdded.finding(
                 f"new field {path} ({'/'.join(types)}) {where}".strip(),
@@ -139,7 +153,7 @@ def _gone(
     obj = contract.contract
     if not col.nullable:
         return FieldMissing.finding(
-            f"required field {path} is in none of {places} sampled places",
+            f"required field {path} is in none of {_places(path, places)}",
             object=obj,
             column=path,
             help="rename/removal? re-derive the contract once the pipeline reads the new shape",
@@ -149,7 +163,7 @@ def _gone(
     if presence and (1 - presence) ** places < UNSEEN_PROBABILITY:
         return FieldPresenceDropped.finding(
             f"optional field {path} (presence {presence:.0%} in the contract) "
-            f"is in none of {places} sampled places",
+            f"is in none of {_places(path, places)}",
             object=obj,
             column=path,
             details={"sampled": places, "presence": 0.0, "contract_presence": presence},
@@ -176,7 +190,7 @@ def _present(
             out.append(
                 FieldPresenceDropped.finding(
                     f"required field {path} is present and non-null in {share:.1%} of "
-                    f"{places} sampled places; the contract requires >= {ratio:.0%}",
+                    f"{_places(path, places)}; the contract requires >= {ratio:.0%}",
                     object=obj,
                     column=path,
                     details={"sampled": places, "presence": round(share, 4), "required": ratio},
