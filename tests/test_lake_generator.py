@@ -238,7 +238,6 @@ def test_cli_generate_to_azurite(azurite, tmp_path, monkeypatch):
     )
     assert res.exit_code == 0, res.output
     assert azurite.account_key not in res.output
-    from tests.fixtures_azurite import new_azure_store  # noqa: F401
     from wdguard.lake.azure import AzureBlobStore
 
     store = AzureBlobStore.from_url("az://genlake/wd")
