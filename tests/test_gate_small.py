@@ -296,3 +296,20 @@ def test_same_gate_on_local_and_azurite(lake_store, contracts, fault):
     if fault == "orphan":
         assert ("silver", "Order", "user_id", "orphan_fk") in failing(record)
     assert lake_store.list(layout.runs_dir(DATE)) == [layout.run_record_path(DATE, record.run_id)]
+
+
+def test_broken_contract_file_is_one_line_exit_2_with_undecided_record(local_lake, tmp_path):
+    folder = write_contracts(
+        tmp_path / "c", USER, ORDER.replace("nullable: false", "nullable: nope", 1)
+    )
+    clean_lake(local_lake)
+    args = ["check", "--lake", str(local_lake.root), "--date", DATE, "--contracts", str(folder)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Order.yaml:" in lines[0] and "Traceback" not in res.output
+    (path,) = local_lake.list(layout.runs_dir(DATE))
+    record = RunRecord.model_validate_json(local_lake.read_text(path))
+    assert (
+        record.verdict == "undecided" and record.checks == [] and "Order.yaml" in record.errors[0]
+    )
