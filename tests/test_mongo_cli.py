@@ -199,3 +199,13 @@ def test_bad_document_file_writes_nothing(tmp_path):
                                  "--out", str(out)))
     assert "user_activities.json" in line
     assert not out.exists()  # the good collections were not written either
+
+
+def test_enum_thresholds_are_options(tmp_path):
+    out = tmp_path / "out"
+    result = invoke("contracts", "derive", "mongo", "--from-json", str(FIXTURES), "--out",
+                    str(out), "--collection", "pickup_tracking", "--enum-max-distinct", "3")
+    assert result.exit_code == 0, result.output
+    cols = load_contract(out / "PickupTracking.yaml").columns
+    assert cols["status"].type == "string"  # 4 values > 3
+    assert cols["location.type"].type == "enum"

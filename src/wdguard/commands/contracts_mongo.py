@@ -101,6 +101,12 @@ def derive_mongo(
     version_field: str | None = typer.Option(
         None, "--version-field", help="Schema-version field (default: schemaVersion, then __v)."
     ),
+    enum_max_distinct: int = typer.Option(
+        20, "--enum-max-distinct", help="A string field with at most this many values ..."
+    ),
+    enum_max_ratio: float = typer.Option(
+        0.1, "--enum-max-ratio", help="... that are at most this share of its values is enum-like."
+    ),
     from_json: Path | None = FROM_JSON_OPTION,
     out: Path = typer.Option(Path("contracts"), "--out", "-o", help="Folder to write to."),
     fmt: OutputFormat = FORMAT_OPTION,
@@ -122,6 +128,8 @@ def derive_mongo(
         options = InferOptions(
             required_ratio=required_ratio or (old_mongo.required_ratio if old_mongo else 0.99),
             version_field=version_field or (old_mongo.schema_version_field if old_mongo else None),
+            enum_max_distinct=enum_max_distinct,
+            enum_max_ratio=enum_max_ratio,
         )
         field = since_field or (old.freshness.column if old and old.freshness else None)
         docs = source.sample(collection, sample_size, since_at, field)
