@@ -252,3 +252,15 @@ def test_every_mongo_kind_is_documented_and_classed():
         doc = kind.__doc__ or ""
         assert kind.summary() and "**Anti-pattern**" in doc and "**Best practice**" in doc
         assert kind.compat in ("breaking", "warning", "compatible")
+
+
+def test_first_type_of_an_always_null_field_is_a_widening():
+    from wdguard.contracts.mongo_infer import profile, to_contract
+    from wdguard.drift.mongo_diff import diff_collection
+
+    before = to_contract(profile([{"_id": i, "note": None} for i in range(30)]),
+                         name="T", database="d", collection="t")
+    assert before.columns["note"].type == "json"
+    after = profile([{"_id": i, "note": "hello"} for i in range(30)])
+    (hit,) = diff_collection(before, after, today=TODAY)
+    assert (hit.code, hit.column, hit.compat) == ("MGD104", "note", "warning")

@@ -209,13 +209,17 @@ def _types(contract: Contract, prof: Profile, path: str, col: Column) -> list[Fi
     new_types = sorted(t for t in counts if t != "null" and t not in accepted)
     if not new_types:
         return []
-    breaking = [t for t in new_types if not any((a, t) in WIDENING for a in accepted)]
+    # a field the contract only saw as null gains its first type: a widening, not a change
+    breaking = accepted and [
+        t for t in new_types if not any((a, t) in WIDENING for a in accepted)
+    ]
     kind = FieldTypeChanged if breaking else FieldTypeWidened
     seen = ", ".join(f"{t} x{counts[t]}" for t in new_types)
     verb = "cannot hold" if breaking else "widens to"
+    known = "/".join(sorted(accepted)) or "only null"
     return [
         kind.finding(
-            f"{path}: contract type {col.type} ({'/'.join(sorted(accepted))}) {verb} {seen}",
+            f"{path}: contract type {col.type} ({known}) {verb} {seen}",
             object=contract.contract,
             column=path,
             details={

@@ -10,6 +10,8 @@ class FieldTypeWidened(RuleKind):
     """A number field holds a wider number type than the contract lists (int64 or double
     where int32 was, Decimal128 where double was): same family, so a warning.
 
+    Also reported when a field the contract only ever saw as null gets its first type.
+
     **Anti-pattern**
 
     Letting JavaScript numbers land as int32, int64 and double in one field: each widening
