@@ -134,6 +134,9 @@ def test_open_store_dispatch(tmp_path, azurite, monkeypatch):
     with pytest.raises(InputError, match="lake folder not found"):
         open_store(tmp_path / "missing")
     monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string)
+    with pytest.raises(InputError, match="container 'mylake' not found"):
+        open_store("abfs://mylake@devstoreaccount1.dfs.core.windows.net/wd")
+    AzureBlobStore.from_url("az://mylake").create_container()
     store = open_store("abfs://mylake@devstoreaccount1.dfs.core.windows.net/wd")
     assert isinstance(store, AzureBlobStore) and store.prefix == "wd"
 

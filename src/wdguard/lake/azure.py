@@ -263,6 +263,12 @@ class AzureBlobStore(Store):
             opts["bearer_token"] = token.token
         return uri, opts
 
+    def require_container(self) -> None:
+        """InputError when the container does not exist (a typo must not read as 'every
+        partition is missing'); SourceError when the account cannot be reached."""
+        if not self._call("probe", "", self._cc.exists):
+            raise InputError(f"container {self.container!r} not found", where=self.url)
+
     def create_container(self) -> None:
         """Create the container if it is missing (tests, `lake generate`)."""
         from azure.core.exceptions import ResourceExistsError

@@ -124,7 +124,9 @@ def open_store(url: str | Path) -> Store:
     if text.startswith(("abfs://", "abfss://", "az://")):
         from wdguard.lake.azure import AzureBlobStore  # optional dependency
 
-        return AzureBlobStore.from_url(text)
+        store = AzureBlobStore.from_url(text)
+        store.require_container()
+        return store
     path = Path(text)
     if not path.is_dir():
         raise InputError("lake folder not found", where=text)
