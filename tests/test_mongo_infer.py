@@ -67,6 +67,9 @@ def test_paths_through_subdocuments_and_arrays():
     assert prof.types["items[].q"] == {"null": 1}
     assert prof.types["tags[]"] == {"string": 3}
     assert prof.types["m[][]"] == {"int": 2}
+    c = to_contract(prof, name="T", database="d", collection="t")
+    assert c.columns["m"].items == "json" and c.columns["m[]"].items == "integer"
+    assert c.columns["items"].items == "object" and c.columns["tags"].items == "string"
     # presence is over the places a path could appear: docs, parent objects, array elements
     assert prof.presence("a") == 1.0
     assert prof.presence("a.c") == 0.5

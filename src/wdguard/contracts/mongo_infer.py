@@ -273,7 +273,9 @@ def to_contract(
         if ltype == "list":
             element = path + "[]"
             known = element in prof.types
-            spec["items"] = logical_type(prof, element, options) if known else "json"
+            items = logical_type(prof, element, options) if known else "json"
+            # an array of arrays (GeoJSON polygons) has no one-level element type: json
+            spec["items"] = "json" if items == "list" else items
         if path == "_id":
             spec["unique"] = True
         columns[path] = Column(**spec)
