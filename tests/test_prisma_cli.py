@@ -177,12 +177,13 @@ def test_text_output_and_missing_schema(tmp_path: Path) -> None:
     )
 
 
-def test_demo_derives_the_wastedump_contracts() -> None:
-    result = run("demo")
-    assert result.exit_code == 0, result.output
-    assert "12 WasteDump contracts" in result.stdout
-    data = json.loads(run("demo", "--format", "json").stdout)
-    names = [c["contract"] for c in data["contracts"]]
+def test_demo_finds_the_fixture_schema_from_the_package() -> None:
+    """`wdguard demo` (run end to end in test_gate_demo.py) starts from this schema."""
+    from wdguard.commands.demo import fixture_schema
+    from wdguard.contracts.prisma_derive import derive_contracts
+
+    assert fixture_schema() == FIXTURE
+    names = [c.contract for c in derive_contracts(fixture_schema())]
     assert names[:3] == ["User", "Address", "Merchant"] and "_ProductToTag" in names
     assert len(names) == 12
 

@@ -122,7 +122,8 @@ def our_view(schema: Schema) -> dict:
                 "isList": f.type.is_list,
                 "isRequired": not f.type.optional,
                 "isId": f.attr("id") is not None,
-                "isUnique": f.attr("unique") is not None,
+                # DMMF does not flag a field unique when it is also the @id
+                "isUnique": f.attr("unique") is not None and f.attr("id") is None,
                 "isUpdatedAt": f.attr("updatedAt") is not None,
                 "dbName": db.arg("name").value if db else None,
                 "nativeType": [native.name[3:], [a.value.text for a in native.args]]
@@ -336,3 +337,35 @@ def test_schemas_prisma_rejects_are_rejected(name: str, tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         parse_text(path.read_text(), str(path))
     assert str(path) + ":" in err.value.one_line()
+
+
+# ----------------------------------------------------------------- where `///` docs go
+
+DOC_CASES = [
+    "/// lead\nmodel A {\n  /// before\n  id Int @id ///after\n  s String /// trailing\n"
+    '  @@map("a") /// on a block attribute: dropped\n} /// above B\nmodel B {\n  id Int @id\n}',
+    "/// detached by a blank line\n\nmodel A {\n  /// f1\n\n  id Int @id\n  /// f2\n"
+    "  // plain\n  x Int\n}",
+    "/// kept across a plain comment\n// plain\nmodel A {\n  id Int @id\n}",
+    '/// above the datasource\ndatasource db {\n  provider = "postgresql"\n}\n\n/// floating\n\n'
+    "model A {\n  id Int @id\n}",
+    'model A {\n  /// x\n  @@map("a")\n  /// y\n  id Int @id\n  /// z\n  @@index([id])\n  n Int\n}',
+    'enum E {\n  /// x\n  @@map("e")\n  V /// v\n}\nmodel A {\n  id Int @id\n}',
+]
+
+
+@needs_node
+def test_doc_comment_placement_agrees_with_dmmf() -> None:
+    proc = subprocess.run(
+        ["node", str(ORACLE)],
+        input=json.dumps(DOC_CASES),
+        capture_output=True,
+        text=True,
+        env={"NODE_PATH": str(ROOT / "node_modules"), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+        check=True,
+    )
+    for text, theirs in zip(DOC_CASES, json.loads(proc.stdout), strict=True):
+        assert "datamodel" in theirs, theirs
+        schema = parse_text(text, "s.prisma")
+        assert our_view(schema) == their_view(theirs["datamodel"], schema), text

@@ -31,6 +31,7 @@ from wdguard.contracts.prisma_postgres import (
     implicit_many_to_many,
     index_name,
     native_type,
+    primary_key_name,
     prisma_default,
     schema_name,
     table_name,
@@ -209,6 +210,30 @@ def _join_contract(jt: JoinTable, schema: Schema) -> Contract:
     )
 
 
+def _primary_key_name(model: Model, table: str) -> str:
+    attr = model.attr("id") or next((f.attr("id") for f in model.fields if f.attr("id")), None)
+    return (_str(attr, "map") if attr else None) or primary_key_name(table)
+
+
+def _check_unique_constraint_names(models: list[Model], contracts: list[Contract]) -> None:
+    """Primary keys and indexes share one namespace per database schema (Prisma checks it)."""
+    seen: dict[tuple[str, str], str] = {}
+    for model, contract in zip(models, contracts, strict=True):
+        if contract.source.view:
+            continue
+        names = [_primary_key_name(model, contract.object_name)] if contract.primary_key else []
+        names += [i.name for i in contract.indexes]
+        for name in names:
+            key = (contract.source.schema_ or "public", name)
+            if key in seen:
+                raise InputError(
+                    f"constraint name {name!r} of model {model.name} is already used by "
+                    f"model {seen[key]}: give one of them another name with `map:`",
+                    where=str(model.pos),
+                )
+            seen[key] = model.name
+
+
 def derive_from_schema(schema: Schema) -> list[Contract]:
     """Contracts of a parsed schema: models and views in order, then join tables."""
     kind = provider(schema)
@@ -219,7 +244,9 @@ def derive_from_schema(schema: Schema) -> list[Contract]:
             "(MongoDB contracts come from sampled documents: `wdguard contracts derive mongo`)",
             where=str(ds.pos),
         )
-    contracts = [_model_contract(m, schema) for m in schema.models if m.attr("ignore") is None]
+    models = [m for m in schema.models if m.attr("ignore") is None]
+    contracts = [_model_contract(m, schema) for m in models]
+    _check_unique_constraint_names(models, contracts)
     contracts += [_join_contract(jt, schema) for jt in implicit_many_to_many(schema)]
     return contracts
 

@@ -296,14 +296,19 @@ def tokenize(text: str, filename: str) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     line, line_start = 1, 0
+    comment_line = False  # the current line holds a `//` comment (so it is not blank)
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        if kind == "WS" or kind == "COMMENT":
+        if kind == "WS":
+            continue
+        if kind == "COMMENT":
+            comment_line = True
             continue
         start = m.start()
         pos = Pos(filename, line, start - line_start + 1)
         if kind == "NL":
-            append(Token("NL", "\n", pos))
+            append(Token("NL", "//" if comment_line else "\n", pos))
+            comment_line = False
             line += 1
             line_start = start + 1
         elif kind == "STRING":
@@ -374,22 +379,50 @@ class _Parser:
             self.advance()
 
     def end_of_line(self, what: str) -> None:
-        if self.tok.kind not in ("NL", "EOF") and not self.at("}"):
+        self.trailing_doc()  # after a block attribute or property, Prisma ignores it
+        if self.at("}"):
+            raise self.error(f"{what}: '}}' goes on a line of its own")
+        if self.tok.kind not in ("NL", "EOF"):
             raise self.error(what)
 
-    def docs(self) -> str | None:
-        """Collect `///` lines (and blank lines) before a declaration."""
+    def open_block(self, what: str) -> None:
+        """`{` ends its line: Prisma reads one declaration per line."""
+        self.expect("{", f"'{{' to open {what}")
+        self.trailing_doc()
+        if self.tok.kind != "NL":
+            raise self.error(f"end of line after '{{' (one declaration per line in {what})")
+
+    def trailing_doc(self) -> str | None:
+        """A `/// doc` at the end of a field or enum value line documents that line."""
+        if self.tok.kind == "DOC":
+            return self.advance().text
+        return None
+
+    def docs(self, *, top_level: bool = False) -> str | None:
+        """Collect `///` lines before a declaration.
+
+        As in Prisma, a blank line between the docs and a top-level block detaches them;
+        inside a block, blank lines between a field's docs and the field do not.
+        """
         lines: list[str] = []
+        previous = "NL"
         while self.tok.kind in ("DOC", "NL"):
             tok = self.advance()
             if tok.kind == "DOC":
                 lines.append(tok.text)
+            elif top_level and previous == "NL" and tok.text == "\n":
+                lines = []  # a blank line: the docs above float free
+            previous = "DOC" if tok.text == "//" else tok.kind  # a `//` line is no gap
         return "\n".join(lines) if lines else None
 
     # -- top level
     def schema(self, into: Schema) -> None:
+        # Like Prisma: docs right above a datasource/generator block are not its own;
+        # they stay pending for the next model, view, type or enum.
+        pending: str | None = None
         while True:
-            doc = self.docs()
+            doc = self.docs(top_level=True) or pending
+            pending = None
             tok = self.tok
             if tok.kind == "EOF":
                 return
@@ -401,6 +434,7 @@ class _Parser:
             elif tok.text == "enum":
                 into.enums.append(self.enum_block(doc))
             elif tok.text in ("datasource", "generator"):
+                pending = doc
                 block = self.config_block()
                 (into.datasources if block.kind == "datasource" else into.generators).append(block)
             else:
@@ -409,7 +443,7 @@ class _Parser:
     def config_block(self) -> ConfigBlock:
         kw = self.advance()
         name = self.ident(f"a name after '{kw.text}'")
-        self.expect("{", f"'{{' to open {kw.text} {name.text}")
+        self.open_block(f"{kw.text} {name.text}")
         props: dict[str, Expr] = {}
         while True:
             self.docs()
@@ -433,11 +467,13 @@ class _Parser:
         kw = self.advance()
         name = self.ident(f"a name after '{kw.text}'")
         what = f"{kw.text} {name.text}"
-        self.expect("{", f"'{{' to open {what}")
+        self.open_block(what)
         fields: list[Field] = []
         attrs: list[Attribute] = []
+        pending: str | None = None  # docs above a block attribute go to the next field
         while True:
-            fdoc = self.docs()
+            fdoc = self.docs() or pending
+            pending = None
             if self.at("}"):
                 self.advance()
                 break
@@ -445,10 +481,13 @@ class _Parser:
                 raise self.error(f"'}}' to close {what}")
             if self.at("@"):
                 attrs.append(self.block_attribute(what))
+                pending = fdoc
             elif self.starts_block():
                 raise self.error(f"'}}' to close {what}")
             elif self.tok.kind == "IDENT":
-                fields.append(self.field_decl(fdoc, what))
+                field = self.field_decl(fdoc, what)
+                field.doc = _join_doc(field.doc, self.trailing_doc())
+                fields.append(field)
             else:
                 raise self.error(f"a field, a block attribute or '}}' to close {what}")
             self.end_of_line("end of line (one declaration per line)")
@@ -583,11 +622,13 @@ class _Parser:
         kw = self.advance()
         name = self.ident("a name after 'enum'")
         what = f"enum {name.text}"
-        self.expect("{", f"'{{' to open {what}")
+        self.open_block(what)
         values: list[EnumValue] = []
         attrs: list[Attribute] = []
+        pending: str | None = None  # docs above a block attribute go to the next value
         while True:
-            vdoc = self.docs()
+            vdoc = self.docs() or pending
+            pending = None
             if self.at("}"):
                 self.advance()
                 break
@@ -595,6 +636,7 @@ class _Parser:
                 raise self.error(f"'}}' to close {what}")
             if self.at("@"):
                 attrs.append(self.block_attribute(what))
+                pending = vdoc
             elif self.starts_block():
                 raise self.error(f"'}}' to close {what}")
             else:
@@ -602,12 +644,19 @@ class _Parser:
                 vattrs: list[Attribute] = []
                 while self.at("@"):
                     vattrs.append(self.field_attribute(vtok.text))
+                vdoc = _join_doc(vdoc, self.trailing_doc())
                 values.append(EnumValue(vtok.text, vattrs, vtok.pos, vdoc))
             self.end_of_line("end of line (one enum value per line)")
         return Enum(name.text, values, attrs, kw.pos, doc)
 
 
 # --------------------------------------------------------------------------- semantics
+
+
+def _join_doc(before: str | None, trailing: str | None) -> str | None:
+    if trailing is None:
+        return before
+    return f"{before}\n{trailing}" if before else trailing
 
 
 def _err(message: str, pos: Pos) -> InputError:
@@ -625,7 +674,13 @@ def _field_list(attr: Attribute, key: str, position: int | None, owner: Model) -
         )
     names = []
     for item in value.items:
-        if isinstance(item, Const | Call):  # `email(sort: Desc)` names a field too
+        if isinstance(item, Call):  # `email(sort: Desc, length: 10)`
+            for a in item.args:
+                if a.name == "sort" and not (
+                    isinstance(a.value, Const) and a.value.name in ("Asc", "Desc")
+                ):
+                    raise _err(f"{item.name}(sort: ...): expected Asc or Desc", a.pos)
+        if isinstance(item, Const | Call):
             names.append(item.name)
         else:
             raise _err(f"@{attr.name}: expected a field name in the list", item.pos)
@@ -693,14 +748,173 @@ def validate(schema: Schema) -> None:
                     raise _err('@map needs a name: @map("db_name")', a.pos)
         if not enum.values:
             raise _err(f"enum {enum.name} has no values", enum.pos)
+        _check_repeats(enum.attributes, (), f"enum {enum.name}")
         for a in enum.attributes:
             if a.name not in ("map", "schema"):
                 raise _err(f"enum {enum.name}: unknown block attribute @@{a.name}", a.pos)
             if _string_arg(a, "name") is None:
                 raise _err(f"@@{a.name} needs a string argument", a.pos)
+    _normalise_native_prefix(schema)
     natives = _MONGO_NATIVE_ARGS if provider(schema) == "mongodb" else _NATIVE_ARGS
     for model in [*schema.models, *schema.types]:
         _validate_model(model, schema, natives)
+    _validate_config(schema)
+    for model in schema.models:
+        _validate_relations(model, schema)
+        if model.kind == "model" and model.attr("ignore") is None:
+            _validate_has_unique_criterion(model)
+
+
+def _normalise_native_prefix(schema: Schema) -> None:
+    """Native types are spelt `@<datasource name>.Type`; the AST always says `db.Type`."""
+    prefix = schema.datasources[0].name if schema.datasources else "db"
+    for model in [*schema.models, *schema.types]:
+        for f in model.fields:
+            for a in f.attributes:
+                head, dot, rest = a.name.partition(".")
+                if not dot or a.block:
+                    continue
+                if head != prefix:
+                    raise _err(
+                        f"@{a.name}: the prefix {head!r} is not the datasource's name "
+                        f"({prefix!r}); write @{prefix}.{rest}",
+                        a.pos,
+                    )
+                a.name = "db." + rest
+
+
+_INDEX_TYPES = ("BTree", "Hash", "Gist", "Gin", "SpGist", "Brin")
+_PROVIDERS = {"postgresql", "postgres", "mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb"}
+_DATASOURCE_PROPERTIES = {
+    "provider", "url", "shadowDatabaseUrl", "directUrl", "relationMode", "extensions",
+    "schemas",
+}  # fmt: skip
+
+
+def _validate_config(schema: Schema) -> None:
+    """Blocks need a provider; datasource properties are a closed set; schemas listed."""
+    if len(schema.datasources) > 1:
+        raise _err("only one datasource block is allowed", schema.datasources[1].pos)
+    for block in [*schema.datasources, *schema.generators]:
+        if not isinstance(block.properties.get("provider"), Str | Call):
+            raise _err(f'{block.kind} {block.name} needs `provider = "..."`', block.pos)
+    kind = provider(schema)
+    if kind is not None and kind not in _PROVIDERS:
+        raise _err(f"unknown datasource provider {kind!r}", schema.datasources[0].pos)
+    if not any(isinstance(ds.properties.get("schemas"), Array) for ds in schema.datasources):
+        for decl in [*schema.models, *schema.enums]:
+            if (attr := decl.attr("schema")) is not None:
+                raise _err("@@schema needs `schemas = [...]` in the datasource", attr.pos)
+    for ds in schema.datasources:
+        for key in ds.properties:
+            if key not in _DATASOURCE_PROPERTIES:
+                raise _err(f"datasource {ds.name}: unknown property {key!r}", ds.pos)
+        declared = ds.properties.get("schemas")
+        if not isinstance(declared, Array):
+            continue
+        names = {i.value for i in declared.items if isinstance(i, Str)}
+        for decl in [*schema.models, *schema.enums]:
+            attr = decl.attr("schema")
+            if attr is None:
+                kind = "enum" if isinstance(decl, Enum) else decl.kind
+                raise _err(
+                    f"{kind} {decl.name} needs @@schema(...): the datasource lists `schemas`",
+                    decl.pos,
+                )
+            if _string_arg(attr, "name") not in names:
+                raise _err(f"@@schema: {_string_arg(attr, 'name')!r} is not in `schemas`", attr.pos)
+
+
+def _validate_relations(model: Model, schema: Schema) -> None:
+    """Every relation field needs its opposite field on the other model, as Prisma says."""
+    for f in model.fields:
+        other = schema.model(f.type.name)
+        if other is None or f.attr("ignore"):
+            continue
+        name = _relation_name_of(f)
+        opposite = [
+            g
+            for g in other.fields
+            if g is not f and g.type.name == model.name and _relation_name_of(g) == name
+        ]
+        if not opposite:
+            raise _err(
+                f"relation field {f.name} on {model.kind} {model.name} has no opposite "
+                f"relation field on {other.kind} {other.name}",
+                f.pos,
+            )
+        local = _field_list(f.attr("relation"), "fields", None, model) if f.attr("relation") else []
+        if f.type.is_list and opposite[0].type.is_list:  # implicit many-to-many
+            for side in (model, other):
+                if not any(g.attr("id") for g in side.fields):
+                    raise _err(
+                        f"many-to-many relation {f.name}: {side.kind} {side.name} needs a "
+                        "single-field @id (an implicit join table references it)",
+                        f.pos,
+                    )
+        refs = _field_list(f.attr("relation"), "references", None, model) if local else []
+        for here, there in zip(local, refs, strict=False):
+            a_type, b_type = model.field(here).type.name, other.field(there).type.name
+            if a_type != b_type:
+                raise _err(
+                    f"relation field {f.name}: {model.name}.{here} is {a_type} but "
+                    f"{other.name}.{there} is {b_type}",
+                    f.pos,
+                )
+        if local and not f.type.optional and any(model.field(n).type.optional for n in local):
+            raise _err(
+                f"relation field {f.name}: one of its `fields` is optional, so the relation "
+                f"must be optional too ({f.type.name}?)",
+                f.pos,
+            )
+        one_to_one = not f.type.is_list and not opposite[0].type.is_list
+        back = opposite[0].attr("relation")
+        back_fields = _field_list(back, "fields", None, other) if back else []
+        if not f.type.is_list and not local and (opposite[0].type.is_list or not back_fields):
+            raise _err(
+                f"relation field {f.name} on {model.name} needs `fields:` and `references:` "
+                "in @relation (this side holds the foreign key)",
+                f.pos,
+            )
+        if local and one_to_one and not _is_unique_set(model, local):
+            raise _err(
+                f"one-to-one relation {f.name}: `fields` {local} must be unique "
+                "(@unique, @@unique or @id over exactly these fields)",
+                f.pos,
+            )
+
+
+def _is_unique_set(model: Model, names: list[str]) -> bool:
+    if len(names) == 1:
+        f = model.field(names[0])
+        if f is not None and (f.attr("unique") or f.attr("id")):
+            return True
+    return any(
+        a.name in ("unique", "id") and sorted(_field_list(a, "fields", 0, model)) == sorted(names)
+        for a in model.attributes
+    )
+
+
+def _relation_name_of(f: Field) -> str | None:
+    attr = f.attr("relation")
+    return _string_arg(attr, "name") if attr else None
+
+
+def _validate_has_unique_criterion(model: Model) -> None:
+    if any(f.attr("id") or (f.attr("unique") and not f.type.optional) for f in model.fields):
+        return
+    for attr in model.attributes:
+        if attr.name == "id":
+            return
+        if attr.name == "unique":
+            names = _field_list(attr, "fields", 0, model)
+            if all(not model.field(n).type.optional for n in names):
+                return
+    raise _err(
+        f"model {model.name} has no unique criterion: mark a field @id or @unique, "
+        "or add @@id([...]) / @@unique([...]) over required fields",
+        model.pos,
+    )
 
 
 def _validate_model(model: Model, schema: Schema, natives: dict[str, int]) -> None:
@@ -719,6 +933,15 @@ def _validate_model(model: Model, schema: Schema, natives: dict[str, int]) -> No
             or schema.composite(t)
         ):
             raise _err(f"{what}: field {f.name} has unknown type {t!r}", f.pos)
+        _check_repeats(f.attributes, (), f"{what}: field {f.name}")
+        if sum(a.name.startswith("db.") for a in f.attributes) > 1:
+            raise _err(f"{what}: field {f.name} has two native types", f.pos)
+        if schema.model(t) is not None:
+            for a in f.attributes:
+                if a.name not in ("relation", "ignore"):
+                    raise _err(
+                        f"{what}: @{a.name} cannot be used on relation field {f.name}", a.pos
+                    )
         for a in f.attributes:
             if a.name.startswith("db."):
                 _validate_native(a, f, natives)
@@ -753,6 +976,7 @@ def _validate_model(model: Model, schema: Schema, natives: dict[str, int]) -> No
                             "or SetDefault",
                             v.pos,
                         )
+    _check_repeats(model.attributes, ("unique", "index", "fulltext"), what)
     for a in model.attributes:
         if a.name not in _BLOCK_ATTRS:
             raise _err(f"{what}: unknown block attribute @@{a.name}", a.pos)
@@ -763,8 +987,83 @@ def _validate_model(model: Model, schema: Schema, natives: dict[str, int]) -> No
             _check_fields_exist(cols, model, a.pos, f"@@{a.name}")
             _string_arg(a, "name", None)
             _string_arg(a, "map", None)
+            kind = a.arg("type", None)
+            if kind is not None and not (isinstance(kind, Const) and kind.name in _INDEX_TYPES):
+                raise _err(f"@@{a.name} type: expected one of {', '.join(_INDEX_TYPES)}", kind.pos)
         elif a.name in ("map", "schema") and _string_arg(a, "name") is None:
             raise _err(f"@@{a.name} needs a string argument", a.pos)
+    for a in [*model.attributes, *(x for f in model.fields for x in f.attributes)]:
+        _check_argument_names(a)
+    _validate_ids(model, what)
+
+
+def _validate_ids(model: Model, what: str) -> None:
+    """One primary key, over required scalar fields; views have none."""
+    id_fields = [f for f in model.fields if f.attr("id")]
+    if model.kind == "view" and (id_fields or model.attr("id")):
+        where = id_fields[0].pos if id_fields else model.attr("id").pos
+        raise _err(f"{what}: views cannot have primary keys (use @unique)", where)
+    if len(id_fields) > 1:
+        raise _err(f"{what}: at most one field can be marked @id", id_fields[1].pos)
+    if id_fields and model.attr("id"):
+        raise _err(f"{what}: both @id and @@id: a model has one primary key", model.attr("id").pos)
+    for f in id_fields:
+        if f.type.optional or f.type.is_list:
+            raise _err(f"{what}: the @id field {f.name} must be required (not ? or [])", f.pos)
+    if (block := model.attr("id")) is not None:
+        for name in _field_list(block, "fields", 0, model):
+            f = model.field(name)
+            if f.type.optional or f.type.is_list:
+                raise _err(f"{what}: @@id field {name} must be required (not ? or [])", block.pos)
+
+
+# argument names each attribute accepts (positional arguments map to the first name)
+_ARGUMENTS = {
+    ("id", False): {"map", "sort", "length", "clustered"},
+    ("unique", False): {"map", "sort", "length", "clustered"},
+    ("default", False): {"value", "map"},
+    ("map", False): {"name"},
+    ("relation", False): {"name", "fields", "references", "onDelete", "onUpdate", "map"},
+    ("updatedAt", False): set(),
+    ("ignore", False): set(),
+    ("id", True): {"fields", "name", "map", "clustered"},
+    ("unique", True): {"fields", "name", "map", "clustered"},
+    ("index", True): {"fields", "name", "map", "type", "clustered", "ops"},
+    ("fulltext", True): {"fields", "map"},
+    ("map", True): {"name"},
+    ("schema", True): {"name"},
+    ("ignore", True): set(),
+}
+_POSITIONAL = {"default": 1, "map": 1, "relation": 1, "schema": 1, "id": 1, "unique": 1,
+               "index": 1, "fulltext": 1}  # fmt: skip
+
+
+def _check_argument_names(a: Attribute) -> None:
+    allowed = _ARGUMENTS.get((a.name, a.block))
+    if allowed is None:  # @db.* (integers, checked elsewhere) and unknown attributes
+        return
+    prefix = "@@" if a.block else "@"
+    positional = [x for x in a.args if x.name is None]
+    max_positional = _POSITIONAL.get(a.name, 0) if allowed else 0
+    if a.name in ("id", "unique") and not a.block:
+        max_positional = 0
+    if len(positional) > max_positional:
+        raise _err(f"{prefix}{a.name}: unexpected argument", positional[max_positional].pos)
+    names = [x.name for x in a.args if x.name is not None]
+    for x in a.args:
+        if x.name is not None and x.name not in allowed:
+            raise _err(f"{prefix}{a.name}: no argument called {x.name!r}", x.pos)
+        if x.name is not None and names.count(x.name) > 1:
+            raise _err(f"{prefix}{a.name}: argument {x.name!r} given twice", x.pos)
+
+
+def _check_repeats(attrs: list[Attribute], repeatable: tuple[str, ...], what: str) -> None:
+    seen: set[str] = set()
+    for a in attrs:
+        if a.name in seen and a.name not in repeatable:
+            prefix = "@@" if a.block else "@"
+            raise _err(f"{what}: {prefix}{a.name} can only be given once", a.pos)
+        seen.add(a.name)
 
 
 def _validate_native(a: Attribute, f: Field, natives: dict[str, int]) -> None:
@@ -774,6 +1073,8 @@ def _validate_native(a: Attribute, f: Field, natives: dict[str, int]) -> None:
     allowed = natives[native]
     if len(a.args) > allowed:
         raise _err(f"@db.{native} takes at most {allowed} argument(s)", a.pos)
+    if native == "Decimal" and len(a.args) == 1:
+        raise _err("@db.Decimal takes two arguments (precision, scale) or none", a.pos)
     for arg in a.args:
         if not isinstance(arg.value, Num) or not isinstance(arg.value.value, int):
             raise _err(f"@db.{native}: arguments must be integers", arg.pos)
@@ -790,6 +1091,7 @@ def _validate_default(a: Attribute, f: Field, schema: Schema) -> None:
     if isinstance(value, Array) and not f.type.is_list:
         raise _err(f"@default on {f.name}: a list default on a non-list field", value.pos)
     for item in items:
+        _check_default_type(item, f, enum is not None)
         if isinstance(item, Const):
             if enum is not None:
                 if item.name not in [v.name for v in enum.values]:
@@ -799,6 +1101,42 @@ def _validate_default(a: Attribute, f: Field, schema: Schema) -> None:
                     )
             elif not (f.type.name == "Boolean" and item.name in ("true", "false")):
                 raise _err(f"@default on {f.name}: unexpected constant {item.name!r}", item.pos)
+
+
+_FUNCTION_TYPES = {
+    "autoincrement": {"Int", "BigInt"},
+    "sequence": {"Int", "BigInt"},
+    "now": {"DateTime"},
+    "uuid": {"String"},
+    "cuid": {"String"},
+    "nanoid": {"String"},
+    "ulid": {"String"},
+    "auto": None,  # MongoDB ObjectId
+    "dbgenerated": None,  # anything the database computes
+}
+_LITERAL_TYPES = {
+    Str: {"String", "DateTime", "Json", "Bytes", "Decimal"},
+    Num: {"Int", "BigInt", "Float", "Decimal"},
+}
+
+
+def _check_default_type(value: Expr, f: Field, is_enum: bool) -> None:
+    """A default must fit its field: `@default(1)` on a String is an error in Prisma."""
+    t = f.type.name
+    if isinstance(value, Call):
+        fits = _FUNCTION_TYPES.get(value.name)
+        if fits is not None and t not in fits:
+            raise _err(f"@default on {f.name}: {value.name}() does not fit type {t}", value.pos)
+        return
+    if isinstance(value, Num) and t in ("Int", "BigInt") and not isinstance(value.value, int):
+        raise _err(f"@default on {f.name}: {value.text} is not an integer", value.pos)
+    fits = _LITERAL_TYPES.get(type(value))
+    if fits is not None and t not in fits and not is_enum:
+        raise _err(
+            f"@default on {f.name}: a {type(value).__name__.lower()} does not fit {t}", value.pos
+        )
+    if fits is not None and is_enum:
+        raise _err(f"@default on {f.name}: expected an enum value", value.pos)
 
 
 # --------------------------------------------------------------------------- entry points
