@@ -31,6 +31,7 @@ class History:
         self.store = store
         self.date = Date.fromisoformat(date)
         self._records: dict[str, dict[tuple[str, str], int]] = {}
+        self._dates: dict[tuple[str, str], set[str]] = {}  # date folders present, per layer
 
     def _record_counts(self, day: str) -> dict[tuple[str, str], int]:
         if day not in self._records:
@@ -52,6 +53,10 @@ class History:
         known = self._record_counts(key).get((layer, obj))
         if known is not None:
             return known
+        if (layer, source) not in self._dates:  # one listing instead of a probe per day
+            self._dates[(layer, source)] = set(layout.list_dates(self.store, layer, source))
+        if key not in self._dates[(layer, source)]:
+            return None
         path = layout.partition_dir(layer, source, key, obj)
         try:
             if not self.store.exists(layout.manifest_path(path)):
