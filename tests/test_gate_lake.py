@@ -114,7 +114,8 @@ def test_unreadable_partition_in_generated_lake_is_undecided(pristine, tmp_path)
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])  # truncated upload
     record = run_gate(LocalStore(lake), LAST, contracts_dir=contracts)
     assert (record.verdict, record.exit_code) == ("undecided", 2)
-    assert [c.object for c in record.checks if c.status == "error"] == ["orders"]
+    (err,) = [c for c in record.checks if c.status == "error"]
+    assert err.object == "orders" and f"silver/postgres/{LAST}/orders" in err.message
 
 
 @pytest.mark.azurite

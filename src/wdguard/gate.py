@@ -88,9 +88,16 @@ def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
     )
 
 
-def _unreadable(contract: Contract, obj: str, exc: Exception) -> Outcome:
+def _unreadable(contract: Contract, obj: str, exc: Exception, where: str) -> Outcome:
+    """A partition that could not be read: the message always names where."""
     spec = CheckSpec("unreadable", contract=contract.contract, object=obj)
-    text = exc.one_line() if isinstance(exc, WdguardError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, WdguardError):
+        text = exc.one_line()
+        if where not in text:
+            text = f"{where}: {text}"
+    else:
+        first = str(exc).strip().split("\n")[0]
+        text = f"{where}: cannot read partition: {type(exc).__name__}: {first}"
     return Outcome(spec, "error", " ".join(text.split())[:500])
 
 
@@ -199,7 +206,7 @@ def _check_layer(
                     record.run_id,
                 )
         except Exception as exc:  # unreadable partition or manifest: undecided, go on
-            outs.append(_unreadable(contract, obj, exc))
+            outs.append(_unreadable(contract, obj, exc, path))
             frames.pop(contract.contract, None)
         record.checks += [_to_record(o, layer) for o in outs]
 
@@ -219,7 +226,10 @@ def _check_layer(
                     sample_keys=sample_keys,
                 )
             except Exception as exc:
-                out = _unreadable(contract, contract.object_name, exc)
+                where = layout.partition_dir(
+                    layer, contract.source.kind, date, contract.object_name
+                )
+                out = _unreadable(contract, contract.object_name, exc, where)
             record.checks.append(_to_record(out, layer))
     record.checks += [
         _to_record(o, layer) for o in completeness.unexpected_objects(store, contracts, layer, date)
