@@ -221,3 +221,18 @@ def test_mongodb_schemas_are_refused_with_one_line() -> None:
         derive_contracts(SCHEMAS / "mongo_types.prisma")
     assert err.value.one_line().startswith(f"{SCHEMAS / 'mongo_types.prisma'}:2:1: ")
     assert "wdguard contracts derive mongo" in err.value.one_line()
+
+
+def test_two_indexes_with_one_database_name_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "schema.prisma"
+    path.write_text(
+        'datasource db {\n  provider = "postgresql"\n}\n'
+        'model A {\n  id Int @id\n  x Int\n  @@index([x], map: "by_x")\n}\n'
+        'model B {\n  id Int @id\n  x Int\n  @@index([x], map: "by_x")\n}\n'
+    )
+    with pytest.raises(InputError) as err:
+        derive_contracts(path)
+    assert err.value.one_line() == (
+        f"{path}:9:1: constraint name 'by_x' of model B is already used by model A: "
+        "give one of them another name with `map:`"
+    )

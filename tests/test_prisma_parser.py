@@ -193,6 +193,48 @@ ERRORS = [
     ("model U {\n  id Int @id\n}\nmodel String {\n  id Int @id\n}\n", "reserved scalar"),
     ("model U {\n  id Int @id\n  x Int ~\n}\n", "s.prisma:6:9: unexpected character '~'"),
     ('generator g {\n  provider = "x"\n  provider = "y"\n}\n', "duplicate property 'provider'"),
+    ('generator g {\n  output = "x"\n}\n', "s.prisma:4:1: generator g needs `provider"),
+    ('model U {\n  id Int @id\n  @@schema("x")\n}\n', "s.prisma:6:3: @@schema needs `schemas"),
+    ('model U {\n  id Int @id @map("a") @map("b")\n}\n', "@map can only be given once"),
+    ('model U {\n  id Int @id\n  @@map("a")\n  @@map("b")\n}\n', "@@map can only be given"),
+    ('model U {\n  id Int @id @unique(mp: "x")\n}\n', "s.prisma:5:22: @unique: no argument called"),
+    ("model U {\n  id Int @id\n  x String @default(1)\n}\n", "a number does not fit String"),
+    ("model U {\n  id Int @id @default(now())\n}\n", "now() does not fit type Int"),
+    ("model U {\n  id Int @id @default(1.5)\n}\n", "1.5 is not an integer"),
+    ("model U {\n  a Int @id\n  b Int @id\n}\n", "s.prisma:6:3: model U: at most one field"),
+    ("model U {\n  a Int @id\n  b Int\n  @@id([a, b])\n}\n", "both @id and @@id"),
+    ("model U {\n  id Int? @id\n}\n", "the @id field id must be required"),
+    ("model U {\n  x Int\n}\n", "s.prisma:4:1: model U has no unique criterion"),
+    ("model U {\n  x Int?\n  @@unique([x])\n}\n", "model U has no unique criterion"),
+    ("view V {\n  id Int @id\n}\n", "views cannot have primary keys"),
+    ("model A {\n  id Int @id\n  b B?\n}\nmodel B {\n  id Int @id\n}\n", "has no opposite"),
+    (
+        "model A {\n  id Int @id\n  b B?\n}\nmodel B {\n  id Int @id\n  a A[]\n}\n",
+        "s.prisma:6:3: relation field b on A needs `fields:`",
+    ),
+    (
+        "model A {\n  id Int @id\n  bId String\n  b B @relation(fields: [bId], references: [id])"
+        "\n}\nmodel B {\n  id Int @id\n  a A[]\n}\n",
+        "A.bId is String but B.id is Int",
+    ),
+    (
+        "model A {\n  id Int @id\n  bId Int?\n  b B @relation(fields: [bId], references: [id])"
+        "\n}\nmodel B {\n  id Int @id\n  a A[]\n}\n",
+        "the relation must be optional too",
+    ),
+    (
+        "model A {\n  id Int @id\n  bId Int\n  b B @relation(fields: [bId], references: [id])"
+        "\n}\nmodel B {\n  id Int @id\n  a A?\n}\n",
+        "one-to-one relation b: `fields` ['bId'] must be unique",
+    ),
+    (
+        "model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  key Int @unique\n  as A[]\n}\n",
+        "model B needs a single-field @id",
+    ),
+    ("model U {\n  id Int @id\n  @@index([id(sort: Up)])\n}\n", "expected Asc or Desc"),
+    ("model U {\n  id Int @id\n  @@index([id], type: Fancy)\n}\n", "type: expected one of"),
+    ("model U {\n  id Int @id\n  d Decimal @db.Decimal(1)\n}\n", "takes two arguments"),
+    ('model U {\n  id Int @id\n  u User @map("x")\n}\n', "unknown type 'User'"),
 ]
 
 
@@ -211,3 +253,46 @@ def test_missing_paths_are_input_errors(tmp_path: Path) -> None:
         parse_path(tmp_path / "nope.prisma")
     with pytest.raises(InputError, match="no .prisma files"):
         parse_path(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'datasource db {\n  provider = "oracle"\n}\n',
+            "s.prisma:1:1: unknown datasource provider",
+        ),
+        ('datasource db {\n  provider = "postgresql"\n  ur = "x"\n}\n', "unknown property 'ur'"),
+        (
+            'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
+            "model U {\n  id Int @id\n}\n",
+            "s.prisma:5:1: model U needs @@schema",
+        ),
+        (
+            'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
+            'model U {\n  id Int @id\n  @@schema("b")\n}\n',
+            "s.prisma:7:3: @@schema: 'b' is not in `schemas`",
+        ),
+        (
+            'datasource pg {\n  provider = "postgresql"\n}\n'
+            "model U {\n  id Int @id\n  s String @db.Text\n}\n",
+            "s.prisma:6:12: @db.Text: the prefix 'db' is not the datasource's name ('pg')",
+        ),
+        (
+            'datasource db {\n  provider = "postgresql"\n}\ndatasource db2 {\n  provider = "mysql"\n}\n',
+            "s.prisma:4:1: only one datasource block",
+        ),
+    ],
+)
+def test_config_errors(text: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_text(text, "s.prisma")
+    assert message in err.value.one_line(), err.value.one_line()
+
+
+def test_native_types_follow_the_datasource_name() -> None:
+    schema = parse_text(
+        'datasource pg {\n  provider = "postgresql"\n}\nmodel U {\n  id String @id @pg.Uuid\n}\n',
+        "s.prisma",
+    )
+    assert schema.model("U").field("id").native().name == "db.Uuid"

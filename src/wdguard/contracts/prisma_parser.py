@@ -1132,9 +1132,8 @@ def _check_default_type(value: Expr, f: Field, is_enum: bool) -> None:
         raise _err(f"@default on {f.name}: {value.text} is not an integer", value.pos)
     fits = _LITERAL_TYPES.get(type(value))
     if fits is not None and t not in fits and not is_enum:
-        raise _err(
-            f"@default on {f.name}: a {type(value).__name__.lower()} does not fit {t}", value.pos
-        )
+        what = "a string" if isinstance(value, Str) else "a number"
+        raise _err(f"@default on {f.name}: {what} does not fit {t}", value.pos)
     if fits is not None and is_enum:
         raise _err(f"@default on {f.name}: expected an enum value", value.pos)
 
