@@ -107,7 +107,7 @@ def write_partition(
 ) -> str:
     part = layout.partition_dir(layer, source, date, obj)
     entries = []
-    size = max(1, -(-df.height // files))
+    size = max(1, -(-df.height // max(files, 1)))  # files=0: an empty table, no data file
     for i in range(files):
         chunk = df.slice(i * size, size)
         buf = io.BytesIO()

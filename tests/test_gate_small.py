@@ -313,3 +313,16 @@ def test_broken_contract_file_is_one_line_exit_2_with_undecided_record(local_lak
     assert (
         record.verdict == "undecided" and record.checks == [] and "Order.yaml" in record.errors[0]
     )
+
+
+def test_empty_table_without_data_files_passes_and_a_lying_manifest_fails(local_lake, contracts):
+    clean_lake(local_lake)
+    for layer, rows in (("bronze", 0), ("silver", 3)):
+        part = layout.partition_dir(layer, "postgres", DATE, "orders")
+        for path in local_lake.list(part):
+            local_lake.delete(path)
+        write_partition(local_lake, layer, "orders", orders().head(0), files=0, row_count=rows)
+    record = run_gate(local_lake, DATE, contracts_dir=contracts)
+    bad = failing(record)
+    assert ("silver", "Order", None, "row_count") in bad
+    assert not {b for b in bad if b[0] == "bronze" and b[1] == "Order" and b[3] != "min_rows"}
