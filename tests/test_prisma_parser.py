@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from wdguard.contracts.prisma_parser import (
 )
 from wdguard.errors import InputError
 
+ROOT = Path(__file__).resolve().parents[1]
 HEAD = 'datasource db {\n  provider = "postgresql"\n}\n'
 
 
@@ -255,35 +259,35 @@ def test_missing_paths_are_input_errors(tmp_path: Path) -> None:
         parse_path(tmp_path)
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            'datasource db {\n  provider = "oracle"\n}\n',
-            "s.prisma:1:1: unknown datasource provider",
-        ),
-        ('datasource db {\n  provider = "postgresql"\n  ur = "x"\n}\n', "unknown property 'ur'"),
-        (
-            'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
-            "model U {\n  id Int @id\n}\n",
-            "s.prisma:5:1: model U needs @@schema",
-        ),
-        (
-            'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
-            'model U {\n  id Int @id\n  @@schema("b")\n}\n',
-            "s.prisma:7:3: @@schema: 'b' is not in `schemas`",
-        ),
-        (
-            'datasource pg {\n  provider = "postgresql"\n}\n'
-            "model U {\n  id Int @id\n  s String @db.Text\n}\n",
-            "s.prisma:6:12: @db.Text: the prefix 'db' is not the datasource's name ('pg')",
-        ),
-        (
-            'datasource db {\n  provider = "postgresql"\n}\ndatasource db2 {\n  provider = "mysql"\n}\n',
-            "s.prisma:4:1: only one datasource block",
-        ),
-    ],
-)
+CONFIG_ERRORS = [
+    (
+        'datasource db {\n  provider = "oracle"\n}\n',
+        "s.prisma:1:1: unknown datasource provider",
+    ),
+    ('datasource db {\n  provider = "postgresql"\n  ur = "x"\n}\n', "unknown property 'ur'"),
+    (
+        'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
+        "model U {\n  id Int @id\n}\n",
+        "s.prisma:5:1: model U needs @@schema",
+    ),
+    (
+        'datasource db {\n  provider = "postgresql"\n  schemas = ["a"]\n}\n'
+        'model U {\n  id Int @id\n  @@schema("b")\n}\n',
+        "s.prisma:7:3: @@schema: 'b' is not in `schemas`",
+    ),
+    (
+        'datasource pg {\n  provider = "postgresql"\n}\n'
+        "model U {\n  id Int @id\n  s String @db.Text\n}\n",
+        "s.prisma:6:12: @db.Text: the prefix 'db' is not the datasource's name ('pg')",
+    ),
+    (
+        'datasource db {\n  provider = "postgresql"\n}\ndatasource db2 {\n  provider = "mysql"\n}\n',
+        "s.prisma:4:1: only one datasource block",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), CONFIG_ERRORS)
 def test_config_errors(text: str, message: str) -> None:
     with pytest.raises(InputError) as err:
         parse_text(text, "s.prisma")
@@ -296,3 +300,23 @@ def test_native_types_follow_the_datasource_name() -> None:
         "s.prisma",
     )
     assert schema.model("U").field("id").native().name == "db.Uuid"
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (ROOT / "node_modules" / "@prisma").is_dir(),
+    reason="node or node_modules/@prisma/prisma-schema-wasm missing (run `npm ci`)",
+)
+def test_every_error_case_is_an_error_for_prisma_too() -> None:
+    """The cases above are not wdguard being fussy: Prisma's own parser rejects each one."""
+    texts = [HEAD + body for body, _ in ERRORS] + [text for text, _ in CONFIG_ERRORS]
+    proc = subprocess.run(
+        ["node", str(ROOT / "tests" / "dmmf_oracle.js")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        env={"NODE_PATH": str(ROOT / "node_modules"), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+        check=True,
+    )
+    accepted = [t for t, r in zip(texts, json.loads(proc.stdout), strict=True) if "error" not in r]
+    assert accepted == []
