@@ -285,16 +285,32 @@ def test_same_gate_on_local_and_azurite(lake_store, contracts, fault):
             lake_store,
             "silver",
             "orders",
-            silver_of(orders().with_columns(pl.lit("ghost").alias("user_id")), ORDER),
+            silver_of(
+                orders().with_columns(
+                    pl.lit("ghost").alias("user_id"),
+                    pl.when(pl.col("id") == "o3")
+                    .then(pl.lit("LOST"))
+                    .otherwise("status")
+                    .alias("status"),
+                ),
+                ORDER,
+            ),
         )
     if fault == "corrupt":
         part = layout.partition_dir("silver", "postgres", DATE, "users")
         lake_store.write_bytes(f"{part}/part-00000.parquet", b"garbage")
-    record = run_gate(lake_store, DATE, contracts_dir=contracts)
+    record = run_gate(lake_store, DATE, contracts_dir=contracts, quarantine=True)
     expected = {None: 0, "orphan": 1, "corrupt": 2}[fault]
     assert record.exit_code == expected, [c.message for c in record.checks if c.status != "pass"]
     if fault == "orphan":
         assert ("silver", "Order", "user_id", "orphan_fk") in failing(record)
+        (q,) = [p.quarantine for p in record.partitions if p.quarantine]
+        import io
+
+        rows = pl.read_parquet(io.BytesIO(lake_store.read_bytes(q)))
+        assert rows["id"].to_list() == ["o3"] and rows["status"].to_list() == ["LOST"]
+    else:
+        assert not lake_store.list("quarantine")
     assert lake_store.list(layout.runs_dir(DATE)) == [layout.run_record_path(DATE, record.run_id)]
 
 
