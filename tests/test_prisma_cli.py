@@ -196,3 +196,19 @@ def test_demo_fails_in_one_line_without_fixtures(monkeypatch, tmp_path: Path) ->
     assert result.exit_code == 2
     assert "WasteDump fixture schema is missing" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_hand_formatted_file_is_normalised_without_a_bump(
+    schema_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "contracts"
+    derive(schema_copy, out)
+    tag = out / "Tag.yaml"
+    edited = tag.read_text().replace("contract: Tag\n", "# reviewed by ops\ncontract:   Tag\n")
+    edited += "owner: ops\n"
+    tag.write_text(edited)
+    rows = {r["contract"]: r for r in derive(schema_copy, out)["contracts"]}
+    assert (rows["Tag"]["status"], rows["Tag"]["version"]) == ("updated", 1)
+    text = tag.read_text()
+    assert "owner: ops" in text and text.startswith("contract: Tag\n")
+    assert "# reviewed by ops" not in text  # YAML comments are not kept: use description
