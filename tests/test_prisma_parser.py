@@ -320,3 +320,11 @@ def test_every_error_case_is_an_error_for_prisma_too() -> None:
     )
     accepted = [t for t, r in zip(texts, json.loads(proc.stdout), strict=True) if "error" not in r]
     assert accepted == []
+
+
+def test_errors_never_echo_a_password_from_the_schema() -> None:
+    text = 'datasource db {\n  provider = "postgresql"\n  url = "x" "postgresql://app:s3cret@db/x"\n}\n'
+    with pytest.raises(InputError) as err:
+        parse_text(text, "s.prisma")
+    line = err.value.one_line()
+    assert line.startswith("s.prisma:3:13: expected end of line") and "s3cret" not in line

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from wdguard.errors import InputError, location
+from wdguard.redact import redact_text
 
 SCALAR_TYPES = frozenset(
     {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"}
@@ -268,8 +269,8 @@ def _describe(tok: Token) -> str:
         return "end of file"
     if tok.kind == "NL":
         return "end of line"
-    if tok.kind == "STRING":
-        return f'string "{tok.text}"'
+    if tok.kind == "STRING":  # a datasource url may hold a password: never echo it
+        return f'string "{redact_text(tok.text)}"'
     return f"'{tok.text}'"
 
 
