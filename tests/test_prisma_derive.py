@@ -236,3 +236,11 @@ def test_two_indexes_with_one_database_name_are_refused(tmp_path: Path) -> None:
         f"{path}:9:1: constraint name 'by_x' of model B is already used by model A: "
         "give one of them another name with `map:`"
     )
+
+
+def test_sequence_default_is_a_database_sequence(tmp_path: Path) -> None:
+    """sequence() (CockroachDB-style) is, like autoincrement(), applied by the database."""
+    path = tmp_path / "schema.prisma"
+    path.write_text("model S {\n  id BigInt @id @default(sequence())\n}\n")
+    col = derive_contracts(path)[0].columns["id"]
+    assert (col.type, col.default, col.db_default) == ("bigint", "sequence()", "autoincrement")
