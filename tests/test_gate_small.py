@@ -342,3 +342,20 @@ def test_empty_table_without_data_files_passes_and_a_lying_manifest_fails(local_
     bad = failing(record)
     assert ("silver", "Order", None, "row_count") in bad
     assert not {b for b in bad if b[0] == "bronze" and b[1] == "Order" and b[3] != "min_rows"}
+
+
+@pytest.mark.azurite
+def test_cli_check_on_an_azure_url_never_prints_the_key(
+    azure_lake, azurite, contracts, monkeypatch
+):
+    clean_lake(azure_lake)
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string)
+    url = f"az://{azure_lake.container}/lake"
+    args = ["check", "--lake", url, "--date", DATE, "--contracts", str(contracts)]
+    res = runner.invoke(app, [*args, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["inputs"]["lake"].startswith("az://") and azurite.account_key not in res.output
+    assert azure_lake.list(layout.runs_dir(DATE)) == [layout.run_record_path(DATE, data["run_id"])]
+    stored = azure_lake.read_text(layout.run_record_path(DATE, data["run_id"]))
+    assert azurite.account_key not in stored
