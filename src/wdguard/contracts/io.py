@@ -43,6 +43,17 @@ def _plain_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items())
 
 
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # PyYAML folds NEL and the Unicode line separators when it writes them unescaped in a
+    # quoted scalar; a double-quoted scalar escapes them, so the text reads back intact.
+    style = '"' if any(ch in data for ch in _LINE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str)
 _Dumper.add_representer(_Flow, _flow_dict)
 _Dumper.add_representer(_FlowList, _flow_list)
 _Dumper.add_representer(dict, _plain_dict)
