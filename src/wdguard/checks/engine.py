@@ -151,7 +151,8 @@ def check_partition(
                 msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"
                 if schema_failures is not None and not col.nested:  # silver: pandera decides
                     ok = name not in schema_failures
-                    msg = "" if ok else f"{msg or schema_failures[name]} ({schema_failures[name]})"
+                    why = schema_failures.get(name, "")
+                    msg = "" if ok else (f"{msg} ({why})" if msg else why)
                 outcomes[i] = Outcome(spec, "pass" if ok else "fail", msg)
 
     # typed frame: contract dtypes under the column names; raw copies kept for quarantine
