@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -17,11 +18,12 @@ from rich.table import Table
 from wdguard.audit import audit_command
 from wdguard.commands._common import console, err_console, guarded, print_json
 from wdguard.errors import InputError
-from wdguard.gate import run_gate
 from wdguard.lake.layout import LAYERS
 from wdguard.lake.storage import open_store
-from wdguard.record import RunRecord
 from wdguard.report.alerts import notify_run
+
+if TYPE_CHECKING:  # the gate pulls in pandera and polars: import it only when checking
+    from wdguard.record import RunRecord
 
 
 class CheckFormat(StrEnum):
@@ -137,6 +139,8 @@ def check(
     ),
 ) -> None:
     """Run the gate on one date's partitions; exit 0 pass, 1 a check failed, 2 undecided."""
+    from wdguard.gate import run_gate  # heavy (polars, pandera): only when a gate runs
+
     layers = parse_layers(layer)
     store = open_store(lake)
     show = fmt == CheckFormat.text and err_console.is_terminal

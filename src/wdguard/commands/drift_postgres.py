@@ -9,7 +9,6 @@ import typer
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.contracts.io import load_contracts
 from wdguard.contracts.model import Contract
-from wdguard.drift.pg_drift import postgres_drift
 from wdguard.errors import InputError
 from wdguard.report.findings import render_findings_table, summary_line
 from wdguard.sources.postgres import connect, describe, resolve_dsn
@@ -59,6 +58,8 @@ def drift_postgres(
     Exit 0: no breaking drift. 1: breaking drift (or any warning with --strict).
     2: the database is unreachable or the schema/contracts cannot be read.
     """
+    from wdguard.drift.pg_drift import postgres_drift  # pulls in deepdiff: only when run
+
     contracts = expected_contracts(schema, contracts_dir)
     dsn = resolve_dsn(dsn)
     with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
