@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "fixtures" / "prisma" / "migrations"
 CONTRACTS = ROOT / "contracts"
 
-# What the fixture migrations produce, per migration folder. The one error is deliberate:
-# 20240420120000_rename_order_total renames orders.total in place (documented in README).
+# What the fixture migrations produce, per migration folder. The one breaking change,
+# 20240420120000_rename_order_total renaming orders.total in place, carries a reviewed
+# `-- wdguard-ignore: WDL004` and is reported as suppressed (documented in README).
 FIXTURE_FINDINGS = {
     ("20240105093000_init", "WDL010"): 7,
     ("20240212141500_add_user_phone", "WDL011"): 1,
@@ -32,7 +33,6 @@ FIXTURE_FINDINGS = {
     ("20240318083000_payment_subscription", "WDL107"): 1,
     ("20240318083000_payment_subscription", "WDL109"): 1,
     ("20240402160000_order_status_refunded", "WDL012"): 1,
-    ("20240420120000_rename_order_total", "WDL004"): 1,
     ("20240420120000_rename_order_total", "WDL109"): 1,
     ("20240507090000_waste_collections", "WDL010"): 1,
     ("20240603113000_product_tags", "WDL010"): 2,
@@ -60,11 +60,11 @@ def test_fixture_migrations_give_only_the_documented_findings() -> None:
     code, data = lint_json(str(MIGRATIONS), "--contracts", str(CONTRACTS))
     got = Counter((Path(f["file"]).parent.name, f["code"]) for f in data["findings"])
     assert dict(got) == FIXTURE_FINDINGS
-    errors = [f for f in data["findings"] if f["severity"] == "error"]
-    assert [(Path(f["file"]).parent.name, f["code"]) for f in errors] == [
+    assert [f for f in data["findings"] if f["severity"] == "error"] == []
+    assert [(Path(f["file"]).parent.name, f["code"]) for f in data["suppressed"]] == [
         ("20240420120000_rename_order_total", "WDL004")
     ]
-    assert code == 1 and data["exit_code"] == 1 and len(data["migrations"]) == 11
+    assert code == 0 and data["exit_code"] == 0 and len(data["migrations"]) == 11
 
 
 def test_fixture_without_the_deliberate_rename_is_clean_of_errors() -> None:
