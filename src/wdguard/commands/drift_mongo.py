@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from wdguard.audit import audit_command
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.commands.contracts_mongo import (
     COLLECTION_OPTION,
@@ -31,6 +32,7 @@ from wdguard.sources.mongo import URI_ENV, JsonDocuments, LiveDocuments, connect
 
 
 @guarded
+@audit_command("drift mongo")
 def drift_mongo(
     uri: str | None = URI_OPTION,
     db: str | None = typer.Option(

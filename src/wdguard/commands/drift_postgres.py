@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from wdguard.audit import audit_command
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.contracts.io import load_contracts
 from wdguard.contracts.model import Contract
@@ -38,6 +39,7 @@ def expected_contracts(schema: Path | None, contracts_dir: Path | None) -> list[
 
 
 @guarded
+@audit_command("drift postgres")
 def drift_postgres(
     dsn: str | None = DSN_OPTION,
     schema: Path | None = typer.Option(

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from wdguard.audit import audit_command
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.commands.drift_postgres import DSN_OPTION
 from wdguard.drift.history import migration_history
@@ -25,6 +26,7 @@ _STATUS_STYLE = {
 
 
 @guarded
+@audit_command("migrations status")
 def migrations_status(
     dsn: str | None = DSN_OPTION,
     migrations: Path = typer.Option(
