@@ -256,6 +256,8 @@ def check_partition(
             else:
                 frame, fails = typed_lf, fail_exprs[i]
             out.sample_keys = _samples(frame, fails, key_cols, spec, sample_keys)
+            if spec.check in _VALUE_CHECKS and spec.column in top_level:
+                out.message += _offending_values(frame, fails, spec.column)
             out.duration_ms = (time.perf_counter() - t0) * 1000
         outcomes[i] = out
 
@@ -269,6 +271,19 @@ def check_partition(
     if quarantine and failed:
         result.quarantine = _quarantine(typed_lf, schema, specs, fail_exprs, failed, casts)
     return result
+
+
+_VALUE_CHECKS = frozenset({"in_values", "between", "regex"})
+
+
+def _offending_values(lf: pl.LazyFrame, fails: pl.Expr, column: str, n: int = 5) -> str:
+    """`; values: 'ON_HOLD', 'LOST'` - what a reader needs to fix a mapping or a bound."""
+    values = (
+        lf.filter(fails).select(pl.col(column).unique(maintain_order=True).head(n))
+        .collect(engine="streaming").to_series().to_list()
+    )
+    shown = ", ".join(repr(jsonable(v)) for v in values if v is not None)
+    return f"; values: {shown}" if shown else ""
 
 
 def _samples(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -86,26 +87,20 @@ def render_text(record: RunRecord) -> None:
     console.print(summary)
     failing = [c for c in record.checks if c.status in ("fail", "error")]
     if failing:
-        table = Table(title="failing checks", title_justify="left")
-        for col in ("code", "sev", "layer", "contract.column", "check", "rows", "message"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("code", "sev", "layer"))
+        # ruff-style lines rather than a table: they stay readable at 80 columns and in logs
+        console.print("[bold]failing checks[/]")
         for c in failing:
             sev = "error" if c.status == "error" else c.severity
+            style = "red" if sev == "error" else "yellow"
             where = (c.contract or c.object or "") + (f".{c.column}" if c.column else "")
-            message = c.message
-            if c.sample_keys:  # one example is enough on screen; json has them all
-                key = ", ".join(f"{k}={_short(v)}" for k, v in c.sample_keys[0].items())
-                message += f" [dim](e.g. {key})[/]"
-            table.add_row(
-                c.code,
-                f"[red]{sev}[/]" if sev == "error" else f"[yellow]{sev}[/]",
-                c.layer or "",
-                where,
-                c.check + (f" {c.name}" if c.name else ""),
-                "" if c.failing_rows is None else f"{c.failing_rows:,}",
-                message,
+            rows = "" if c.failing_rows is None else f" [{c.failing_rows:,} row(s)]"
+            console.print(
+                f"  {c.layer or '-'}:{where}: [{style}]{c.code} {sev}[/] "
+                f"{c.check}{' ' + c.name if c.name else ''}{rows} {escape(c.message)}"
             )
-        console.print(table)
+            if c.sample_keys:  # one example is enough on screen; json has them all
+                key = ", ".join(f"{k}={_short(v, 40)}" for k, v in c.sample_keys[0].items())
+                console.print(f"    [dim]e.g. {escape(key)}[/]")
     for err in record.errors:
         console.print(f"[magenta]could not decide:[/] {err}", markup=True)
     s = record.summary
