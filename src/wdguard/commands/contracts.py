@@ -53,7 +53,7 @@ def show(
 def summary_table(contracts: list[Contract], title: str) -> Table:
     """One row per contract: where it lives, its size, its keys and rules."""
     table = Table(title=title, title_justify="left")
-    for header in ("contract", "v", "source", "columns", "primary key", "fks", "rules"):
+    for header in ("contract", "v", "source", "cols", "key", "fks", "rules"):
         table.add_column(header)
     for c in contracts:
         src = c.source

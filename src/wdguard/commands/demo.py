@@ -18,6 +18,8 @@ from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guard
 from wdguard.commands.check import render_text
 from wdguard.commands.contracts import summary_table
 from wdguard.contracts.io import contract_to_dict, load_contract, load_contracts
+from wdguard.contracts.merge import fingerprint
+from wdguard.contracts.model import Contract
 from wdguard.contracts.prisma_derive import derive_contracts
 from wdguard.errors import InputError
 
@@ -52,6 +54,13 @@ def _lake_contracts(dest: Path, sources: set[str]) -> Path:
         if load_contract(path).source.kind in sources:
             shutil.copy(path, dest / path.name)
     return dest
+
+
+def _reviewed_contracts() -> dict[str, Contract]:
+    folder = fixtures_dir().parent / "contracts"
+    if not folder.is_dir():
+        raise InputError("the WasteDump contracts folder is missing", where=str(folder))
+    return {c.contract: c for c in load_contracts(folder)}
 
 
 def _summary(record) -> dict:
@@ -136,8 +145,16 @@ def demo(
             }
         )
     else:
-        title = f"{len(contracts)} WasteDump contracts derived from {schema}"
-        console.print(summary_table(contracts, title))
+        reviewed = _reviewed_contracts()
+        same = [c for c in contracts if c.contract in reviewed
+                and fingerprint(c) == reviewed[c.contract].fingerprint]
+        console.print(
+            f"{len(contracts)} contracts derived from {schema}: {len(same)} match the "
+            f"reviewed contracts/ exactly (same fingerprint). The reviewed files add what "
+            "people wrote by hand (rules, freshness, volume, bounds) and the Mongo contracts "
+            "sampled from fixtures/mongo:"
+        )
+        console.print(summary_table(list(reviewed.values()), "contracts/"))
         where = result["lake"] if lake else "a temporary folder (use --lake DIR to keep it)"
         console.print(f"\nSample lake for {', '.join(result['dates'])} generated in {where}.")
         console.print(f"\n[bold]1. A clean day ({result['clean'].inputs.date}): expected PASS[/]")
