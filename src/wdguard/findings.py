@@ -106,3 +106,9 @@ def worst_exit(findings: list[Finding], *, strict: bool = False) -> int:
     if strict and any(f.severity == "warning" for f in findings):
         return 1
     return 0
+
+
+def findings_json(findings: list[Finding], **extra: Any) -> dict[str, Any]:
+    """The stable JSON shape: a summary, then every finding."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    return {**extra, "summary": counts, "findings": [f.to_dict() for f in findings]}

@@ -17,8 +17,7 @@ from wdguard.contracts.model import Contract
 from wdguard.drift.history import History, migration_history
 from wdguard.drift.pg_diff import diff, postgres_contracts, schemas_of
 from wdguard.drift.pg_introspect import introspect
-from wdguard.findings import Finding, worst_exit
-from wdguard.report.findings import findings_json
+from wdguard.findings import Finding, findings_json, worst_exit
 
 
 @dataclass

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from wdguard.findings import Finding
+from wdguard.findings import Finding, findings_json
+
+__all__ = ["findings_json", "render_findings_lines", "render_findings_table", "summary_line"]
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def findings_json(findings: list[Finding], **extra: Any) -> dict[str, Any]:
-    """The stable JSON shape: a summary, then every finding."""
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    return {**extra, "summary": counts, "findings": [f.to_dict() for f in findings]}
 
 
 def render_findings_table(console: Console, findings: list[Finding], title: str) -> None:
