@@ -5,6 +5,8 @@ Exit codes for every command: 0 ok, 1 findings that fail, 2 could not decide.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from wdguard import __version__
@@ -54,6 +56,7 @@ app.add_typer(report_app, name="report")
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
 contracts_app.command("show")(contracts.show)
+contracts_app.command("validate")(contracts.validate)
 derive_app.command("prisma")(contracts.derive_prisma)
 derive_app.command("mongo")(contracts_mongo.derive_mongo)
 drift_app.command("postgres")(drift_postgres.drift_postgres)
@@ -81,7 +84,21 @@ def _root(
 
 
 def main() -> None:
-    app()
+    """Run the app; a usage error (unknown `--format` value, missing option) is one line on
+    stderr and exit 2 like every other bad input, not typer's boxed usage message."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # the help is already on stdout
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        sys.stderr.write("wdguard: error: " + " ".join(exc.format_message().split()) + "\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("wdguard: error: aborted\n")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

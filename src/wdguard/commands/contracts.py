@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -104,3 +105,63 @@ def derive_prisma(
         console.print(
             f"[yellow]no model {row['contract']} in the schema any more:[/] {row['file']} {action}"
         )
+
+
+def contract_problems(contracts_dir: Path) -> tuple[int, list[str]]:
+    """Every problem of a contracts folder, one line each: unreadable or invalid files,
+    rules that do not compile, foreign keys to contracts or columns that do not exist."""
+    from wdguard.checks.rules import compile_rule  # polars: only when validating
+    from wdguard.contracts.io import load_contract
+
+    if not contracts_dir.is_dir():
+        raise InputError("contracts folder not found", where=str(contracts_dir))
+    problems: list[str] = []
+    contracts: dict[str, Contract] = {}
+    for path in sorted(contracts_dir.glob("*.y*ml")):
+        try:
+            contract = load_contract(path)
+        except InputError as exc:
+            problems.append(exc.one_line())
+            continue
+        if contract.contract in contracts:
+            problems.append(f"{path}: contract {contract.contract!r} is defined twice")
+        contracts[contract.contract] = contract
+    for contract in contracts.values():
+        where = contracts_dir / f"{contract.contract}.yaml"
+        for rule in contract.rules:
+            try:
+                compile_rule(contract, rule.name, rule.sql)
+            except InputError as exc:
+                problems.append(f"{where}: {exc.one_line()}")
+        for fk in contract.references():
+            target = contracts.get(fk.references)
+            if target is None:
+                problems.append(f"{where}: foreign key {fk.name} references unknown contract "
+                                f"{fk.references!r}")
+                continue
+            missing = [c for c in fk.ref_columns if c not in target.columns]
+            missing += [c for c in fk.columns if c not in contract.columns]
+            if missing:
+                problems.append(f"{where}: foreign key {fk.name} names unknown column(s) "
+                                f"{', '.join(missing)}")
+    return len(contracts), problems
+
+
+@guarded
+def validate(
+    contracts_dir: Path = CONTRACTS_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Check a contracts folder before review: files parse, rules compile, references resolve.
+
+    Exit 0: every contract is valid. 2: one line per problem on stderr.
+    """
+    count, problems = contract_problems(contracts_dir)
+    if fmt is OutputFormat.json:
+        print_json({"contracts": count, "valid": not problems, "problems": problems})
+    elif not problems:
+        console.print(f"[green]{count} contracts in {contracts_dir} are valid[/]")
+    for line in problems:
+        sys.stderr.write(f"wdguard: error: {' '.join(line.split())}\n")
+    if problems:
+        raise typer.Exit(2)
