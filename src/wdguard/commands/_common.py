@@ -54,12 +54,30 @@ def guarded(fn: F) -> F:
         except Exception as exc:  # a bug in wdguard: still one line, still exit 2
             if os.environ.get("WDGUARD_DEBUG"):
                 raise
+            source = _source_failure(exc)
+            if source:
+                fail(source)
             fail(
                 f"internal error ({type(exc).__name__}): {exc}. "
                 "Re-run with WDGUARD_DEBUG=1 for the traceback and report it."
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+# A driver's own exception that got this far is the source failing mid-session (the
+# connection dropped, a server-side statement or lock timeout), not a bug in wdguard.
+_DRIVERS = {"psycopg": "PostgreSQL", "pymongo": "MongoDB", "azure": "Azure storage"}
+
+
+def _source_failure(exc: Exception) -> str | None:
+    name = _DRIVERS.get(type(exc).__module__.split(".")[0])
+    if name is None:
+        return None
+    from wdguard.redact import redact_text
+
+    reason = redact_text(" ".join(str(exc).split()))[:300] or type(exc).__name__
+    return f"{name} failed: {reason}"
 
 
 def print_json(data: Any) -> None:

@@ -14,6 +14,7 @@ returns (verified against Azurite: a custom endpoint plus allow_http).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from typing import Any
@@ -24,6 +25,13 @@ from wdguard.lake.storage import Store
 
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 120
+RETRIES = 3
+# a lake behind a hung endpoint must fail in bounded time, and the bound is the user's
+TIMEOUT_ENV = {
+    "connect": "WDGUARD_AZURE_CONNECT_TIMEOUT",
+    "read": "WDGUARD_AZURE_READ_TIMEOUT",
+    "retries": "WDGUARD_AZURE_RETRIES",
+}
 _SECRET_RE = re.compile(
     r"(AccountKey=|SharedAccessSignature=|sig=|account_key['\"]?\s*[:=]\s*['\"]?)[^;&\s'\"]+",
     re.IGNORECASE,
@@ -37,6 +45,25 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def timeouts_from(env: dict[str, str]) -> tuple[float, float, int]:
+    """(connect seconds, read seconds, retries) from WDGUARD_AZURE_* or the defaults."""
+    values: list[float] = []
+    for key, default in (("connect", CONNECT_TIMEOUT_S), ("read", READ_TIMEOUT_S),
+                         ("retries", RETRIES)):
+        var = TIMEOUT_ENV[key]
+        text = env.get(var, "").strip()
+        try:
+            value = float(text) if text else float(default)
+        except ValueError:
+            value = -1.0
+        whole = key != "retries" or value == int(value) if math.isfinite(value) else False
+        if not whole or value < 0 or (key != "retries" and value == 0):
+            kind = "a whole number >= 0" if key == "retries" else "seconds > 0"
+            raise InputError(f"must be {kind}, not {text!r}", where=var)
+        values.append(value)
+    return values[0], values[1], int(values[2])
 
 
 def parse_connection_string(text: str) -> dict[str, str]:
@@ -98,10 +125,11 @@ class AzureBlobStore(Store):
             ) from None
         env = dict(os.environ if env is None else env)
         container, account, prefix = parse_url(url)
+        connect_s, read_s, retries = timeouts_from(env)
         timeouts = {
-            "connection_timeout": CONNECT_TIMEOUT_S,
-            "read_timeout": READ_TIMEOUT_S,
-            "retry_total": 3,
+            "connection_timeout": connect_s,
+            "read_timeout": read_s,
+            "retry_total": retries,
         }
         conn = env.get("AZURE_STORAGE_CONNECTION_STRING")
         if conn:
@@ -148,6 +176,9 @@ class AzureBlobStore(Store):
                 secrets = ()
                 opts["_token_credential"] = credential  # resolved lazily in scan_target
             cc = ContainerClient(endpoint, container, credential=credential, **timeouts)
+        # the same bounds for Polars' reads (object_store: per request, then retries)
+        opts |= {"connect_timeout": f"{connect_s:g}s", "timeout": f"{read_s:g}s"}
+        opts["max_retries"] = retries  # type: ignore[assignment] - Polars wants an int
         if not endpoint.startswith("https://") or ".blob.core.windows.net" not in endpoint:
             opts["endpoint"] = f"{endpoint.rstrip('/')}"  # Azurite / sovereign clouds
             if endpoint.startswith("http://"):
