@@ -8,6 +8,7 @@ Null handling follows SQL CHECK constraints: a null value passes every value che
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import polars as pl
@@ -46,9 +47,31 @@ def castable(raw: pl.Expr, typed: pl.Expr) -> pl.Expr:
     return raw.is_null() | typed.is_not_null()
 
 
+# Polars' SQL runs subqueries, and their table functions read files and URLs
+# (`EXISTS (FROM read_csv('/etc/passwd'))`) while the expression is being built. A rule
+# is a boolean over one row's columns, so anything shaped like a query is refused first.
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_QUERY = re.compile(
+    r"\b(?:select|values|with|table|union|intersect|except)\b|\(\s*from\b|\b(?:read|scan)_\w*\s*\(",
+    re.IGNORECASE,
+)
+_NOT_A_QUERY = "a rule is an expression over one row's columns, not a query"
+
+
+def sql_expr(sql: str) -> pl.Expr:
+    """`pl.sql_expr` for a contract's rule: no subquery, no table function, no file read."""
+    found = _QUERY.search(_LITERALS.sub("''", sql))
+    if found:
+        raise ValueError(f"{_NOT_A_QUERY} ({' '.join(found.group().split())!r} is not allowed)")
+    expr = pl.sql_expr(sql)
+    if ".subplan" in str(expr):  # any other way Polars found to build a subquery
+        raise ValueError(_NOT_A_QUERY)
+    return expr
+
+
 def rule(sql: str) -> pl.Expr:
     """A business rule from SQL; NULL counts as passing, as in a SQL CHECK constraint."""
-    return pl.sql_expr(sql).fill_null(True)
+    return sql_expr(sql).fill_null(True)
 
 
 def duplicated_rows(columns: Sequence[str]) -> pl.Expr:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import polars as pl
 
+from wdguard.checks import expressions as X
 from wdguard.contracts.model import Column, Contract, parse_duration
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError
@@ -512,7 +513,7 @@ def broken_rule(store, date, contracts, *, layers, contract=None, column=None) -
             dtype = sample.schema[name]
             for value in _candidates(c.columns[name], dtype):
                 mutated = sample.with_columns(_lit(value, dtype).alias(name))
-                fails = mutated.select(~pl.sql_expr(rule.sql).fill_null(True)).to_series()
+                fails = mutated.select(~X.rule(rule.sql)).to_series()
                 if fails.any():
                     found = (rule, name, value)
                     break
@@ -529,7 +530,7 @@ def broken_rule(store, date, contracts, *, layers, contract=None, column=None) -
         def fn(df: pl.DataFrame) -> pl.DataFrame:
             dtype = df.schema[name]
             mutated = df.with_columns(_lit(value, dtype).alias(name))
-            breaks = ~pl.sql_expr(rule.sql).fill_null(True)
+            breaks = ~X.rule(rule.sql)
             idx = _rows(mutated, 4, breaks)
             return _set(df, name, idx, _lit(value, dtype))
 

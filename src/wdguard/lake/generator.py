@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from wdguard.checks import expressions as X
 from wdguard.contracts.model import Column, Contract
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError
@@ -891,7 +892,7 @@ def _violations(df: pl.DataFrame, contract: Contract) -> pl.Expr:
         if col.regex and polars_dtype(col) == pl.String():
             bad = bad | (c.is_not_null() & ~c.str.contains(col.regex))
     for rule in contract.rules:
-        bad = bad | ~pl.sql_expr(rule.sql).fill_null(False)
+        bad = bad | ~X.sql_expr(rule.sql).fill_null(False)
     return bad
 
 
