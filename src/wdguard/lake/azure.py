@@ -297,13 +297,26 @@ class AzureBlobStore(Store):
     def require_container(self) -> None:
         """InputError when the container does not exist (a typo must not read as 'every
         partition is missing'); SourceError when the account cannot be reached."""
-        if not self._call("probe", "", self._cc.exists):
-            raise InputError(f"container {self.container!r} not found", where=self.url)
+        def probe() -> None:
+            # a one-blob listing, not Get Container Properties: a container-scoped SAS
+            # (the least privilege wdguard needs) may list but not read the container
+            start = self._dir("")
+            next(self._cc.list_blobs(name_starts_with=start, results_per_page=1).by_page(), None)
+
+        try:
+            self._call("probe", "", probe)
+        except FileNotFoundError:
+            raise InputError(f"container {self.container!r} not found", where=self.url) from None
 
     def create_container(self) -> None:
         """Create the container if it is missing (tests, `lake generate`)."""
         from azure.core.exceptions import ResourceExistsError
 
+        try:  # an existing container needs no create permission (a container SAS has none)
+            self.require_container()
+            return
+        except (InputError, SourceError):
+            pass
         try:
             self._cc.create_container()
         except ResourceExistsError:
