@@ -11,6 +11,7 @@ reported on stderr and never changes the command's exit code.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import getpass
 import json
@@ -28,7 +29,7 @@ from typing import Any, TypeVar
 import typer
 
 from wdguard import __version__
-from wdguard.errors import EXIT_UNDECIDED, WdguardError
+from wdguard.errors import EXIT_UNDECIDED, LakeUnreachable, WdguardError
 from wdguard.redact import redact, redact_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +51,7 @@ class AuditEntry:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     argv: list[str] = field(default_factory=list)
     error: str | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # deliveries, failed or not
     wdguard_version: str = __version__
     python_version: str = platform.python_version()
     pid: int = field(default_factory=os.getpid)
@@ -92,10 +94,22 @@ class Audit:
         self.store: Any = None
         self.path: str | None = None
         self.error: str | None = None
+        self.alerts: list[dict[str, Any]] = []
 
     def set_store(self, store: Any) -> None:
         """The lake to write to, once the command has opened it."""
         self.store = store
+
+
+_CURRENT: contextvars.ContextVar[Audit | None] = contextvars.ContextVar("audit", default=None)
+
+
+def note_alerts(deliveries: list[dict[str, Any]]) -> None:
+    """Record the alert deliveries of the running command in its audit entry, so a
+    webhook that timed out is on record, not only a warning on stderr."""
+    audit = _CURRENT.get()
+    if audit is not None:
+        audit.alerts += deliveries
 
 
 def _open_lake(lake: str | None) -> Any:
@@ -122,9 +136,11 @@ def audited(
     """
     audit = Audit(command, inputs)
     audit.store = store
+    token = _CURRENT.set(audit)
     started = datetime.now(UTC)
     t0 = time.monotonic()
     code = 0
+    gone = False  # the lake is unreachable: do not wait on it again for the entry
     try:
         yield audit
     except typer.Exit as exc:
@@ -135,14 +151,16 @@ def audited(
         raise
     except WdguardError as exc:
         code, audit.error = EXIT_UNDECIDED, exc.one_line()
+        gone = isinstance(exc, LakeUnreachable)
         raise
     except BaseException as exc:
         code, audit.error = EXIT_UNDECIDED, f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        if audit.store is None:
+        _CURRENT.reset(token)
+        if audit.store is None and not gone:
             audit.store = _open_lake(lake)
-        if audit.store is not None:
+        if audit.store is not None and not gone:
             entry = AuditEntry(
                 command=command,
                 inputs=redact(audit.inputs),
@@ -153,6 +171,7 @@ def audited(
                 exit_code=code,
                 result=RESULTS.get(code, "undecided"),
                 error=redact_text(audit.error) if audit.error else None,
+                alerts=redact(audit.alerts),
                 user=who(),
                 host=socket.gethostname(),
             )

@@ -38,6 +38,12 @@ class SourceError(WdguardError):
     """A source (database, lake, webhook) that cannot be reached or read."""
 
 
+class LakeUnreachable(SourceError):
+    """The lake's storage itself cannot be reached (refused, reset, DNS): not one
+    partition's problem, so the gate stops with this one line instead of recording every
+    remaining partition as unreadable and failing to write its record."""
+
+
 def location(path: object, line: int | None = None, col: int | None = None) -> str:
     """`file:line:col` in the style of compilers and ruff."""
     text = str(path)

@@ -34,7 +34,7 @@ from wdguard.contracts.io import load_contracts
 from wdguard.contracts.merge import fingerprint
 from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype
-from wdguard.errors import SourceError, WdguardError
+from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
 from wdguard.record import (
     CheckRecord,
@@ -142,14 +142,32 @@ def run_gate(
             )
             for c in contracts
         ]
+        _require_date(store, contracts, layers, date)
         for layer in layers:
             _check_layer(store, record, contracts, layer, date, sample_keys, quarantine, progress)
+    except LakeUnreachable:
+        raise  # nothing can be recorded in a lake that is gone: one line, exit 2
     except WdguardError as exc:
         record.errors.append(exc.one_line())
     finish(record)
     if write:
         _write(store, record, date)
     return record
+
+
+def _require_date(store, contracts: list[Contract], layers, date: str) -> None:
+    """A date with no folder in any chosen layer is a wrong --date (or a pipeline that
+    did not run), not "every partition missing": the gate cannot decide (exit 2)."""
+    roots = [
+        layout.layer_root(layer, source)
+        for layer in layers
+        for source in sorted({c.source.kind for c in contracts})
+    ]
+    if roots and not any(date in store.list_dirs(root) for root in roots):
+        raise InputError(
+            f"no partitions for date {date} under {', '.join(r + '/' for r in roots)}",
+            where="--date",
+        )
 
 
 def _write(store, record: RunRecord, date: str) -> None:
@@ -206,6 +224,8 @@ def _check_layer(
                     quarantine,
                     record.run_id,
                 )
+        except LakeUnreachable:
+            raise
         except Exception as exc:  # unreadable partition or manifest: undecided, go on
             outs.append(_unreadable(contract, obj, exc, path))
             frames.pop(contract.contract, None)

@@ -16,12 +16,13 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wdguard.audit import audit_command
+from wdguard.audit import audit_command, note_alerts
 from wdguard.commands._common import console, err_console, guarded, print_json
+from wdguard.config import load_config
 from wdguard.errors import InputError
 from wdguard.lake.layout import LAYERS
 from wdguard.lake.storage import open_store
-from wdguard.report.alerts import notify_run
+from wdguard.report.alerts import load_alert_config, notify_run
 
 if TYPE_CHECKING:  # the gate pulls in pandera and polars: import it only when checking
     from wdguard.record import RunRecord
@@ -137,6 +138,9 @@ def check(
     from wdguard.gate import run_gate  # heavy (polars, pandera): only when a gate runs
 
     layers = parse_layers(layer)
+    # a broken wdguard.toml is bad input found before any check runs (exit 2, nothing
+    # written), not a warning after the verdict that alerts silently never went out
+    load_alert_config(load_config())
     store = open_store(lake)
     show = fmt == CheckFormat.text and err_console.is_terminal
     if show:
@@ -182,5 +186,6 @@ def check(
     problems = record.errors + [c.message for c in record.checks if c.status == "error"]
     for err in problems:  # why the gate could not decide, one line each
         sys.stderr.write("wdguard: error: " + " ".join(err.split()) + "\n")
-    notify_run(record.model_dump(mode="json"))  # never changes the exit code
+    deliveries = notify_run(record.model_dump(mode="json"))  # never changes the exit code
+    note_alerts([d.to_dict() for d in deliveries])
     raise typer.Exit(record.exit_code)
