@@ -125,6 +125,8 @@ def demo(
     ),
 ) -> None:
     """Derive the WasteDump contracts, generate the sample lake, gate a clean and a faulty day."""
+    if lake is not None and lake.exists() and not lake.is_dir():
+        raise InputError("not a folder", where=f"--lake {lake}")
     schema = fixture_schema()
     contracts = derive_contracts(schema)
     work = Path(tempfile.mkdtemp(prefix="wdguard-demo-"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -52,18 +53,25 @@ def generate(
     except InputError as exc:
         raise InputError(exc.message, where="--end") from None
     loaded = load_contracts(contracts)
+    fresh = not out.startswith(("abfs://", "abfss://", "az://")) and not Path(out).exists()
     store = _open_out(out)
-    result = generate_lake(
-        store,
-        loaded,
-        end=end_date,
-        days=days,
-        rows=rows,
-        seed=seed,
-        layers=layer,
-        objects=objects or None,
-        migration_head=default_migration_head(contracts.parent),
-    )
+    try:
+        result = generate_lake(
+            store,
+            loaded,
+            end=end_date,
+            days=days,
+            rows=rows,
+            seed=seed,
+            layers=layer,
+            objects=objects or None,
+            migration_head=default_migration_head(contracts.parent),
+        )
+    except InputError:  # a bad --layer / --object leaves no empty lake folder behind
+        if fresh:
+            with contextlib.suppress(OSError):
+                Path(out).rmdir()  # only if nothing was written
+        raise
     if fmt == OutputFormat.json:
         print_json({"lake": store.url, **result.to_dict()})
         return

@@ -225,6 +225,8 @@ def load_contract(path: Path) -> Contract:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read contract: {exc.strerror}", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", where=str(path)) from None
     return parse_contract_text(text, path)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from wdguard.contracts.io import (
     atomic_write_text,
     contract_filename,
@@ -57,7 +59,14 @@ def sync_contracts(
     for contract in derived:
         names.add(contract.contract)
         path, old = existing.get(contract.contract, (out / contract_filename(contract), None))
-        merged = merge(old, contract)
+        try:
+            merged = merge(old, contract)
+        except ValidationError as exc:  # e.g. a hand freshness column the schema dropped
+            msg = " ".join(exc.errors()[0]["msg"].split())
+            raise InputError(
+                f"hand edits do not fit the new derivation of {contract.contract}: {msg}",
+                where=str(path),
+            ) from None
         text = dump_contract(merged)
         before = path.read_text(encoding="utf-8") if old is not None else None
         if old is None:

@@ -89,6 +89,8 @@ def read_folder(path: Path) -> dict[str, str]:
         script = sub / "migration.sql"
         if script.is_file():
             folder[sub.name] = hashlib.sha256(script.read_bytes()).hexdigest()
+        elif not sub.name.startswith("."):  # Prisma refuses such a folder too (P3015)
+            raise InputError("migration folder without migration.sql", where=str(sub))
     if not folder and not (path / "migration_lock.toml").is_file():
         raise InputError(
             "no <timestamp>_<name>/migration.sql folders and no migration_lock.toml",

@@ -42,6 +42,9 @@ def _expand(path: Path) -> list[Path]:
     if (path / SCRIPT).is_file():
         return [path / SCRIPT]
     if _is_prisma_folder(path):
+        for sub in sorted(p for p in path.iterdir() if p.is_dir()):
+            if not sub.name.startswith(".") and not (sub / SCRIPT).is_file():  # Prisma: P3015
+                raise InputError("migration folder without migration.sql", where=str(sub))
         return prisma_scripts(path)
     files = sorted(path.glob("*.sql"))
     if not files:
