@@ -531,6 +531,12 @@ def _(c: Ctx):
     return _break(c, "bronze", "orders", other_schema), [part("bronze", "orders")]
 
 
+@case("check-empty-parquet-file")
+def _(c: Ctx):
+    return _break(c, "silver", "orders", lambda p: (p / "part-00000.parquet").write_bytes(b"")), [
+        part("silver", "orders")]
+
+
 @case("check-manifest-missing")
 def _(c: Ctx):
     return _break(c, "bronze", "users", lambda p: (p / "_source.json").unlink()), [
@@ -680,7 +686,8 @@ def _(c: Ctx):
 def _(c: Ctx):
     out = c.tmp / "gen"
     c.watched.append(out)
-    return ["lake", "generate", "-o", str(out), *GEN, "--object", "spaceships"], ["spaceships"]
+    return ["lake", "generate", "-o", str(out), *GEN, "--object", "spaceships"], [
+        "--object:", "spaceships"]
 
 
 @case("generate-contracts-missing")

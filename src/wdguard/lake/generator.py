@@ -1102,7 +1102,7 @@ def build_world(
             - {c.object_name for c in contracts if c.source.kind == "mongodb"}
         )
         if unknown:
-            raise InputError(f"no contract for {sorted(unknown)}", where="--objects")
+            raise InputError(f"no contract for {sorted(unknown)}", where="--object")
         keep: set[str] = set()
         deps = {
             t: set(BUILDERS.get(t, (None, ()))[1])
