@@ -39,7 +39,11 @@ def _contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract
     if schema is not None:
         from wdguard.commands.drift_postgres import expected_contracts
 
-        return expected_contracts(schema, None)
+        # schema.prisma describes PostgreSQL only: MongoDB contracts still come from -c
+        others = load_contracts(contracts_dir) if contracts_dir is not None else []
+        return expected_contracts(schema, None) + [
+            c for c in others if c.source.kind != "postgres"
+        ]
     if contracts_dir is not None:
         return load_contracts(contracts_dir)
     default = Path("contracts")
