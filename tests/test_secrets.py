@@ -2,8 +2,8 @@
 
 One full round of commands runs with every secret set: a DSN password (trust auth ignores
 it; the DSN still carries it), a MongoDB password, the Azurite account key in a
-connection string, a real SAS token, and three webhook URLs (Slack, Teams, generic) that
-point at local recording servers. Then EVERY artefact is grepped for each secret: stdout
+connection string, a real SAS token, three webhook URLs (Slack, Teams, generic) that
+point at local recording servers and one whose delivery is refused. Then EVERY artefact is grepped for each secret: stdout
 and stderr of each command, run records, audit entries and quarantine files (local and
 Azurite), report.json/md/html, and the alert payloads the servers received.
 """
@@ -44,7 +44,11 @@ url_env = "WDGUARD_TEAMS_WEBHOOK"
 [alerts.targets.pager]
 kind = "webhook"
 url_env = "WDGUARD_ALERT_WEBHOOK"
+[alerts.targets.broken]
+kind = "webhook"
+url_env = "WDGUARD_BROKEN_WEBHOOK"
 """
+BROKEN_HOOK = "http://127.0.0.1:1/hook/BrokenTok-h9-3c5a"  # refused: the failure path
 
 
 def _sas(azurite, container: str) -> str:
@@ -89,6 +93,7 @@ def test_no_secret_in_any_artefact_of_a_full_run(wastedump_db, azurite, tmp_path
             "WDGUARD_SLACK_WEBHOOK": servers["slack"].url,
             "WDGUARD_TEAMS_WEBHOOK": servers["teams"].url,
             "WDGUARD_ALERT_WEBHOOK": servers["webhook"].url,
+            "WDGUARD_BROKEN_WEBHOOK": BROKEN_HOOK,
             "WDGUARD_AZURE_RETRIES": "0",
         }  # fmt: skip
         az = f"az://{store.container}/{store.prefix}"
@@ -110,7 +115,7 @@ def test_no_secret_in_any_artefact_of_a_full_run(wastedump_db, azurite, tmp_path
         inject("null_in_required", LocalStore(lake), DATE, load_contracts(contracts))
         check = ("check", "--date", DATE, "--contracts", contracts, "--quarantine")
         run(*check, "--lake", str(lake), "--format", "json")
-        run(*check, "--lake", az)
+        run(*check, "--lake", az, "--format", "junit")
         run(*check, "--lake", az, AZURE_STORAGE_CONNECTION_STRING=sas_conn)  # container SAS
         run("drift", "postgres", "--schema", str(pgutil.SCHEMA_PATH))
         run("drift", "postgres", "--dsn", pg_url, "--schema", str(pgutil.SCHEMA_PATH),
@@ -127,7 +132,7 @@ def test_no_secret_in_any_artefact_of_a_full_run(wastedump_db, azurite, tmp_path
         run(*report, "--out", str(tmp_path / "unreached"), "--mongo-uri",
             env["WDGUARD_MONGO_URI"], "--mongo-db", "wastedump", codes=(2,))  # no Mongo server
         run(*report, "--out", str(out))
-        run("alert", "test")
+        run("alert", "test", codes=(1,))  # the broken target fails, the others deliver
     finally:
         for rec in servers.values():
             rec.__exit__(None, None, None)
@@ -162,6 +167,7 @@ def test_no_secret_in_any_artefact_of_a_full_run(wastedump_db, azurite, tmp_path
         "SAS signature": sig,
         **{f"{kind} webhook": rec.url for kind, rec in servers.items()},
         **{f"{kind} webhook token": token for kind, token in HOOK_TOKENS.items()},
+        "broken webhook": BROKEN_HOOK.rsplit("/", 1)[1],
     }
     leaks = [
         f"{name} in {where}"
