@@ -131,3 +131,18 @@ def test_every_azure_client_is_bounded_by_default():
     _, options = store.scan_target("x.parquet")
     assert options["connect_timeout"] == "10s" and options["timeout"] == "120s"
     assert options["max_retries"] == 3
+
+
+def test_postgres_sessions_detect_a_dead_network_path(fresh_db):
+    """TCP keepalives and tcp_user_timeout on every session; the DSN can override them."""
+    from wdguard.sources.postgres import connect
+
+    def conninfo(dsn: str) -> dict[str, str | None]:
+        with connect(dsn) as conn:
+            return {o.keyword.decode(): o.val and o.val.decode() for o in conn.pgconn.info}
+
+    got = conninfo(fresh_db)
+    assert (got["keepalives"], got["keepalives_idle"], got["keepalives_interval"],
+            got["keepalives_count"], got["tcp_user_timeout"]) == ("1", "30", "10", "3",
+                                                                  "60000")  # fmt: skip
+    assert conninfo(fresh_db + " tcp_user_timeout=5000")["tcp_user_timeout"] == "5000"

@@ -76,6 +76,12 @@ def connect(
         )
     )
     params.setdefault("connect_timeout", str(connect_timeout_s))
+    # a network path that dies mid-session (no ACKs, no answers) must not hold the run:
+    # unacknowledged data for 60 s, or 3 unanswered keepalives after 30 s idle, end it
+    for key, value in (("keepalives", "1"), ("keepalives_idle", "30"),
+                       ("keepalives_interval", "10"), ("keepalives_count", "3"),
+                       ("tcp_user_timeout", "60000")):
+        params.setdefault(key, value)
     params["application_name"] = app
     params["options"] = options
     try:
