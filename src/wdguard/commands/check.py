@@ -135,13 +135,13 @@ def check(
     ),
 ) -> None:
     """Run the gate on one date's partitions; exit 0 pass, 1 a check failed, 2 undecided."""
-    from wdguard.gate import run_gate  # heavy (polars, pandera): only when a gate runs
-
     layers = parse_layers(layer)
     # a broken wdguard.toml is bad input found before any check runs (exit 2, nothing
     # written), not a warning after the verdict that alerts silently never went out
     load_alert_config(load_config())
     store = open_store(lake)
+    # heavy (polars, pandera): only when a gate runs, after the options are known good
+    from wdguard.gate import run_gate
     show = fmt == CheckFormat.text and err_console.is_terminal
     if show:
         with Progress(
