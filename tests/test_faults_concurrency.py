@@ -30,8 +30,8 @@ from wdguard.record import RunRecord
 ROOT = Path(__file__).resolve().parents[1]
 WDGUARD = str(Path(sys.executable).with_name("wdguard"))
 DATE = "2026-11-26"
-ROWS = 0.3  # enough rows that a check with --quarantine takes about a second
-KILL_AFTER = (0.5, 1.0, 1.5)  # seconds: while starting, checking, writing
+ROWS = 0.2  # enough rows that a check with --quarantine takes about a second
+KILL_AFTER = (0.8, 1.4)  # seconds: while checking, while writing
 
 
 @pytest.fixture(scope="module")
