@@ -32,6 +32,15 @@ def _sev(column: Column) -> str:
     return column.severity or "error"
 
 
+def _sampled_sev(contract: Contract, column: Column, sampled: bool) -> str:
+    """A fact learnt from a Mongo sample (the values seen, a field present in 99% of the
+    sample) cannot prove that every document obeys it: unless a reviewer set the column's
+    severity, breaking it is a warning, not a closed gate. Declared facts stay errors."""
+    if column.severity is None and sampled and contract.source.kind == "mongodb":
+        return "warn"
+    return _sev(column)
+
+
 def column_specs(contract: Contract, name: str, column: Column, layer: str) -> list[CheckSpec]:
     base = {"contract": contract.contract, "object": contract.object_name, "column": name}
     sev = _sev(column)
@@ -40,13 +49,24 @@ def column_specs(contract: Contract, name: str, column: Column, layer: str) -> l
     if layer == "bronze" and column.type in CASTABLE_TYPES:
         specs.append(CheckSpec("castable", severity=sev, **base))
     if not column.nullable:
-        specs.append(CheckSpec("not_null", severity=sev, **base))
+        sampled = column.presence is not None and column.presence < 1.0
+        specs.append(
+            CheckSpec("not_null", severity=_sampled_sev(contract, column, sampled), **base)
+        )
     if column.unique and contract.primary_key != [name]:
         specs.append(CheckSpec("unique", severity=sev, params={"columns": [name]}, **base))
     values = column.values if column.type == "enum" else None
+    observed = not column.accepted_values  # enum values of a Mongo contract were only seen
     values = column.accepted_values or values
     if values:
-        specs.append(CheckSpec("in_values", severity=sev, params={"values": list(values)}, **base))
+        specs.append(
+            CheckSpec(
+                "in_values",
+                severity=_sampled_sev(contract, column, observed),
+                params={"values": list(values)},
+                **base,
+            )
+        )
     if column.min is not None or column.max is not None:
         specs.append(
             CheckSpec(
