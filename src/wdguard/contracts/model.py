@@ -15,27 +15,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LOGICAL_TYPES = (
-    "string",
-    "uuid",
-    "integer",
-    "bigint",
-    "float",
-    "decimal",
-    "boolean",
-    "date",
-    "timestamp",
-    "json",
-    "bytes",
-    "enum",
-    "list",
-    "object",
-    "unsupported",
-)
 LogicalType = Literal[
     "string",
     "uuid",
@@ -53,6 +36,7 @@ LogicalType = Literal[
     "object",
     "unsupported",
 ]
+LOGICAL_TYPES: tuple[str, ...] = get_args(LogicalType)
 
 _DURATION = re.compile(r"^(\d+)(m|h|d)$")
 
