@@ -39,7 +39,9 @@ def test_every_planted_problem_is_reported_on_its_own_line(tmp_path):
     res = _validate(folder)
     assert res.exit_code == 2
     lines = res.stderr.strip().splitlines()
-    assert any("Order.yaml" in x and "rule bad_sql" in x for x in lines)
+    # a rule's problem names the file and the line the rule is written on
+    rule_line = next(i for i, t in enumerate(order.read_text().splitlines(), 1) if "bad_sql" in t)
+    assert any(f"Order.yaml:{rule_line}: contract Order, rule bad_sql" in x for x in lines), lines
     assert any("rule ghost" in x and "ghost_column" in x for x in lines)
     assert any("Tag.yaml" in x and "bogus" in x for x in lines)
     assert any("Order.yaml" in x and "unknown contract 'User'" in x for x in lines)

@@ -16,6 +16,9 @@ from wdguard.errors import InputError
 
 def compile_rule(contract: Contract, name: str, sql: str) -> pl.Expr:
     where = f"contract {contract.contract}, rule {name}"
+    origin = contract.rule_location(name)
+    if origin:
+        where = f"{origin}: {where}"
     try:
         expr = X.rule(sql)
         roots = set(expr.meta.root_names())

@@ -132,7 +132,7 @@ def contract_problems(contracts_dir: Path) -> tuple[int, list[str]]:
             try:
                 compile_rule(contract, rule.name, rule.sql)
             except InputError as exc:
-                problems.append(f"{where}: {exc.one_line()}")
+                problems.append(exc.one_line())  # names the file and line of the rule
         for fk in contract.references():
             target = contracts.get(fk.references)
             if target is None:

@@ -207,7 +207,7 @@ def parse_contract_text(text: str, path: Path | str) -> Contract:
     if not isinstance(data, dict):
         raise InputError("a contract file must hold a mapping", where=location(path, 1))
     try:
-        return Contract.model_validate(data)
+        contract = Contract.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -218,6 +218,13 @@ def parse_contract_text(text: str, path: Path | str) -> Contract:
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         raise InputError(f"{field}: {msg}", where=location(path, line)) from None
+    if contract.rules:  # remember where each rule is written, for the gate's error lines
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        lines = {r.name: _line_of(node, ("rules", i)) for i, r in enumerate(contract.rules)}
+        contract._origin = {"path": str(path), "rules": lines}
+    else:
+        contract._origin = {"path": str(path)}
+    return contract
 
 
 def load_contract(path: Path) -> Contract:

@@ -17,7 +17,14 @@ import re
 from datetime import date
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 LogicalType = Literal[
     "string",
@@ -206,6 +213,8 @@ class Contract(_Strict):
     freshness: Freshness | None = None
     volume: Volume | None = None
     rules: list[Rule] = Field(default_factory=list)
+    # where the contract was read from, for error messages: {"path": ..., "rules": {name: line}}
+    _origin: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _keys_exist(self) -> Contract:
@@ -223,6 +232,14 @@ class Contract(_Strict):
     @property
     def object_name(self) -> str:
         return self.source.object_name
+
+    def rule_location(self, name: str) -> str | None:
+        """`contracts/Order.yaml:42` for a rule of a contract read from a file."""
+        path = self._origin.get("path")
+        if not path:
+            return None
+        line = self._origin.get("rules", {}).get(name)
+        return f"{path}:{line}" if line else str(path)
 
     def column_by_field(self, field: str) -> tuple[str, Column] | None:
         """Find a column by its Prisma field name (or its column name)."""
