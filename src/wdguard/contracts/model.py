@@ -233,6 +233,14 @@ class Contract(_Strict):
     def object_name(self) -> str:
         return self.source.object_name
 
+    def __eq__(self, other: object) -> bool:
+        """Contracts are equal when their content is; where one was read from does not count."""
+        if not isinstance(other, Contract):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # mutable, like every pydantic model
+
     def rule_location(self, name: str) -> str | None:
         """`contracts/Order.yaml:42` for a rule of a contract read from a file."""
         path = self._origin.get("path")
