@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures_pg",
     "tests.fixtures_azurite",
     "tests.fixtures_mongo",
+    "tests.fixtures_tools",
 ]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.requires import require
+
 ROOT = Path(__file__).resolve().parents[1]
 AZURITE_BIN = ROOT / "node_modules" / ".bin" / "azurite-blob"
 ACCOUNT = "devstoreaccount1"
@@ -68,9 +70,7 @@ def _wait_listening(port: int, proc: subprocess.Popen, timeout: float = 30.0) ->
 
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory):
-    if not AZURITE_BIN.exists():
-        pytest.skip(f"{AZURITE_BIN} is missing: run `npm ci` to test the Azure store")
-    pytest.importorskip("azure.storage.blob")
+    require(AZURITE_BIN.exists(), str(AZURITE_BIN), "run `npm ci` (package.json)")
     location = tmp_path_factory.mktemp("azurite")
     port = _free_port()
     proc = subprocess.Popen(

@@ -17,7 +17,7 @@ from tests.test_lint_rules import CASES
 from wdguard.drift.lint import lint_rules
 
 SQUAWK = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
-pytestmark = pytest.mark.skipif(not Path(SQUAWK).exists(), reason="squawk-cli not installed")
+pytestmark = pytest.mark.usefixtures("squawk_bin")  # squawk-cli is in the dev extra
 
 # Squawk has no rule for VACUUM FULL (its prefer-repack/require-concurrent-reindex cover
 # CLUSTER/REINDEX); compare WDL112 on REINDEX instead

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -37,10 +36,7 @@ SCHEMAS = ROOT / "tests" / "prisma_schemas"
 ORACLE = ROOT / "tests" / "dmmf_oracle.js"
 WASM = ROOT / "node_modules" / "@prisma" / "prisma-schema-wasm"
 
-needs_node = pytest.mark.skipif(
-    shutil.which("node") is None or not WASM.is_dir(),
-    reason="node or node_modules/@prisma/prisma-schema-wasm missing (run `npm ci`)",
-)
+needs_node = pytest.mark.usefixtures("prisma_wasm")  # fails if node or npm ci is missing
 
 ORACLE_CASES = [
     ROOT / "fixtures" / "prisma" / "schema.prisma",

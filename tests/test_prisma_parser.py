@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -302,10 +301,7 @@ def test_native_types_follow_the_datasource_name() -> None:
     assert schema.model("U").field("id").native().name == "db.Uuid"
 
 
-@pytest.mark.skipif(
-    shutil.which("node") is None or not (ROOT / "node_modules" / "@prisma").is_dir(),
-    reason="node or node_modules/@prisma/prisma-schema-wasm missing (run `npm ci`)",
-)
+@pytest.mark.usefixtures("prisma_wasm")
 def test_every_error_case_is_an_error_for_prisma_too() -> None:
     """The cases above are not wdguard being fussy: Prisma's own parser rejects each one."""
     texts = [HEAD + body for body, _ in ERRORS] + [text for text, _ in CONFIG_ERRORS]

@@ -203,14 +203,10 @@ def test_charts_mark_out_of_bounds_and_gaps():
     assert "no data" in charts.line([None, None, None], dates, "x")
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
-def test_html_loads_in_headless_chromium(report, tmp_path):
+def test_html_loads_in_headless_chromium(report, tmp_path, chromium_bin):
     _, out = report
     shot = tmp_path / "report.png"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    cmd = [chromium_bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
            "--no-first-run", "--disable-background-networking", "--disable-component-update",
            "--disable-sync", f"--user-data-dir={tmp_path / 'chrome'}", f"--screenshot={shot}",
            "--window-size=1280,2000", (out / "report.html").as_uri()]

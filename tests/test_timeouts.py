@@ -101,7 +101,6 @@ def test_azure_endpoint_that_never_answers_hits_the_read_timeout():
      ("WDGUARD_AZURE_RETRIES", "1.5")],
 )  # fmt: skip
 def test_bad_azure_timeout_setting_names_the_variable(var, value):
-    pytest.importorskip("azure.storage.blob")
     from wdguard.errors import InputError
     from wdguard.lake.azure import AzureBlobStore
 
@@ -119,7 +118,6 @@ def test_bad_azure_timeout_setting_from_the_cli():
 
 def test_every_azure_client_is_bounded_by_default():
     """The SDK client and Polars' object_store reads both carry the timeouts and retries."""
-    pytest.importorskip("azure.storage.blob")
     from wdguard.lake.azure import AzureBlobStore
 
     store = AzureBlobStore.from_url("az://lake/root", env=_azure_env(1))
