@@ -12,6 +12,7 @@ from pymongo.errors import ExecutionTimeout, OperationFailure, ServerSelectionTi
 
 from tests.fixtures_mongo import FIXTURES, fixture_docs
 from wdguard.errors import InputError, SourceError
+from wdguard.redact import redact_text
 from wdguard.sources import mongo as src
 
 
@@ -73,7 +74,7 @@ def test_driver_errors_map_to_one_line(exc, text):
     ],
 )
 def test_redact_uri(uri, shown):
-    assert src.redact_uri(uri) == shown
+    assert redact_text(uri) == shown
 
 
 def test_connect_needs_a_uri_and_keeps_uri_timeouts(monkeypatch):

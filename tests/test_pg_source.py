@@ -6,7 +6,8 @@ import psycopg
 import pytest
 
 from wdguard.errors import InputError, SourceError
-from wdguard.sources.postgres import DSN_ENV, connect, describe, redact, resolve_dsn
+from wdguard.redact import redact_text
+from wdguard.sources.postgres import DSN_ENV, connect, describe, resolve_dsn
 
 pytestmark = pytest.mark.postgres
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.postgres
     ],
 )
 def test_redact_removes_the_password(dsn):
-    out = redact(dsn)
+    out = redact_text(dsn)
     assert "s3cr3t" not in out and "***" in out
     assert "db.example" in out
 

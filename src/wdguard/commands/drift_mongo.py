@@ -27,8 +27,9 @@ from wdguard.commands.contracts_mongo import (
 from wdguard.drift.mongo_diff import drift_collection, extra_collections
 from wdguard.errors import InputError
 from wdguard.findings import Finding, worst_exit
+from wdguard.redact import redact_text
 from wdguard.report.findings import findings_json, render_findings_table, summary_line
-from wdguard.sources.mongo import URI_ENV, JsonDocuments, LiveDocuments, connect, redact_uri
+from wdguard.sources.mongo import URI_ENV, JsonDocuments, LiveDocuments, connect
 
 
 @guarded
@@ -115,7 +116,7 @@ def _target(uri: str | None, from_json: Path | None) -> str:
     """What was sampled, safe to print: the JSON folder or the redacted URI."""
     if from_json is not None:
         return str(from_json)
-    return redact_uri(uri or os.environ.get(URI_ENV, ""))
+    return redact_text(uri or os.environ.get(URI_ENV, ""))
 
 
 def _parse_day(text: str | None) -> dt.date:

@@ -4,7 +4,7 @@ Collections are production data: wdguard only runs `$sample` aggregations (optio
 a `$match` on a date field) with a server-side time limit, `allowDiskUse` off, and read
 preference secondaryPreferred so a replica set's primary is spared. It never writes and
 never builds indexes. Every failure becomes one `SourceError` line; the URI's password is
-never printed (`redact_uri`).
+never printed (`wdguard.redact.redact_text`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from pymongo.errors import (
 )
 
 from wdguard.errors import InputError, SourceError
+from wdguard.redact import redact_text
 
 DEFAULT_SAMPLE = 1000
 MAX_TIME_MS = 30_000
@@ -39,14 +39,6 @@ _TIMEOUTS = {
     "connectTimeoutMS": 5_000,
     "socketTimeoutMS": 60_000,
 }
-_PASSWORD = re.compile(r"^(?P<head>mongodb(?:\+srv)?://[^:/@]*):[^@/]*@", re.IGNORECASE)
-
-
-def redact_uri(uri: str) -> str:
-    """`mongodb://app:s3cret@host/db` -> `mongodb://app:***@host/db`."""
-    text = _PASSWORD.sub(lambda m: f"{m.group('head')}:***@", uri)
-    # a password may also hide in the options: ?password=... / authMechanismProperties
-    return re.sub(r"(?i)(password|AWS_SESSION_TOKEN)=[^&;]*", r"\1=***", text)
 
 
 def connect(uri: str | None) -> MongoClient:
@@ -60,16 +52,13 @@ def connect(uri: str | None) -> MongoClient:
     try:
         return MongoClient(uri, **timeouts)
     except (InvalidURI, ConfigurationError, ValueError) as exc:
-        raise InputError(f"invalid MongoDB URI {redact_uri(uri)}: {_clean(exc, uri)}",
+        raise InputError(f"invalid MongoDB URI {redact_text(uri)}: {_clean(exc)}",
                          where="--uri") from None
 
 
-def _clean(exc: BaseException, uri: str | None = None) -> str:
+def _clean(exc: BaseException) -> str:
     """The driver's message on one line, without the URI's password."""
-    text = " ".join(str(exc).split())
-    if uri:
-        text = text.replace(uri, redact_uri(uri))
-    return redact_uri(text)[:300]
+    return redact_text(" ".join(str(exc).split()))[:300]
 
 
 def list_collections(client: MongoClient, database: str) -> list[str]:

@@ -9,24 +9,14 @@ named (`application_name`) so a DBA can see who it is in pg_stat_activity.
 from __future__ import annotations
 
 import os
-import re
 
 import psycopg
 
 from wdguard.errors import InputError, SourceError
+from wdguard.redact import redact_text
 
 DSN_ENV = "WDGUARD_PG_DSN"
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
-_KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-_QUERY_PASSWORD = re.compile(r"(?P<key>[?&]password=)[^&\s]*", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """`text` with the password of any DSN in it (URL or key=value form) replaced by ***."""
-    text = _URL_PASSWORD.sub(r"\g<head>:***@", text)
-    text = _QUERY_PASSWORD.sub(r"\g<key>***", text)
-    return _KV_PASSWORD.sub(r"\g<key>***", text)
 
 
 def resolve_dsn(dsn: str | None) -> str:
@@ -42,7 +32,7 @@ def describe(dsn: str) -> str:
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError:
-        return redact(dsn)
+        return redact_text(dsn)
     host = params.get("host") or params.get("hostaddr") or "localhost"
     port = params.get("port") or "5432"
     user = params.get("user")
@@ -63,7 +53,8 @@ def connect(
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
-        raise InputError(f"bad DSN {redact(dsn)!r}: {redact(str(exc))}", where="--dsn") from None
+        raise InputError(f"bad DSN {redact_text(dsn)!r}: {redact_text(str(exc))}",
+                         where="--dsn") from None
     options = " ".join(
         filter(
             None,
@@ -87,5 +78,5 @@ def connect(
     try:
         return psycopg.connect(autocommit=True, **params)
     except psycopg.Error as exc:
-        reason = " ".join(redact(str(exc)).split()) or type(exc).__name__
+        reason = " ".join(redact_text(str(exc)).split()) or type(exc).__name__
         raise SourceError(f"cannot connect to PostgreSQL: {reason}", where=target) from None
