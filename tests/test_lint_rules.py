@@ -180,3 +180,9 @@ def test_every_rule_is_documented() -> None:
         assert "**Anti-pattern**" in doc and "**Best practice**" in doc, rule.code
         assert re.fullmatch(r"WDL\d{3}", rule.code) and rule.family == "lint"
         assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", rule.name), rule.name
+
+
+@pytest.mark.parametrize("typ", ["SERIAL", "SERIAL4", "SERIAL8", "BIGSERIAL", "SMALLSERIAL"])
+def test_serial_not_null_column_is_generated_not_required_without_default(typ: str) -> None:
+    codes = codes_for(f'ALTER TABLE "orders" ADD COLUMN "seq" {typ} NOT NULL;')
+    assert "WDL111" in codes and "WDL103" not in codes

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from pglast import ast, enums
 
 from wdguard.contracts.model import Contract
-from wdguard.drift.lint.context import LintContext
+from wdguard.drift.lint.context import LintContext, type_name
 from wdguard.drift.lint.parse import Statement
 from wdguard.findings import Finding, RuleKind
 
@@ -65,6 +65,22 @@ def alter_cmds(node: Any) -> Iterator[tuple[str, ast.AlterTableCmd]]:
         for cmd in node.cmds or ():
             if isinstance(cmd, ast.AlterTableCmd):
                 yield node.relation.relname, cmd
+
+
+def added_columns(stmt: Statement, ctx: LintContext) -> Iterator[tuple[str, ast.ColumnDef]]:
+    """(table, column definition) for every ADD COLUMN on a table that existed before."""
+    for table, cmd in alter_cmds(stmt.node):
+        if cmd.subtype == AT.AT_AddColumn and ctx.existing(table):
+            yield table, cmd.def_
+
+
+_SERIALS = {"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"}
+
+
+def fills_itself(coldef: ast.ColumnDef) -> bool:
+    """A serial, identity or stored generated column: PostgreSQL computes every row's value."""
+    serial = coldef.typeName is not None and type_name(coldef.typeName).lower() in _SERIALS
+    return serial or has_constraint(coldef, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED)
 
 
 def constraints(coldef: ast.ColumnDef) -> list[ast.Constraint]:
@@ -133,8 +149,6 @@ _WIDENINGS = {("integer", "bigint"), ("integer", "decimal"), ("bigint", "decimal
 
 def logical_type(type_node: ast.TypeName, known_enums: set[str]) -> str:
     """The contract's logical type for a SQL type (`unsupported` when unknown)."""
-    from wdguard.drift.lint.context import type_name
-
     if type_node.arrayBounds:
         return "list"
     return logical_of_name(type_name(type_node), known_enums)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wdguard.contracts.model import Contract
 from wdguard.drift.lint.context import LintContext
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import AT, LintRule, alter_cmds, default_expr, is_not_null
+from wdguard.drift.lint.rule import LintRule, added_columns, default_expr, is_not_null
 from wdguard.findings import Finding, register
 
 
@@ -40,24 +40,19 @@ class ColumnAdded(LintRule):
 
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
-        out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AddColumn or not ctx.existing(table):
-                continue
-            coldef = cmd.def_
-            if is_not_null(coldef) and default_expr(coldef) is None:
-                continue
-            out.append(
-                cls.at(
-                    stmt,
-                    ctx,
-                    f"column {table}.{coldef.colname} is added",
-                    help="re-derive the contract so the lake checks the new column",
-                    table=table,
-                    column=coldef.colname,
-                )
+        return [
+            cls.at(
+                stmt,
+                ctx,
+                f"column {table}.{coldef.colname} is added",
+                help="re-derive the contract so the lake checks the new column",
+                table=table,
+                column=coldef.colname,
             )
-        return out
+            for table, coldef in added_columns(stmt, ctx)
+            # a NOT NULL column without a default is WDL103's
+            if not (is_not_null(coldef) and default_expr(coldef) is None)
+        ]
 
     @classmethod
     def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:

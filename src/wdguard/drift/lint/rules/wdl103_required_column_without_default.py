@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from wdguard.drift.lint.context import LintContext
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import (
-    AT,
-    CT,
-    LintRule,
-    alter_cmds,
-    default_expr,
-    has_constraint,
-    is_not_null,
-)
+from wdguard.drift.lint.rule import LintRule, added_columns, default_expr, fills_itself, is_not_null
 from wdguard.findings import Finding, register
 
 
@@ -47,26 +39,16 @@ class RequiredColumnWithoutDefault(LintRule):
 
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
-        out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AddColumn or not ctx.existing(table):
-                continue
-            coldef = cmd.def_
-            generated = has_constraint(coldef, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED)
-            serial = coldef.typeName is not None and any(
-                getattr(n, "sval", "").lower() in ("serial", "bigserial", "smallserial")
-                for n in coldef.typeName.names or ()
+        return [
+            cls.at(
+                stmt,
+                ctx,
+                f"NOT NULL column {table}.{coldef.colname} has no default; "
+                "the migration fails if the table has rows",
+                help="add a DEFAULT, or add it nullable, backfill, then SET NOT NULL",
+                table=table,
+                column=coldef.colname,
             )
-            if is_not_null(coldef) and default_expr(coldef) is None and not (generated or serial):
-                out.append(
-                    cls.at(
-                        stmt,
-                        ctx,
-                        f"NOT NULL column {table}.{coldef.colname} has no default; "
-                        "the migration fails if the table has rows",
-                        help="add a DEFAULT, or add it nullable, backfill, then SET NOT NULL",
-                        table=table,
-                        column=coldef.colname,
-                    )
-                )
-        return out
+            for table, coldef in added_columns(stmt, ctx)
+            if is_not_null(coldef) and default_expr(coldef) is None and not fills_itself(coldef)
+        ]

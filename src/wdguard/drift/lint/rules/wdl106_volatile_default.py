@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wdguard.drift.lint.context import LintContext
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import AT, LintRule, alter_cmds, default_expr, function_names
+from wdguard.drift.lint.rule import LintRule, added_columns, default_expr, function_names
 from wdguard.findings import Finding, register
 
 # VOLATILE built-ins seen in migrations; now()/current_timestamp are STABLE and safe
@@ -60,20 +60,18 @@ class VolatileDefault(LintRule):
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
         out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AddColumn or not ctx.existing(table):
-                continue
-            volatile = [f for f in function_names(default_expr(cmd.def_)) if f in VOLATILE]
+        for table, coldef in added_columns(stmt, ctx):
+            volatile = [f for f in function_names(default_expr(coldef)) if f in VOLATILE]
             if volatile:
                 out.append(
                     cls.at(
                         stmt,
                         ctx,
-                        f"default {volatile[0]}() on new column {table}.{cmd.def_.colname} "
+                        f"default {volatile[0]}() on new column {table}.{coldef.colname} "
                         "rewrites the table",
                         help="add the column without a default, SET DEFAULT, backfill in batches",
                         table=table,
-                        column=cmd.def_.colname,
+                        column=coldef.colname,
                     )
                 )
         return out

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from wdguard.drift.lint.context import LintContext, type_name
+from wdguard.drift.lint.context import LintContext
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import AT, CT, LintRule, alter_cmds, has_constraint
+from wdguard.drift.lint.rule import LintRule, added_columns, fills_itself
 from wdguard.findings import Finding, register
-
-_SERIALS = {"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"}
 
 
 @register
@@ -42,21 +40,15 @@ class GeneratedColumnAdded(LintRule):
 
     @classmethod
     def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
-        out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AddColumn or not ctx.existing(table):
-                continue
-            coldef = cmd.def_
-            serial = coldef.typeName is not None and type_name(coldef.typeName).lower() in _SERIALS
-            if serial or has_constraint(coldef, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED):
-                out.append(
-                    cls.at(
-                        stmt,
-                        ctx,
-                        f"generated column {table}.{coldef.colname} fills every row: table rewrite",
-                        help="add a plain nullable column and backfill it in batches",
-                        table=table,
-                        column=coldef.colname,
-                    )
-                )
-        return out
+        return [
+            cls.at(
+                stmt,
+                ctx,
+                f"generated column {table}.{coldef.colname} fills every row: table rewrite",
+                help="add a plain nullable column and backfill it in batches",
+                table=table,
+                column=coldef.colname,
+            )
+            for table, coldef in added_columns(stmt, ctx)
+            if fills_itself(coldef)
+        ]
