@@ -6,7 +6,8 @@ Plan per partition:
    castable, silver ones already typed) and flagging values that fail the cast;
 3. one `select` of failing-row counts (sum of `~check`), duplicate counts
    (count - n_unique), the row count and max timestamps, run on the streaming engine
-   so partitions larger than memory work;
+   so partitions larger than memory work; every key check's duplicates from one more
+   pass over the key columns only (`keys.duplicates_many`);
 4. a second, cheap pass per *failing* check only, for up to N sample keys.
 """
 
@@ -21,7 +22,7 @@ import polars as pl
 
 from wdguard.checks import expressions as X
 from wdguard.checks.derive import specs_for
-from wdguard.checks.keys import duplicates
+from wdguard.checks.keys import duplicates_many
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
@@ -236,11 +237,13 @@ def check_partition(
         raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
     rows = int(row["__rows"])
     dup_rows: dict[int, pl.LazyFrame | None] = {}
-    for i, cols in key_checks.items():
+    if key_checks:
         try:
-            row[f"f{i}"], dup_rows[i] = duplicates(typed_lf, cols)
+            found = duplicates_many(typed_lf, list(key_checks.values()))
         except Exception as exc:
             raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
+        for i, (count, hits) in zip(key_checks, found, strict=True):
+            row[f"f{i}"], dup_rows[i] = count, hits
     scan_ms = (time.perf_counter() - started) * 1000
 
     key_cols = [c for c in contract.primary_key if c in top_level]

@@ -25,18 +25,39 @@ def _key(cols: list[str], schema: pl.Schema) -> tuple[pl.Expr, bool]:
 
 def duplicates(lf: pl.LazyFrame, cols: list[str]) -> tuple[int, pl.LazyFrame | None]:
     """(rows beyond the first of each repeated key, a LazyFrame of the rows involved)."""
+    return duplicates_many(lf, [cols])[0]
+
+
+def duplicates_many(
+    lf: pl.LazyFrame, keysets: list[list[str]]
+) -> list[tuple[int, pl.LazyFrame | None]]:
+    """`duplicates` for every key of a partition from ONE read of their key columns
+    (8 bytes a row per key; each key's column is released once it is sorted)."""
     schema = lf.collect_schema()
-    key, exact = _key(cols, schema)
-    present = pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
-    keyed = lf.filter(present)
-    keys = keyed.select(key.alias("k")).collect(engine="streaming").to_series()
+    plans = []
+    for cols in keysets:
+        key, exact = _key(cols, schema)
+        present = pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
+        plans.append((cols, key, exact, present))
+    frame = lf.select(
+        [pl.when(present).then(key).alias(f"k{j}") for j, (_, key, _, present) in enumerate(plans)]
+    ).collect(engine="streaming")
+    return [
+        _repeated(lf, frame.drop_in_place(f"k{j}").drop_nulls(), *plan)
+        for j, plan in enumerate(plans)
+    ]
+
+
+def _repeated(
+    lf: pl.LazyFrame, keys: pl.Series, cols: list[str], key: pl.Expr, exact: bool, present: pl.Expr
+) -> tuple[int, pl.LazyFrame | None]:
     values = keys.to_numpy(writable=True)
     del keys  # the numpy copy (or the buffer itself) is all that is kept
     values.sort()  # in place: the 8-byte keys are the only copy held
     repeated = values[1:][values[1:] == values[:-1]]
     if repeated.size == 0:
         return 0, None
-    hits = keyed.filter(key.is_in(pl.Series(np.unique(repeated)).implode()))
+    hits = lf.filter(present).filter(key.is_in(pl.Series(np.unique(repeated)).implode()))
     if exact:
         return int(repeated.size), hits
     rows = hits.select(cols).collect()  # the few rows whose key hashes repeat
