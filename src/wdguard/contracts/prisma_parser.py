@@ -15,6 +15,7 @@ The tests hold this parser to Prisma's own `get_dmmf` on varied and fuzzed schem
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -255,34 +256,45 @@ class _Parser:
             self.end_of_line("end of line after the property value")
         return ConfigBlock(kw.text, name.text, props, kw.pos)
 
+    def block_body(
+        self, what: str, member: Callable[[str | None], None], one_per_line: str
+    ) -> list[Attribute]:
+        """Read a block's lines up to its '}': `@@` attributes are returned, every other
+        line goes to `member(doc)`. Docs above a block attribute go to the next member."""
+        attrs: list[Attribute] = []
+        pending: str | None = None
+        while True:
+            doc = self.docs() or pending
+            pending = None
+            if self.at("}"):
+                self.advance()
+                return attrs
+            if self.tok.kind == "EOF":
+                raise self.error(f"'}}' to close {what}")
+            if self.at("@"):
+                attrs.append(self.block_attribute(what))
+                pending = doc
+            elif self.starts_block():
+                raise self.error(f"'}}' to close {what}")
+            else:
+                member(doc)
+            self.end_of_line(one_per_line)
+
     def model_block(self, doc: str | None) -> Model:
         kw = self.advance()
         name = self.ident(f"a name after '{kw.text}'")
         what = f"{kw.text} {name.text}"
         self.open_block(what)
         fields: list[Field] = []
-        attrs: list[Attribute] = []
-        pending: str | None = None  # docs above a block attribute go to the next field
-        while True:
-            fdoc = self.docs() or pending
-            pending = None
-            if self.at("}"):
-                self.advance()
-                break
-            if self.tok.kind == "EOF":
-                raise self.error(f"'}}' to close {what}")
-            if self.at("@"):
-                attrs.append(self.block_attribute(what))
-                pending = fdoc
-            elif self.starts_block():
-                raise self.error(f"'}}' to close {what}")
-            elif self.tok.kind == "IDENT":
-                field = self.field_decl(fdoc, what)
-                field.doc = _join_doc(field.doc, self.trailing_doc())
-                fields.append(field)
-            else:
+
+        def field(fdoc: str | None) -> None:
+            if self.tok.kind != "IDENT":
                 raise self.error(f"a field, a block attribute or '}}' to close {what}")
-            self.end_of_line("end of line (one declaration per line)")
+            f = self.field_decl(fdoc, what)
+            f.doc = _join_doc(f.doc, self.trailing_doc())
+            fields.append(f)
+
+        attrs = self.block_body(what, field, "end of line (one declaration per line)")
         return Model(kw.text, name.text, fields, attrs, kw.pos, doc)
 
     def field_decl(self, doc: str | None, what: str) -> Field:
@@ -416,29 +428,16 @@ class _Parser:
         what = f"enum {name.text}"
         self.open_block(what)
         values: list[EnumValue] = []
-        attrs: list[Attribute] = []
-        pending: str | None = None  # docs above a block attribute go to the next value
-        while True:
-            vdoc = self.docs() or pending
-            pending = None
-            if self.at("}"):
-                self.advance()
-                break
-            if self.tok.kind == "EOF":
-                raise self.error(f"'}}' to close {what}")
-            if self.at("@"):
-                attrs.append(self.block_attribute(what))
-                pending = vdoc
-            elif self.starts_block():
-                raise self.error(f"'}}' to close {what}")
-            else:
-                vtok = self.ident(f"an enum value or '}}' to close {what}")
-                vattrs: list[Attribute] = []
-                while self.at("@"):
-                    vattrs.append(self.field_attribute(vtok.text))
-                vdoc = _join_doc(vdoc, self.trailing_doc())
-                values.append(EnumValue(vtok.text, vattrs, vtok.pos, vdoc))
-            self.end_of_line("end of line (one enum value per line)")
+
+        def value(vdoc: str | None) -> None:
+            vtok = self.ident(f"an enum value or '}}' to close {what}")
+            vattrs: list[Attribute] = []
+            while self.at("@"):
+                vattrs.append(self.field_attribute(vtok.text))
+            vdoc = _join_doc(vdoc, self.trailing_doc())
+            values.append(EnumValue(vtok.text, vattrs, vtok.pos, vdoc))
+
+        attrs = self.block_body(what, value, "end of line (one enum value per line)")
         return Enum(name.text, values, attrs, kw.pos, doc)
 
 
