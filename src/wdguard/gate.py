@@ -291,7 +291,8 @@ def _check_partition(
     stats.row_count = result.row_count
     stats.max_timestamps = result.max_timestamps
     stats.scan_ms = round(result.scan_ms, 1)
-    stats.bytes = sum(f.bytes for f in manifest.files if f.path in set(part.data_files))
+    present = set(part.data_files)
+    stats.bytes = sum(f.bytes for f in manifest.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
     outs += result.outcomes
     fresh = contract.freshness
