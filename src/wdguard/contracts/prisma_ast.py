@@ -108,6 +108,16 @@ class Attribute:
         return None
 
 
+class _Attributed:
+    """A declaration with attributes (`@id`, `@@map("orders")`)."""
+
+    attributes: list[Attribute]
+
+    def attr(self, name: str) -> Attribute | None:
+        """The first attribute called `name` (`map`, `id`, `db.VarChar`...), if any."""
+        return next((a for a in self.attributes if a.name == name), None)
+
+
 @dataclass
 class FieldType:
     name: str  # "String", "User", "Unsupported"
@@ -117,18 +127,12 @@ class FieldType:
 
 
 @dataclass
-class Field:
+class Field(_Attributed):
     name: str
     type: FieldType
     attributes: list[Attribute]
     pos: Pos
     doc: str | None = None
-
-    def attr(self, name: str) -> Attribute | None:
-        for a in self.attributes:
-            if a.name == name:
-                return a
-        return None
 
     def native(self) -> Attribute | None:
         """The `@db.X(...)` attribute, if any."""
@@ -139,7 +143,7 @@ class Field:
 
 
 @dataclass
-class Model:
+class Model(_Attributed):
     """A `model`, `view` or composite `type` block."""
 
     kind: str  # "model" | "view" | "type"
@@ -148,12 +152,6 @@ class Model:
     attributes: list[Attribute]
     pos: Pos
     doc: str | None = None
-
-    def attr(self, name: str) -> Attribute | None:
-        for a in self.attributes:
-            if a.name == name:
-                return a
-        return None
 
     def attrs(self, name: str) -> list[Attribute]:
         return [a for a in self.attributes if a.name == name]
@@ -183,18 +181,12 @@ class EnumValue:
 
 
 @dataclass
-class Enum:
+class Enum(_Attributed):
     name: str
     values: list[EnumValue]
     attributes: list[Attribute]
     pos: Pos
     doc: str | None = None
-
-    def attr(self, name: str) -> Attribute | None:
-        for a in self.attributes:
-            if a.name == name:
-                return a
-        return None
 
 
 @dataclass
