@@ -47,6 +47,22 @@ class Fault:
         return asdict(self)
 
 
+def _fault(name, date, c: Contract, column, layers, parts, detail, *, rows=None, check) -> Fault:
+    """The Fault of one injection into contract `c`'s partitions `parts` ((layer, path)s)."""
+    return Fault(
+        name,
+        date,
+        c.contract,
+        c.object_name,
+        column,
+        list(layers),
+        detail,
+        rows=rows,
+        check=check,
+        partitions=[p for _, p in parts],
+    )
+
+
 # --------------------------------------------------------------------------- partitions
 def read_partition(store: Store, partition: str) -> tuple[pl.DataFrame, Manifest]:
     manifest = load_manifest(store, partition)
@@ -184,16 +200,15 @@ def missing_partition(store, date, contracts, *, layers, contract=None, column=N
     for _, p in parts:
         for path in store.list(p):
             store.delete(path)
-    return Fault(
+    return _fault(
         "missing_partition",
         date,
-        c.contract,
-        c.object_name,
+        c,
         None,
-        list(layers),
+        layers,
+        parts,
         f"deleted the {c.object_name} partition of {date}",
         check="completeness",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -210,17 +225,16 @@ def missing_file(store, date, contracts, *, layers, contract=None, column=None) 
         last = m.files[0]  # the oldest rows: freshness is untouched
         store.delete(f"{p}/{last.path}")  # the manifest still lists it
         lost = last.rows
-    return Fault(
+    return _fault(
         "missing_file",
         date,
-        c.contract,
-        c.object_name,
+        c,
         None,
-        list(layers),
+        layers,
+        parts,
         f"deleted {m.files[0].path} ({lost} rows) listed in _source.json",
         rows=lost,
         check="completeness",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -230,17 +244,16 @@ def row_count_off_by_one(store, date, contracts, *, layers, contract=None, colum
     for _, p in parts:
         m = load_manifest(store, p)
         write_manifest(store, p, m.model_copy(update={"row_count": m.row_count + 1}))
-    return Fault(
+    return _fault(
         "row_count_off_by_one",
         date,
-        c.contract,
-        c.object_name,
+        c,
         None,
-        list(layers),
+        layers,
+        parts,
         "_source.json says one row more than the data files hold",
         rows=1,
         check="completeness",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -262,17 +275,16 @@ def duplicate_pk(store, date, contracts, *, layers, contract=None, column=None) 
             return pl.concat([df, df[_rows(df, 3)]])  # at-least-once delivery, re-sent rows
 
         _edit(store, p, layer, c, fn, silver_space=False)
-    return Fault(
+    return _fault(
         "duplicate_pk",
         date,
-        c.contract,
-        c.object_name,
+        c,
         ",".join(c.primary_key),
-        list(layers),
+        layers,
+        parts,
         "3 rows delivered twice",
         rows=3,
         check="primary_key",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -291,17 +303,16 @@ def null_in_required(store, date, contracts, *, layers, contract=None, column=No
     parts = _partitions(store, date, c, layers)
     for layer, p in parts:
         _edit(store, p, layer, c, lambda df: _set(df, column, _rows(df, 4), None))
-    return Fault(
+    return _fault(
         "null_in_required",
         date,
-        c.contract,
-        c.object_name,
+        c,
         column,
-        list(layers),
+        layers,
+        parts,
         f"{column} is null in 4 rows",
         rows=4,
         check="nullable",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -329,17 +340,16 @@ def bad_enum_value(store, date, contracts, *, layers, contract=None, column=None
             return _set(df, column, idx, value)
 
         _edit(store, p, layer, c, fn)
-    return Fault(
+    return _fault(
         "bad_enum_value",
         date,
-        c.contract,
-        c.object_name,
+        c,
         column,
-        list(layers),
+        layers,
+        parts,
         f"{column} = {value!r} (a value the app added, not in the contract) in 5 rows",
         rows=5,
         check="enum",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -368,18 +378,17 @@ def out_of_range(store, date, contracts, *, layers, contract=None, column=None) 
     parts = _partitions(store, date, c, layers)
     for layer, p in parts:
         _edit(store, p, layer, c, lambda df: _set(df, column, _rows(df, 4), lit))
-    return Fault(
+    return _fault(
         "out_of_range",
         date,
-        c.contract,
-        c.object_name,
+        c,
         column,
-        list(layers),
+        layers,
+        parts,
         f"{column} = {value} in 4 rows (allowed "
         f"{'>= ' + str(col.min) if col.min is not None else '<= ' + str(col.max)})",
         rows=4,
         check="range",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -410,18 +419,17 @@ def wrong_type(store, date, contracts, *, layers, contract=None, column=None) ->
                 return _set(df, column, _rows(df, 3), "12,50 KES")
 
             _edit(store, p, layer, c, fn, silver_space=False)
-    return Fault(
+    return _fault(
         "wrong_type",
         date,
-        c.contract,
-        c.object_name,
+        c,
         column,
-        list(layers),
+        layers,
+        parts,
         f"silver {column} is text instead of {polars_dtype(c.columns[column])}; "
         "bronze has 3 values that do not cast ('12,50 KES')",
         rows=3,
         check="dtype",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -451,17 +459,16 @@ def orphan_fk(store, date, contracts, *, layers, contract=None, column=None) -> 
             )
 
         _edit(store, p, layer, c, fn)
-    return Fault(
+    return _fault(
         "orphan_fk",
         date,
-        c.contract,
-        c.object_name,
+        c,
         column,
-        list(layers),
+        layers,
+        parts,
         f"5 rows reference {target} rows that do not exist",
         rows=5,
         check="references",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -535,17 +542,16 @@ def broken_rule(store, date, contracts, *, layers, contract=None, column=None) -
             return _set(df, name, idx, _lit(value, dtype))
 
         _edit(store, p, layer, c, fn)
-    return Fault(
+    return _fault(
         "broken_rule",
         date,
-        c.contract,
-        c.object_name,
+        c,
         name,
-        list(layers),
+        layers,
+        parts,
         f"rule {rule.name!r} broken in 4 rows by setting {name} = {value!r}",
         rows=4,
         check=f"rule:{rule.name}",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -570,16 +576,15 @@ def stale_data(store, date, contracts, *, layers, contract=None, column=None) ->
         write_manifest(
             store, p, new.model_copy(update={"watermark": min(bound, m.watermark or bound)})
         )
-    return Fault(
+    return _fault(
         "stale_data",
         date,
-        c.contract,
-        c.object_name,
+        c,
         fcol,
-        list(layers),
+        layers,
+        parts,
         f"newest {fcol} is {max_age // 3600}h + 1 day older than the extraction",
         check="freshness",
-        partitions=[p for _, p in parts],
     )
 
 
@@ -602,17 +607,16 @@ def volume_drop(store, date, contracts, *, layers, contract=None, column=None) -
             return kept
 
         _edit(store, p, layer, c, fn, silver_space=False)
-    return Fault(
+    return _fault(
         "volume_drop",
         date,
-        c.contract,
-        c.object_name,
+        c,
         None,
-        list(layers),
+        layers,
+        parts,
         f"{removed} rows (65%) missing from a consistent-looking partition",
         rows=removed,
         check="volume",
-        partitions=[p for _, p in parts],
     )
 
 
