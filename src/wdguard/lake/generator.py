@@ -1185,39 +1185,59 @@ def generate_lake(
                 continue
             contract = w.contracts[table]
             snap = _snapshot(w.tables[table], contract, cutoff_ms)
+            watermark = _watermark(snap, contract)
             for layer in layers:
                 frame = snap if layer == "silver" else to_bronze(snap, contract)
-                partition = layout.partition_dir(layer, "postgres", d, table)
-                manifest = Manifest(
-                    source="postgres",
-                    layer=layer,
-                    object=table,
-                    date=d,
-                    extracted_at=cutoff,
-                    row_count=frame.height,
-                    watermark=_watermark(snap, contract),
-                    schema_fingerprint=schema_fingerprint(contract),
-                    migration_head=migration_head,
-                    files=[],
-                )
-                m = write_partition(store, partition, frame, manifest)
-                result.partitions.append(
-                    PartitionWritten(
-                        layer,
-                        "postgres",
-                        d.isoformat(),
-                        table,
-                        partition,
-                        frame.height,
-                        len(m.files),
-                        sum(f.bytes for f in m.files),
-                    )
+                partition = _write_snapshot(
+                    store, result, layer, d, cutoff, contract, frame, watermark, migration_head
                 )
                 if progress:
                     progress(f"{partition}: {frame.height} rows")
         for contract in mongo:
             _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result)
     return result
+
+
+def _write_snapshot(
+    store,
+    result: GenerateResult,
+    layer: str,
+    d: dt.date,
+    cutoff: dt.datetime,
+    contract: Contract,
+    frame: pl.DataFrame,
+    watermark,
+    migration_head: str | None = None,
+) -> str:
+    """One object's partition of a day in one layer, with its `_source.json`; recorded."""
+    source = contract.source.kind
+    partition = layout.partition_dir(layer, source, d, contract.object_name)
+    manifest = Manifest(
+        source=source,
+        layer=layer,
+        object=contract.object_name,
+        date=d,
+        extracted_at=cutoff,
+        row_count=frame.height,
+        watermark=watermark,
+        schema_fingerprint=schema_fingerprint(contract),
+        migration_head=migration_head,
+        files=[],
+    )
+    m = write_partition(store, partition, frame, manifest)
+    result.partitions.append(
+        PartitionWritten(
+            layer,
+            source,
+            d.isoformat(),
+            contract.object_name,
+            partition,
+            frame.height,
+            len(m.files),
+            sum(f.bytes for f in m.files),
+        )
+    )
+    return partition
 
 
 EVENT_TIME_FIELDS = frozenset({"ts", "recordedAt", "createdAt"})
@@ -1264,29 +1284,4 @@ def _write_mongo(
     watermark = silver[fresh].max() if fresh and silver.height else None
     for layer in layers:
         frame = silver if layer == "silver" else bronze
-        partition = layout.partition_dir(layer, "mongodb", d, name)
-        manifest = Manifest(
-            source="mongodb",
-            layer=layer,
-            object=name,
-            date=d,
-            extracted_at=cutoff,
-            row_count=frame.height,
-            watermark=watermark,
-            schema_fingerprint=schema_fingerprint(contract),
-            migration_head=None,
-            files=[],
-        )
-        m = write_partition(store, partition, frame, manifest)
-        result.partitions.append(
-            PartitionWritten(
-                layer,
-                "mongodb",
-                d.isoformat(),
-                name,
-                partition,
-                frame.height,
-                len(m.files),
-                sum(f.bytes for f in m.files),
-            )
-        )
+        _write_snapshot(store, result, layer, d, cutoff, contract, frame, watermark)
