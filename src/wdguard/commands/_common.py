@@ -8,12 +8,16 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from wdguard.errors import EXIT_UNDECIDED, WdguardError
+from wdguard.errors import EXIT_UNDECIDED, InputError, WdguardError
+
+if TYPE_CHECKING:
+    from wdguard.contracts.model import Contract
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +82,30 @@ def _source_failure(exc: Exception) -> str | None:
 
     reason = redact_text(" ".join(str(exc).split()))[:300] or type(exc).__name__
     return f"{name} failed: {reason}"
+
+
+def command_contracts(
+    schema: Path | None, contracts_dir: Path | None, *, default_optional: bool = False
+) -> list[Contract]:
+    """Contracts from --schema (derived in memory) or --contracts, not both; without
+    either, ./contracts (none at all if it is missing and `default_optional`).
+
+    Imports stay lazy: a CI lint should not pay for the Prisma deriver it does not use."""
+    if schema is not None and contracts_dir is not None:
+        raise InputError("give either --schema or --contracts, not both", where="--schema")
+    if schema is not None:
+        if not schema.exists():
+            raise InputError("no such schema file or folder", where=str(schema))
+        from wdguard.contracts.prisma_derive import derive_contracts
+
+        return derive_contracts(schema)
+    from wdguard.contracts.io import load_contracts
+
+    if contracts_dir is None:
+        contracts_dir = Path("contracts")
+        if default_optional and not contracts_dir.is_dir():
+            return []
+    return load_contracts(contracts_dir)
 
 
 def print_json(data: Any) -> None:

@@ -7,10 +7,14 @@ from pathlib import Path
 import typer
 
 from wdguard.audit import audit_command
-from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
-from wdguard.contracts.io import load_contracts
-from wdguard.contracts.model import Contract
-from wdguard.errors import InputError
+from wdguard.commands._common import (
+    FORMAT_OPTION,
+    OutputFormat,
+    command_contracts,
+    console,
+    guarded,
+    print_json,
+)
 from wdguard.report.findings import render_findings_table, summary_line
 from wdguard.sources.postgres import connect, describe, resolve_dsn
 
@@ -23,19 +27,6 @@ DSN_OPTION = typer.Option(
 MIGRATIONS_OPTION = typer.Option(
     None, "--migrations", "-m", help="Prisma migrations folder to check against _prisma_migrations."
 )
-
-
-def expected_contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract]:
-    """Contracts from schema.prisma (derived in memory) or from the committed folder."""
-    if schema is not None and contracts_dir is not None:
-        raise InputError("give either --schema or --contracts, not both", where="--schema")
-    if schema is not None:
-        from wdguard.contracts.prisma_derive import derive_contracts
-
-        if not schema.exists():
-            raise InputError("no such schema file or folder", where=str(schema))
-        return derive_contracts(schema)
-    return load_contracts(contracts_dir or Path("contracts"))
 
 
 @guarded
@@ -62,7 +53,7 @@ def drift_postgres(
     """
     from wdguard.drift.pg_drift import postgres_drift  # pulls in deepdiff: only when run
 
-    contracts = expected_contracts(schema, contracts_dir)
+    contracts = command_contracts(schema, contracts_dir)
     dsn = resolve_dsn(dsn)
     with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
         result = postgres_drift(conn, contracts, target=describe(dsn), migrations_dir=migrations)

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import typer
 
-from wdguard.commands._common import console, guarded, print_json
+from wdguard.commands._common import command_contracts, console, guarded, print_json
 from wdguard.config import load_config
-from wdguard.contracts.io import load_contracts
-from wdguard.contracts.model import Contract
 from wdguard.drift.lint.engine import LintConfig, LintResult, lint, lint_rules
 from wdguard.drift.lint.select import Selection, select_paths, select_since, select_unapplied
 from wdguard.errors import InputError
@@ -39,25 +37,6 @@ DSN_OPTION = typer.Option(
     "(per _prisma_migrations); libpq DSN or postgresql:// URL.",
     show_default=False,
 )
-
-
-def _contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract]:
-    """Explicit --schema/--contracts must exist; the default ./contracts is optional.
-
-    Imports stay lazy: a CI lint should not pay for the drift and gate machinery."""
-    if schema is not None and contracts_dir is not None:
-        raise InputError("give either --schema or --contracts, not both", where="--schema")
-    if schema is not None:
-        if not schema.exists():
-            raise InputError("no such schema file or folder", where=str(schema))
-        from wdguard.contracts.prisma_derive import derive_contracts
-
-        return derive_contracts(schema)
-    if contracts_dir is None:
-        if not Path("contracts").is_dir():
-            return []
-        contracts_dir = Path("contracts")
-    return load_contracts(contracts_dir)
 
 
 def _select(paths: list[Path], since: str | None, dsn: str | None) -> Selection:
@@ -144,7 +123,7 @@ def migrations_lint(
     """
     cfg = load_config(config_path)
     config = LintConfig.from_table(cfg.get("lint"), where=str(config_path or "wdguard.toml"))
-    contracts = _contracts(schema, contracts_dir)
+    contracts = command_contracts(schema, contracts_dir, default_optional=True)
     selection = _select(list(paths or []), since, dsn)
     result = lint(selection.targets, history=selection.history, contracts=contracts, config=config)
     code = worst_exit(result.findings, strict=strict)

@@ -14,6 +14,7 @@ from wdguard.audit import audited
 from wdguard.commands._common import (
     FORMAT_OPTION,
     OutputFormat,
+    command_contracts,
     console,
     err_console,
     guarded,
@@ -36,18 +37,11 @@ FILES = ("report.json", "report.md", "report.html")
 
 
 def _contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract]:
-    if schema is not None:
-        from wdguard.commands.drift_postgres import expected_contracts
-
-        # schema.prisma describes PostgreSQL only: MongoDB contracts still come from -c
-        others = load_contracts(contracts_dir) if contracts_dir is not None else []
-        return expected_contracts(schema, None) + [
-            c for c in others if c.source.kind != "postgres"
-        ]
-    if contracts_dir is not None:
-        return load_contracts(contracts_dir)
-    default = Path("contracts")
-    return load_contracts(default) if default.is_dir() else []
+    if schema is None:
+        return command_contracts(None, contracts_dir, default_optional=True)
+    # schema.prisma describes PostgreSQL only: MongoDB contracts still come from -c
+    others = load_contracts(contracts_dir) if contracts_dir is not None else []
+    return command_contracts(schema, None) + [c for c in others if c.source.kind != "postgres"]
 
 
 def write_outputs(out: Path, texts: dict[str, str]) -> None:
