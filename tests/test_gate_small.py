@@ -359,3 +359,13 @@ def test_cli_check_on_an_azure_url_never_prints_the_key(
     assert azure_lake.list(layout.runs_dir(DATE)) == [layout.run_record_path(DATE, data["run_id"])]
     stored = azure_lake.read_text(layout.run_record_path(DATE, data["run_id"]))
     assert azurite.account_key not in stored
+
+
+def test_spinner_ticks_only_when_shown():
+    from wdguard.commands.check import _spinner
+
+    with _spinner(False) as step:
+        assert step is None
+    with _spinner(True) as step:
+        assert callable(step)
+        step("bronze/orders")

@@ -7,6 +7,8 @@ record's own (`record.exit_code`): 0 gold may be built, 1 a check failed, 2 unde
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +115,24 @@ def render_text(record: RunRecord) -> None:
     )
 
 
+@contextmanager
+def _spinner(show: bool) -> Iterator[Callable[[str], None] | None]:
+    """A progress callback ticking a transient spinner on stderr, or None if not shown."""
+    if not show:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed} checked"),
+        TextColumn("[dim]{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda label: bar.update(task, advance=1, description=label)
+
+
 @guarded
 @audit_command("check")
 def check(
@@ -142,31 +162,7 @@ def check(
     store = open_store(lake)
     # heavy (polars, pandera): only when a gate runs, after the options are known good
     from wdguard.gate import run_gate
-    show = fmt == CheckFormat.text and err_console.is_terminal
-    if show:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.completed} checked"),
-            TextColumn("[dim]{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=None)
-
-            def step(label: str) -> None:
-                bar.update(task, advance=1, description=label)
-
-            record = run_gate(
-                store,
-                date,
-                layers=layers,
-                contracts_dir=contracts,
-                sample_keys=sample_keys,
-                quarantine=quarantine,
-                progress=step,
-            )
-    else:
+    with _spinner(fmt == CheckFormat.text and err_console.is_terminal) as step:
         record = run_gate(
             store,
             date,
@@ -174,6 +170,7 @@ def check(
             contracts_dir=contracts,
             sample_keys=sample_keys,
             quarantine=quarantine,
+            progress=step,
         )
     if fmt == CheckFormat.json:
         print_json(record.model_dump(mode="json"))
