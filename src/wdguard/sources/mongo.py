@@ -81,12 +81,9 @@ def sample(
     max_time_ms: int = MAX_TIME_MS,
 ) -> list[dict[str, Any]]:
     """Up to `size` random documents (newer than `since` on `since_field` when given)."""
-    if size <= 0:
-        raise InputError("sample size must be positive", where="--sample")
+    _check_sampling(size, since, since_field)
     pipeline: list[dict[str, Any]] = []
     if since is not None:
-        if not since_field:
-            raise InputError("--since needs a date field (--since-field)", where="--since")
         pipeline.append({"$match": {since_field: {"$gte": since}}})
     pipeline.append({"$sample": {"size": size}})
     coll = client[database].get_collection(
@@ -97,6 +94,14 @@ def sample(
         return list(cursor)
     except PyMongoError as exc:
         raise _source_error(exc, f"{database}.{collection}") from None
+
+
+def _check_sampling(size: int, since: dt.datetime | None, since_field: str | None) -> None:
+    """The sampling options both document sources reject the same way."""
+    if size <= 0:
+        raise InputError("sample size must be positive", where="--sample")
+    if since is not None and not since_field:
+        raise InputError("--since needs a date field (--since-field)", where="--since")
 
 
 def _source_error(exc: PyMongoError, where: str) -> SourceError:
@@ -177,15 +182,12 @@ class JsonDocuments:
 
     def sample(self, collection: str, size: int, since: dt.datetime | None = None,
                since_field: str | None = None) -> list[dict[str, Any]]:
-        if size <= 0:
-            raise InputError("sample size must be positive", where="--sample")
+        _check_sampling(size, since, since_field)
         path = self.files.get(collection)
         if path is None:
             return []
         docs = read_extended_json(path)
         if since is not None:
-            if not since_field:
-                raise InputError("--since needs a date field (--since-field)", where="--since")
             docs = [d for d in docs if _newer(d.get(since_field), since)]
         if len(docs) > size:
             docs = random.Random(f"{collection}:{size}").sample(docs, size)
