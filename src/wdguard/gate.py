@@ -143,8 +143,11 @@ def run_gate(
             for c in contracts
         ]
         _require_date(store, contracts, layers, date)
+        history = History(store, date)  # one per run: a past record holds every layer's counts
         for layer in layers:
-            _check_layer(store, record, contracts, layer, date, sample_keys, quarantine, progress)
+            _check_layer(
+                store, record, contracts, layer, date, history, sample_keys, quarantine, progress
+            )
     except LakeUnreachable:
         raise  # nothing can be recorded in a lake that is gone: one line, exit 2
     except WdguardError as exc:
@@ -186,12 +189,12 @@ def _check_layer(
     contracts: list[Contract],
     layer: str,
     date: str,
+    history: History,
     sample_keys: int,
     quarantine: bool,
     progress: Progress | None,
 ) -> None:
     frames: dict[str, pl.LazyFrame] = {}
-    history = History(store, date)
     for contract in contracts:
         obj, source = contract.object_name, contract.source.kind
         if progress:
