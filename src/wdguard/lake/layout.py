@@ -63,14 +63,6 @@ def partition_dir(layer: str, source: str, date: dt.date | str, obj: str) -> str
     return f"{date_dir(layer, source, date)}/{obj}"
 
 
-def bronze_dir(source: str, date: dt.date | str, obj: str) -> str:
-    return partition_dir("bronze", source, date, obj)
-
-
-def silver_dir(source: str, date: dt.date | str, obj: str) -> str:
-    return partition_dir("silver", source, date, obj)
-
-
 def part_name(index: int) -> str:
     """`part-00000.parquet`: data files of a partition, numbered from 0."""
     return f"part-{index:05d}.parquet"
@@ -85,20 +77,12 @@ def data_files(names: list[str]) -> list[str]:
     return [n for n in names if PART_RE.match(n.rsplit("/", 1)[-1])]
 
 
-def parquet_glob(partition: str) -> str:
-    return f"{partition}/*.parquet"
-
-
 def run_record_path(date: dt.date | str, run_id: str) -> str:
     return f"_wdguard/runs/{date_str(date)}/{run_id}.json"
 
 
 def runs_dir(date: dt.date | str | None = None) -> str:
     return "_wdguard/runs" if date is None else f"_wdguard/runs/{date_str(date)}"
-
-
-def audit_path(name: str) -> str:
-    return f"_wdguard/audit/{name}"
 
 
 def quarantine_dir(date: dt.date | str, obj: str) -> str:

@@ -14,6 +14,8 @@ from datetime import date as Date
 from datetime import timedelta
 from typing import Any
 
+from wdguard.lake import layout
+
 FRESHNESS_CHECKS = {"stale", "freshness"}
 VOLUME_CHECKS = {"volume", "volume_drop", "volume_change", "min_rows"}
 
@@ -88,7 +90,7 @@ def read_runs(store: Any, dates: list[str]) -> tuple[dict[str, list[dict[str, An
     notes: list[str] = []
     for d in dates:
         items = []
-        for path in store.list(f"_wdguard/runs/{d}"):
+        for path in store.list(layout.runs_dir(d)):
             if not path.endswith(".json"):
                 continue
             try:
