@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import getpass
 import json
 import os
 import platform
@@ -30,6 +29,7 @@ import typer
 
 from wdguard import __version__
 from wdguard.errors import EXIT_UNDECIDED, LakeUnreachable, WdguardError
+from wdguard.record import who
 from wdguard.redact import redact, redact_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,13 +55,6 @@ class AuditEntry:
     wdguard_version: str = __version__
     python_version: str = platform.python_version()
     pid: int = field(default_factory=os.getpid)
-
-
-def who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return os.environ.get("USER") or f"uid:{os.getuid()}"
 
 
 def entry_path(entry: AuditEntry) -> str:

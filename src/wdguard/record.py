@@ -155,4 +155,4 @@ def who() -> str:
 
         return getpass.getuser()
     except Exception:  # no passwd entry in some containers
-        return "unknown"
+        return f"uid:{os.getuid()}"
