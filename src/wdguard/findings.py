@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 Compat = Literal["breaking", "warning", "compatible"]
 
 # the design's compatibility classes map onto severities one to one
@@ -108,7 +109,12 @@ def worst_exit(findings: list[Finding], *, strict: bool = False) -> int:
     return 0
 
 
+def severity_counts(findings: list[Finding]) -> dict[Severity, int]:
+    """How many findings of each severity, every severity present (0 when none)."""
+    return {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+
+
 def findings_json(findings: list[Finding], **extra: Any) -> dict[str, Any]:
     """The stable JSON shape: a summary, then every finding."""
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    return {**extra, "summary": counts, "findings": [f.to_dict() for f in findings]}
+    findings_out = [f.to_dict() for f in findings]
+    return {**extra, "summary": severity_counts(findings), "findings": findings_out}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.table import Table
 
-from wdguard.findings import Finding, findings_json
+from wdguard.findings import Finding, findings_json, severity_counts
 
 __all__ = ["findings_json", "render_findings_lines", "render_findings_table", "summary_line"]
 
@@ -45,5 +45,5 @@ def render_findings_lines(console: Console, findings: list[Finding]) -> None:
 
 
 def summary_line(findings: list[Finding]) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    counts = severity_counts(findings)
     return f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"

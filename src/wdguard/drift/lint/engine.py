@@ -18,9 +18,7 @@ from wdguard.drift.lint.impact import add_impact
 from wdguard.drift.lint.parse import Migration
 from wdguard.drift.lint.rule import LintRule
 from wdguard.errors import InputError
-from wdguard.findings import Finding, rules_of
-
-SEVERITIES = ("error", "warning", "info")
+from wdguard.findings import SEVERITIES, Finding, rules_of
 
 
 @dataclass
