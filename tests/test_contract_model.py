@@ -82,3 +82,16 @@ def test_bad_contract_names_file_and_line(text, expected):
     assert line.startswith("contracts/X.yaml")
     assert expected in line
     assert "\n" not in line
+
+
+def test_a_contract_defined_in_two_files_is_rejected_by_load_and_sync(tmp_path):
+    from tests.gate_helpers import USER
+    from wdguard.contracts.io import load_contracts
+    from wdguard.contracts.sync import existing_contracts
+
+    (tmp_path / "a_user.yaml").write_text(USER)
+    (tmp_path / "b_user.yml").write_text(USER)
+    for read in (load_contracts, existing_contracts):
+        with pytest.raises(InputError, match="also defined in") as exc:
+            read(tmp_path)
+        assert "a_user.yaml" in str(exc.value) and exc.value.where.endswith("b_user.yml")

@@ -242,15 +242,19 @@ def load_contracts(directory: Path | str) -> list[Contract]:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError("contracts folder not found", where=str(directory))
-    contracts: list[Contract] = []
-    seen: dict[str, Path] = {}
+    return [contract for _, contract in contract_files(directory).values()]
+
+
+def contract_files(directory: Path) -> dict[str, tuple[Path, Contract]]:
+    """Every contract of a folder by name, with its file, in file order; a name defined
+    in two files is an error."""
+    found: dict[str, tuple[Path, Contract]] = {}
     for path in sorted(directory.glob("*.y*ml")):
         contract = load_contract(path)
-        if contract.contract in seen:
+        if contract.contract in found:
             raise InputError(
-                f"contract {contract.contract!r} is also defined in {seen[contract.contract]}",
+                f"contract {contract.contract!r} is also defined in {found[contract.contract][0]}",
                 where=str(path),
             )
-        seen[contract.contract] = path
-        contracts.append(contract)
-    return contracts
+        found[contract.contract] = (path, contract)
+    return found

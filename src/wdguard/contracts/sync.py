@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from wdguard.contracts.io import (
     atomic_write_text,
     contract_filename,
+    contract_files,
     dump_contract,
-    load_contract,
 )
 from wdguard.contracts.merge import merge
 from wdguard.contracts.model import Contract
@@ -27,20 +27,11 @@ from wdguard.errors import InputError
 
 def existing_contracts(directory: Path) -> dict[str, tuple[Path, Contract]]:
     """Contracts already in the folder, by name (a duplicate name is an error)."""
-    found: dict[str, tuple[Path, Contract]] = {}
     if not directory.exists():
-        return found
+        return {}
     if not directory.is_dir():
         raise InputError("not a folder", where=str(directory))
-    for path in sorted(directory.glob("*.y*ml")):
-        contract = load_contract(path)
-        if contract.contract in found:
-            raise InputError(
-                f"contract {contract.contract!r} is also defined in {found[contract.contract][0]}",
-                where=str(path),
-            )
-        found[contract.contract] = (path, contract)
-    return found
+    return contract_files(directory)
 
 
 def sync_contracts(
