@@ -4,10 +4,10 @@ Plan per partition:
 1. schema from the parquet footers (`collect_schema`, no data read);
 2. one `with_columns` casting raw columns to the contract's dtypes (bronze values are
    castable, silver ones already typed) and flagging values that fail the cast;
-3. one `select` of failing-row counts (sum of `~check`), duplicate counts
-   (count - n_unique), the row count and max timestamps, run on the streaming engine
-   so partitions larger than memory work; every key check's duplicates from one more
-   pass over the key columns only (`keys.duplicates_many`);
+3. one `select` of failing-row counts (sum of `~check`), the row count and max
+   timestamps, run on the streaming engine so partitions larger than memory work; every
+   key check's duplicates from one more pass over the key columns only, sorted 8-byte
+   keys rather than a hash table (`keys.duplicates_many`);
 4. a second, cheap pass per *failing* check only, for up to N sample keys.
 """
 
