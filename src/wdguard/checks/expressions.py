@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from wdguard.checks.text_forms import TEXT_FORMS
+
 _TZ_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z")
 _NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d")
 _TRUE = ("true", "t", "1", "yes")
@@ -95,10 +97,34 @@ def is_duplicated(columns: Sequence[str]) -> pl.Expr:
     return pl.struct([pl.col(c) for c in columns]).is_duplicated()
 
 
+def _logical(target: pl.DataType) -> str | None:
+    """The contract type whose text form (`text_forms.TEXT_FORMS`) a target dtype needs."""
+    if isinstance(target, pl.Datetime):
+        return "timestamp"
+    if isinstance(target, pl.Date):
+        return "date"
+    if isinstance(target, pl.Decimal):
+        return "decimal"
+    if target.is_integer():
+        return "integer"
+    if target.is_float():
+        return "float"
+    return None
+
+
 def to_dtype(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
-    """Cast a raw (bronze) value to the contract's dtype; what cannot cast becomes null."""
+    """Cast a raw (bronze) value to the contract's dtype; what cannot cast becomes null.
+
+    Text must first have the type's shape (`TEXT_FORMS`): the same rule the Spark engine
+    applies, so a value is castable on both engines or on neither."""
     if source == target:
         return value
+    form = TEXT_FORMS.get(_logical(target) or "") if source == pl.String else None
+    typed = _parse(value, source, target)
+    return pl.when(value.str.contains(form)).then(typed) if form else typed
+
+
+def _parse(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
     if isinstance(target, pl.Datetime):
         unit = target.time_unit
         tz = target.time_zone
