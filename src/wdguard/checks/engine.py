@@ -24,6 +24,12 @@ from wdguard.checks import expressions as X
 from wdguard.checks.derive import specs_for
 from wdguard.checks.keys import duplicates_many
 from wdguard.checks.outcome import Outcome, jsonable
+from wdguard.checks.schema_step import (
+    ARRAY_ELEMENTS,
+    NESTED_IN_SCALAR,
+    count_outcome,
+    schema_outcomes,
+)
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype
@@ -56,7 +62,7 @@ def _resolve(name: str, schema: pl.Schema) -> _Col | None | str:
     if name in schema:
         return _Col(pl.col(name), schema[name], False)
     if "[]" in name:
-        return "array element paths are not checked"
+        return ARRAY_ELEMENTS
     if "." not in name:
         return None
     top, *rest = name.split(".")
@@ -65,7 +71,7 @@ def _resolve(name: str, schema: pl.Schema) -> _Col | None | str:
     expr, dtype = pl.col(top), schema[top]
     for part in rest:
         if not isinstance(dtype, pl.Struct):
-            return "nested path inside a non-struct column is not checked"
+            return NESTED_IN_SCALAR
         fields = {f.name: f.dtype for f in dtype.fields}
         if part not in fields:
             return None
@@ -127,34 +133,19 @@ def check_partition(
     except Exception as exc:
         raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
 
-    outcomes: dict[int, Outcome] = {}
-    resolved: dict[str, _Col] = {}
-    for name, column in contract.columns.items():
-        col = _resolve(name, schema)
-        if isinstance(col, _Col):
-            resolved[name] = col
-        for i, spec in enumerate(specs):
-            if spec.column != name or spec.check not in ("column_missing", "dtype"):
-                continue
-            if isinstance(col, str):
-                outcomes[i] = Outcome(spec, "skipped", col)
-            elif col is None:
-                outcomes[i] = (
-                    Outcome(spec, "fail", f"column {name!r} is absent from the partition")
-                    if spec.check == "column_missing"
-                    else Outcome(spec, "skipped", "column absent")
-                )
-            elif spec.check == "column_missing":
-                outcomes[i] = Outcome(spec, "pass")
-            else:
-                expected = polars_dtype(column)
-                ok = _dtype_ok(layer, col.dtype, expected, column.type)
-                msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"
-                if schema_failures is not None and not col.nested:  # silver: pandera decides
-                    ok = name not in schema_failures
-                    why = schema_failures.get(name, "")
-                    msg = "" if ok else (f"{msg} ({why})" if msg else why)
-                outcomes[i] = Outcome(spec, "pass" if ok else "fail", msg)
+    def type_verdict(name: str, column, col: _Col) -> tuple[bool, str]:
+        expected = polars_dtype(column)
+        ok = _dtype_ok(layer, col.dtype, expected, column.type)
+        msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"
+        if schema_failures is not None and not col.nested:  # silver: pandera decides
+            ok = name not in schema_failures
+            why = schema_failures.get(name, "")
+            msg = "" if ok else (f"{msg} ({why})" if msg else why)
+        return ok, msg
+
+    outcomes, resolved = schema_outcomes(
+        contract, specs, lambda name: _resolve(name, schema), type_verdict
+    )
 
     # typed frame: contract dtypes under the column names; raw copies kept for quarantine
     casts: list[pl.Expr] = []
@@ -250,9 +241,8 @@ def check_partition(
     for i in fail_exprs:
         spec = specs[i]
         failing = int(row[f"f{i}"] or 0)
-        out = Outcome(spec, "fail" if failing else "pass", rows_scanned=rows, failing_rows=failing)
+        out = count_outcome(spec, failing, rows)
         if failing:
-            out.message = f"{failing} of {rows} row(s) fail"
             t0 = time.perf_counter()
             if i in key_checks:
                 frame, fails = dup_rows[i], pl.lit(True)

@@ -33,6 +33,19 @@ def _severity(child: Contract, fk: ForeignKey) -> str:
     return "warn" if sevs and all(s == "warn" for s in sevs) else "error"
 
 
+def fk_spec(child: Contract, fk: ForeignKey) -> CheckSpec:
+    """The orphan check of one foreign key (the same spec for every engine)."""
+    return CheckSpec(
+        "orphan_fk",
+        contract=child.contract,
+        object=child.object_name,
+        column=",".join(fk.columns),
+        name=fk.name,
+        severity=_severity(child, fk),
+        params={"references": f"{fk.references}({','.join(fk.ref_columns)})"},
+    )
+
+
 def check_fk(
     child: Contract,
     child_lf: pl.LazyFrame | None,
@@ -42,15 +55,7 @@ def check_fk(
     *,
     sample_keys: int = 5,
 ) -> Outcome:
-    spec = CheckSpec(
-        "orphan_fk",
-        contract=child.contract,
-        object=child.object_name,
-        column=",".join(fk.columns),
-        name=fk.name,
-        severity=_severity(child, fk),
-        params={"references": f"{fk.references}({','.join(fk.ref_columns)})"},
-    )
+    spec = fk_spec(child, fk)
     if parent is None:
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_lf is None or parent_lf is None:
