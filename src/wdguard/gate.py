@@ -10,7 +10,6 @@ other partitions are still checked, so one bad file does not hide other failures
 
 from __future__ import annotations
 
-import io
 import platform
 import re
 import socket
@@ -18,22 +17,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import polars as pl
-
 from wdguard import __version__
-from wdguard.checks import completeness, referential
-from wdguard.checks.engine import check_partition
+from wdguard.checks import completeness
+from wdguard.checks.engines import Engine, PolarsEngine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.pandera_schema import schema_failures
-from wdguard.checks.partition import Partition, locate, scan
+from wdguard.checks.partition import Partition, locate
 from wdguard.checks.rules import validate_rules
 from wdguard.checks.spec import CheckSpec
 from wdguard.checks.volume import History, check_volume
 from wdguard.contracts.io import load_contracts
 from wdguard.contracts.merge import fingerprint
-from wdguard.contracts.model import Contract
-from wdguard.contracts.types import polars_dtype
+from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
 from wdguard.record import (
@@ -55,15 +50,8 @@ def redact_url(url: str) -> str:
     return _SECRET.sub(r"\1=***", url)
 
 
-def _versions() -> dict[str, str]:
-    import pandera
-
-    return {
-        "wdguard": __version__,
-        "python": platform.python_version(),
-        "polars": pl.__version__,
-        "pandera": getattr(pandera, "__version__", "?"),
-    }
+def _versions(engine: Engine) -> dict[str, str]:
+    return {"wdguard": __version__, "python": platform.python_version(), **engine.versions()}
 
 
 def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
@@ -112,8 +100,13 @@ def run_gate(
     quarantine: bool = False,
     progress: Progress | None = None,
     write: bool = True,
+    engine: Engine | None = None,
 ) -> RunRecord:
-    """Check one date; return the finished (and written) run record."""
+    """Check one date; return the finished (and written) run record.
+
+    `engine`: PolarsEngine() by default; a SparkEngine runs the same checks as Spark jobs.
+    """
+    engine = engine or PolarsEngine()
     date = layout.date_str(date)
     started = datetime.now(UTC)
     record = RunRecord(
@@ -121,7 +114,7 @@ def run_gate(
         started_at=started,
         user=who(),
         host=socket.gethostname(),
-        versions=_versions(),
+        versions=_versions(engine),
         inputs=Inputs(
             lake=redact_url(store.url),
             date=date,
@@ -129,6 +122,7 @@ def run_gate(
             contracts_dir=str(contracts_dir),
             sample_keys=sample_keys,
             quarantine=quarantine,
+            engine=engine.name,
         ),
     )
     try:
@@ -144,10 +138,12 @@ def run_gate(
         ]
         _require_date(store, contracts, layers, date)
         history = History(store, date)  # one per run: a past record holds every layer's counts
-        for layer in layers:
-            _check_layer(
-                store, record, contracts, layer, date, history, sample_keys, quarantine, progress
-            )
+        with engine.running():
+            for layer in layers:
+                _check_layer(
+                    engine, store, record, contracts, layer, date, history, sample_keys,
+                    quarantine, progress,
+                )
     except LakeUnreachable:
         raise  # nothing can be recorded in a lake that is gone: one line, exit 2
     except WdguardError as exc:
@@ -184,6 +180,7 @@ def _write(store, record: RunRecord, date: str) -> None:
 
 
 def _check_layer(
+    engine: Engine,
     store,
     record: RunRecord,
     contracts: list[Contract],
@@ -194,8 +191,9 @@ def _check_layer(
     quarantine: bool,
     progress: Progress | None,
 ) -> None:
-    frames: dict[str, pl.LazyFrame] = {}
-    for contract in contracts:
+    frames: dict[str, object] = {}  # the engine's frame of each readable partition
+
+    def one_partition(contract: Contract) -> tuple[PartitionRecord, list[Outcome]]:
         obj, source = contract.object_name, contract.source.kind
         if progress:
             progress(f"{layer} {obj}")
@@ -208,7 +206,6 @@ def _check_layer(
             path=path,
             exists=False,
         )
-        record.partitions.append(stats)
         outs: list[Outcome] = []
         try:
             part = locate(store, layer, source, date, obj)
@@ -216,6 +213,7 @@ def _check_layer(
             outs.append(completeness.partition_present(contract, part))
             if part.exists:
                 outs += _check_partition(
+                    engine,
                     store,
                     part,
                     contract,
@@ -232,42 +230,49 @@ def _check_layer(
         except Exception as exc:  # unreadable partition or manifest: undecided, go on
             outs.append(_unreadable(contract, obj, exc, path))
             frames.pop(contract.contract, None)
+        return stats, outs
+
+    # partitions, then foreign keys: each step's results are recorded in contract order,
+    # whatever order an engine that runs them concurrently (Spark) finished them in
+    for stats, outs in engine.map(one_partition, contracts):
+        record.partitions.append(stats)
         record.checks += [_to_record(o, layer) for o in outs]
 
     by_name = {c.contract: c for c in contracts}
-    for contract in contracts:
-        for fk in contract.references():
-            if progress:
-                progress(f"{layer} {contract.object_name} -> {fk.references}")
-            parent = by_name.get(fk.references)
-            try:
-                out = referential.check_fk(
-                    contract,
-                    frames.get(contract.contract),
-                    fk,
-                    parent,
-                    frames.get(fk.references),
-                    sample_keys=sample_keys,
-                )
-            except Exception as exc:
-                where = layout.partition_dir(
-                    layer, contract.source.kind, date, contract.object_name
-                )
-                out = _unreadable(contract, contract.object_name, exc, where)
-            record.checks.append(_to_record(out, layer))
+
+    def one_fk(item: tuple[Contract, ForeignKey]) -> Outcome:
+        contract, fk = item
+        if progress:
+            progress(f"{layer} {contract.object_name} -> {fk.references}")
+        try:
+            return engine.check_fk(
+                contract,
+                frames.get(contract.contract),
+                fk,
+                by_name.get(fk.references),
+                frames.get(fk.references),
+                sample_keys=sample_keys,
+            )
+        except Exception as exc:
+            where = layout.partition_dir(layer, contract.source.kind, date, contract.object_name)
+            return _unreadable(contract, contract.object_name, exc, where)
+
+    fks = [(c, fk) for c in contracts for fk in c.references()]
+    record.checks += [_to_record(out, layer) for out in engine.map(one_fk, fks)]
     record.checks += [
         _to_record(o, layer) for o in completeness.unexpected_objects(store, contracts, layer, date)
     ]
 
 
 def _check_partition(
+    engine: Engine,
     store,
     part: Partition,
     contract: Contract,
     layer: str,
     stats: PartitionRecord,
     history: History,
-    frames: dict[str, pl.LazyFrame],
+    frames: dict[str, object],
     sample_keys: int,
     quarantine: bool,
     run_id: str,
@@ -279,16 +284,11 @@ def _check_partition(
     stats.extracted_at = manifest.extracted_at
     stats.watermark = manifest.watermark
     outs = [completeness.files_match(contract, part)]
-    lf = scan(store, part) if part.data_files else _empty(contract)
-    failures = schema_failures(contract, lf) if layer == "silver" else None
-    result = check_partition(
-        lf,
-        contract,
-        layer,
-        where=part.path,
-        sample_keys=sample_keys,
-        quarantine=quarantine,
-        schema_failures=failures,
+    # an extraction of an empty table may land no data file: check it as zero rows of
+    # the contract's shape (row_count still compares 0 with `_source.json`)
+    lf = engine.scan(store, part) if part.data_files else engine.empty(contract)
+    result = engine.check_partition(
+        lf, contract, layer, where=part.path, sample_keys=sample_keys, quarantine=quarantine
     )
     frames[contract.contract] = lf
     stats.row_count = result.row_count
@@ -309,28 +309,20 @@ def _check_partition(
         outs.append(fresh_out)
     outs += check_volume(contract, layer, result.row_count, history)
     if result.quarantine is not None:
-        stats.quarantine = _write_quarantine(store, result.quarantine, part, layer, run_id)
+        stats.quarantine = _write_quarantine(
+            engine, store, result.quarantine, part, layer, run_id
+        )
     return outs
 
 
-def _empty(contract: Contract) -> pl.LazyFrame:
-    """An extraction of an empty table may land no data file: check it as zero rows of
-    the contract's shape (row_count still compares 0 with `_source.json`)."""
-    schema = {
-        name: polars_dtype(col)
-        for name, col in contract.columns.items()
-        if "." not in name and "[]" not in name
-    }
-    return pl.LazyFrame(schema=schema)
-
-
-def _write_quarantine(store, rows: pl.LazyFrame, part: Partition, layer: str, run_id: str) -> str:
+def _write_quarantine(
+    engine: Engine, store, rows, part: Partition, layer: str, run_id: str
+) -> str:
     """Failing rows with their reasons, one create-only parquet object per run."""
     path = f"{layout.quarantine_dir(part.date, part.object)}/{layer}-{run_id}.parquet"
-    buf = io.BytesIO()
     try:
-        rows.collect().write_parquet(buf)
+        data = engine.quarantine_parquet(rows)
     except Exception as exc:
         raise SourceError(f"cannot build quarantine rows: {exc}", where=part.path) from None
-    store.write_bytes(path, buf.getvalue(), overwrite=False)
+    store.write_bytes(path, data, overwrite=False)
     return path

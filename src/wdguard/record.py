@@ -80,6 +80,7 @@ class Inputs(BaseModel):
     contracts: list[ContractInput] = Field(default_factory=list)
     sample_keys: int = 5
     quarantine: bool = False
+    engine: str = "polars"  # the dataframe engine that ran the checks (versions: its version)
 
 
 class Summary(BaseModel):

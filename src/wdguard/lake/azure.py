@@ -307,6 +307,21 @@ class AzureBlobStore(Store):
             opts["bearer_token"] = token.token
         return uri, opts
 
+    def spark_uri(self, path: str) -> str:
+        """abfss:// on the account's dfs endpoint: Databricks' ABFS driver reads it with the
+        cluster's credentials. An emulator or custom blob endpoint has no dfs twin."""
+        host = urlparse(self._cc.url).hostname or ""
+        suffix = ".blob.core.windows.net"
+        if not host.endswith(suffix):
+            raise InputError(
+                f"the spark engine reads local paths and abfss:// on an ADLS Gen2 account; "
+                f"{host or 'this endpoint'} is not one",
+                where=self.url,
+                hint="use --engine polars for this lake",
+            )
+        account = host[: -len(suffix)]
+        return f"abfss://{self.container}@{account}.dfs.core.windows.net/{self._name(path)}"
+
     def require_container(self) -> None:
         """InputError when the container does not exist (a typo must not read as 'every
         partition is missing'); SourceError when the account cannot be reached."""

@@ -53,6 +53,11 @@ class Store(ABC):
     def scan_target(self, path: str) -> tuple[str, dict[str, Any] | None]:
         """(uri, storage_options) that `polars.scan_parquet` can read."""
 
+    @abstractmethod
+    def spark_uri(self, path: str) -> str:
+        """The URI Spark reads the object at `path` through (its own filesystem drivers and
+        credentials: a local path, or abfss:// on a Databricks cluster)."""
+
     def read_text(self, path: str) -> str:
         return self.read_bytes(path).decode("utf-8")
 
@@ -116,6 +121,9 @@ class LocalStore(Store):
 
     def scan_target(self, path: str) -> tuple[str, dict[str, Any] | None]:
         return str(self._p(path)), None
+
+    def spark_uri(self, path: str) -> str:
+        return self._p(path).resolve().as_uri()
 
 
 def open_store(url: str | Path) -> Store:
