@@ -1,0 +1,143 @@
+"""Each check as a tiny function returning a `pyspark.sql.Column` (true = row passes).
+
+The Spark twin of `expressions.py`, with the same meaning line by line: a null value
+passes every value check (`not_null` catches nulls), a rule evaluating to NULL passes,
+text casts only when it has the type's shape (`text_forms`). The parity test runs both
+engines over every sample day and fault and demands the same verdicts and counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from wdguard.checks.rule_sql import to_spark_sql
+from wdguard.checks.text_forms import TEXT_FORMS
+from wdguard.contracts.model import Column as ContractColumn
+from wdguard.contracts.types import MAX_LAKE_DECIMAL_PRECISION
+
+_TRUE = ("true", "t", "1", "yes")
+_FALSE = ("false", "f", "0", "no")
+
+_SCALARS: dict[str, T.DataType] = {
+    "string": T.StringType(),
+    "uuid": T.StringType(),
+    "integer": T.IntegerType(),
+    "bigint": T.LongType(),
+    "float": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "date": T.DateType(),
+    "timestamp": T.TimestampType(),  # instant (UTC), as silver's Datetime("ms", "UTC")
+    "json": T.StringType(),
+    "bytes": T.BinaryType(),
+    "enum": T.StringType(),
+    "object": T.StringType(),
+    "unsupported": T.StringType(),
+}
+NESTED = (T.ArrayType, T.StructType, T.MapType)
+
+
+def spark_type(column: ContractColumn) -> T.DataType:
+    """The Spark type of a silver column: `contracts.types.polars_dtype` as Spark sees it."""
+    if column.type == "decimal":
+        precision = column.precision or MAX_LAKE_DECIMAL_PRECISION
+        if precision > MAX_LAKE_DECIMAL_PRECISION:
+            return T.StringType()
+        return T.DecimalType(precision, column.scale if column.scale is not None else 0)
+    if column.type == "list":
+        item = ContractColumn.model_construct(type=column.items or "string")
+        return T.ArrayType(spark_type(item))
+    return _SCALARS[column.type]
+
+
+def same_type(a: T.DataType, b: T.DataType) -> bool:
+    """Equal as a reader sees them (ignoring nullability flags inside arrays/structs)."""
+    return a.simpleString() == b.simpleString()
+
+
+def col(name: str) -> Column:
+    """A top-level column by its exact name: silver Mongo columns contain dots."""
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def not_null(value: Column) -> Column:
+    return value.isNotNull()
+
+
+def in_values(value: Column, values: Sequence[str]) -> Column:
+    return value.isNull() | value.cast("string").isin(list(values))
+
+
+def between(value: Column, lo: float | None, hi: float | None) -> Column:
+    inside = F.lit(True)
+    if lo is not None:
+        inside = inside & (value >= F.lit(lo))
+    if hi is not None:
+        inside = inside & (value <= F.lit(hi))
+    return value.isNull() | inside
+
+
+def matches(value: Column, pattern: str) -> Column:
+    """Search semantics, like Polars' `str.contains` (Rust regex) and `re.search`."""
+    return value.isNull() | value.cast("string").rlike(java_regex(pattern))
+
+
+def castable(raw: Column, typed: Column) -> Column:
+    return raw.isNull() | typed.isNotNull()
+
+
+def rule(sql: str) -> Column:
+    """A business rule (PostgreSQL-flavoured SQL, as on Polars) compiled to Spark SQL;
+    NULL counts as passing, as in a SQL CHECK constraint."""
+    return F.coalesce(F.expr(to_spark_sql(sql)), F.lit(True))
+
+
+def java_regex(pattern: str) -> str:
+    """Rust/Python regex -> Java: an unescaped `$` outside a class means the very end of
+    the text in Rust, but 'end or before a final newline' in Java: make it `\\z`."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append("\\z" if ch == "$" and not in_class else ch)
+        i += 1
+    return "".join(out)
+
+
+def _logical(target: T.DataType) -> str | None:
+    if isinstance(target, T.TimestampType | T.TimestampNTZType):
+        return "timestamp"
+    if isinstance(target, T.DateType):
+        return "date"
+    if isinstance(target, T.DecimalType):
+        return "decimal"
+    if isinstance(target, T.IntegerType | T.LongType | T.ShortType | T.ByteType):
+        return "integer"
+    if isinstance(target, T.DoubleType | T.FloatType):
+        return "float"
+    return None
+
+
+def to_type(value: Column, source: T.DataType, target: T.DataType) -> Column:
+    """Cast a raw (bronze) value to the contract's type; what cannot cast becomes null.
+
+    Naive timestamps are UTC wall clock (the gate runs with the session time zone set to
+    UTC). Text casts only when it has the type's shape, as on Polars."""
+    if same_type(source, target):
+        return value
+    if isinstance(target, T.BooleanType) and isinstance(source, T.StringType):
+        low = F.lower(F.trim(value))
+        return F.when(low.isin(list(_TRUE)), F.lit(True)).when(low.isin(list(_FALSE)), F.lit(False))
+    typed = value.try_cast(target)
+    form = TEXT_FORMS.get(_logical(target) or "") if isinstance(source, T.StringType) else None
+    return F.when(value.rlike(form), typed) if form else typed
