@@ -59,6 +59,23 @@ def parse_layers(text: str) -> list[str]:
     return layers
 
 
+def engine_options(
+    config: dict, engine: str | None, spark_master: str | None
+) -> tuple[str, str | None]:
+    """(engine, spark master) from the options, else `[check]` in wdguard.toml."""
+    table = config.get("check", {})
+    if not isinstance(table, dict):
+        raise InputError("[check] must be a table", where="wdguard.toml")
+    name = engine or table.get("engine", "polars")
+    if name not in ("polars", "spark"):
+        where = "--engine" if engine else "wdguard.toml [check] engine"
+        raise InputError(f"unknown engine {name!r}: use polars or spark", where=where)
+    master = spark_master or table.get("spark_master")
+    if master is not None and not isinstance(master, str):
+        raise InputError("spark_master must be a string", where="wdguard.toml [check]")
+    return name, master
+
+
 def _short(value: object, width: int = 13) -> str:
     text = str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -153,15 +170,32 @@ def check(
     fmt: CheckFormat = typer.Option(
         CheckFormat.text, "--format", "-f", help="text, json or junit."
     ),
+    engine: str | None = typer.Option(
+        None,
+        "--engine",
+        help="polars (default: one machine, no Java) or spark (the active SparkSession, "
+        "else a local one). Default from [check] engine in wdguard.toml.",
+    ),
+    spark_master: str | None = typer.Option(
+        None,
+        "--spark-master",
+        help="Spark master for a local session, e.g. local[*] (default from [check] "
+        "spark_master; ignored when a SparkSession is already active).",
+    ),
 ) -> None:
     """Run the gate on one date's partitions; exit 0 pass, 1 a check failed, 2 undecided."""
     layers = parse_layers(layer)
     # a broken wdguard.toml is bad input found before any check runs (exit 2, nothing
     # written), not a warning after the verdict that alerts silently never went out
-    load_alert_config(load_config())
+    config = load_config()
+    load_alert_config(config)
+    engine_name, master = engine_options(config, engine, spark_master)
     store = open_store(lake)
-    # heavy (polars, pandera): only when a gate runs, after the options are known good
+    # heavy (polars, pandera, pyspark): only when a gate runs, after the options are good
+    from wdguard.checks.engines import get_engine
     from wdguard.gate import run_gate
+
+    chosen = get_engine(engine_name, spark_master=master)
     with _spinner(fmt == CheckFormat.text and err_console.is_terminal) as step:
         record = run_gate(
             store,
@@ -171,6 +205,7 @@ def check(
             sample_keys=sample_keys,
             quarantine=quarantine,
             progress=step,
+            engine=chosen,
         )
     if fmt == CheckFormat.json:
         print_json(record.model_dump(mode="json"))
