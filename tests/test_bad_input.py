@@ -467,6 +467,11 @@ def _(c: Ctx):
     return c.gate("--layer", "bronze,gold"), ["--layer", "gold"]
 
 
+@case("check-engine-unknown")
+def _(c: Ctx):
+    return c.gate("--engine", "duckdb"), ["--engine", "duckdb", "polars or spark"]
+
+
 @case("check-format-unknown")
 def _(c: Ctx):
     return c.gate("--format", "xml"), ["'--format'", "xml"]
