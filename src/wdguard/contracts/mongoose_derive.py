@@ -62,25 +62,6 @@ LOGICAL = {
     "Subdocument": "object",
     "Nested": "object",
 }
-# BSON types a declared SchemaType stores (None: anything)
-BSON_OF: dict[str, set[str] | None] = {
-    "String": {"string"},
-    "Number": {"int", "long", "double"},
-    "Double": {"double", "int"},
-    "Int32": {"int"},
-    "Date": {"date"},
-    "Boolean": {"bool"},
-    "Buffer": {"binData"},
-    "ObjectId": {"objectId"},
-    "Mixed": None,
-    "Map": {"object"},
-    "Decimal128": {"decimal"},
-    "UUID": {"binData"},
-    "BigInt": {"long"},
-    "Array": {"array"},
-    "Subdocument": {"object"},
-    "Nested": {"object"},
-}
 _ALIASES = {name.lower(): name for name in LOGICAL}
 _ALIASES.update({"objectid": "ObjectId", "decimal": "Decimal128", "bool": "Boolean",
                  "object": "Mixed", "int": "Int32", "documentarray": "Array",
