@@ -23,6 +23,9 @@ OBSERVED_COLUMN_KEYS = frozenset({"bson_types", "presence"})
 # Sample statistics move on every Mongo sample; they are recorded but are not "shape".
 _VOLATILE_COLUMN_KEYS = {"presence"}
 _VOLATILE_MONGO_KEYS = {"sample_size"}
+# Mongoose-declared keys enter the fingerprint only when set: contracts that have none
+# keep the fingerprints they were written with
+_DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if"}
 # hand-written keys inside the derived `mongo:` section (kept on re-derive, not fingerprinted)
 _HAND_MONGO_KEYS = {"retire_after"}
 
@@ -36,6 +39,7 @@ def derived_view(contract: Contract) -> dict[str, Any]:
             k: (sorted(v) if k == "bson_types" and isinstance(v, dict) else v)
             for k, v in sorted(col.items())
             if k in DERIVED_COLUMN_KEYS and k not in _VOLATILE_COLUMN_KEYS
+            and not (v is None and k in _DECLARED_ONLY_KEYS)
         }
         for name, col in sorted(data["columns"].items())
     }
