@@ -38,8 +38,8 @@ def derived_view(contract: Contract) -> dict[str, Any]:
         name: {
             k: (sorted(v) if k == "bson_types" and isinstance(v, dict) else v)
             for k, v in sorted(col.items())
-            if k in DERIVED_COLUMN_KEYS and k not in _VOLATILE_COLUMN_KEYS
-            and not (v is None and k in _DECLARED_ONLY_KEYS)
+            if (k in DERIVED_COLUMN_KEYS or col.get("declared") and k in DECLARED_COLUMN_KEYS)
+            and k not in _VOLATILE_COLUMN_KEYS and not (v is None and k in _DECLARED_ONLY_KEYS)
         }
         for name, col in sorted(data["columns"].items())
     }

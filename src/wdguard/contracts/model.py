@@ -232,7 +232,7 @@ class Mongoose(_Strict):
     line: int
     collection_from: Literal["option", "model()", "pluralised"] = "pluralised"
     strict: bool | Literal["throw"] = True
-    version_key: str | None = "__v"
+    version_key: str | None = None  # None: versionKey: false
     timestamps: list[str] = Field(default_factory=list)  # createdAt/updatedAt names in use
     not_applied: list[str] = Field(default_factory=list)  # plugins, discriminators, add()
     unresolved: list[str] = Field(default_factory=list)  # what could not be evaluated

@@ -172,8 +172,7 @@ def derive_models(paths: Iterable[Path], *, database: str | None = None) -> Deri
         try:
             mod = loader.load(path)
         except ParseFailure as exc:
-            exc.file = path
-            result.failures.append(exc)
+            result.failures.append(ParseFailure(path, exc.line, exc.message))
             continue
         for model in _models_of(mod, path, database):
             result.models.append(model)
@@ -383,6 +382,10 @@ class _Builder:
         )
 
     def _options(self, schema: SchemaValue) -> dict[str, Any]:
+        for problem in schema.problems:  # each schema's options are read once
+            text = f"{_shown(problem.file)}:{problem.line}: {problem.message}"
+            if text not in self.unresolved:
+                self.unresolved.append(text)
         options = schema.options
         if isinstance(options, Unknown):
             self.warn(schema.line, f"schema options {options.describe()} cannot be evaluated")

@@ -108,6 +108,7 @@ class SchemaValue:
     line: int
     file: Path
     calls: list[tuple[str, Any, int]] = field(default_factory=list)  # schema.plugin(...) etc
+    problems: list[Problem] = field(default_factory=list)  # met evaluating its arguments
 
 
 @dataclass
@@ -602,14 +603,19 @@ class JsModule:
         ctor = self.evaluate(node.child_by_field_name("constructor"))
         line = line_of(node)
         if isinstance(ctor, Sym) and ctor.is_mongoose and ctor.last == "Schema":
-            args = self._args(node)
-            return SchemaValue(
-                definition=args[0] if args else JsObject(),
-                options=args[1] if len(args) > 1 else JsObject(),
-                line=line,
-                file=self.path,
-            )
+            return self._schema(node, line)
         return Unknown(_text(node), line)
+
+    def _schema(self, node: Node, line: int) -> SchemaValue:
+        start = len(self.problems)
+        args = self._args(node)
+        return SchemaValue(
+            definition=args[0] if args else JsObject(),
+            options=args[1] if len(args) > 1 else JsObject(),
+            line=line,
+            file=self.path,
+            problems=self.problems[start:],
+        )
 
     def _call(self, node: Node) -> Any:
         fn_node = node.child_by_field_name("function")
@@ -656,13 +662,7 @@ class JsModule:
                 if args and isinstance(args[0], str):
                     return ModelRef(args[0])
             if fn.is_mongoose and fn.last == "Schema":  # Schema({...}) without `new`
-                args = self._args(node)
-                return SchemaValue(
-                    definition=args[0] if args else JsObject(),
-                    options=args[1] if len(args) > 1 else JsObject(),
-                    line=line,
-                    file=self.path,
-                )
+                return self._schema(node, line)
         return Unknown(_text(node), line)
 
     def _binary(self, node: Node) -> Any:
