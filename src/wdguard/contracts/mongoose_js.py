@@ -204,9 +204,14 @@ class Loader:
     def __init__(self) -> None:
         self.modules: dict[Path, JsModule] = {}
         self.failures: dict[Path, ParseFailure] = {}
+        self._real: dict[Path, Path] = {}
+        self._imports: dict[tuple[Path, str], Path | None] = {}
 
     def load(self, path: Path) -> JsModule:
-        path = path.resolve()
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        path = real
         if path in self.failures:
             raise self.failures[path]
         mod = self.modules.get(path)
@@ -219,9 +224,15 @@ class Loader:
             mod = self.modules[path] = JsModule(path, root, self)
         return mod
 
+    def resolve(self, base: Path, spec: str) -> Path | None:
+        """A relative import's file, as Node and TypeScript resolve it (memoised)."""
+        key = (base.parent, spec)
+        if key not in self._imports:
+            self._imports[key] = self._resolve(base, spec)
+        return self._imports[key]
+
     @staticmethod
-    def resolve(base: Path, spec: str) -> Path | None:
-        """A relative import's file, as Node and TypeScript resolve it."""
+    def _resolve(base: Path, spec: str) -> Path | None:
         target = (base.parent / spec).resolve()
         candidates = [target]
         stem = target.with_suffix("") if target.suffix in (".js", ".mjs", ".cjs") else None
@@ -366,7 +377,7 @@ class JsModule:
             return Sym("mongoose") if name in ("default", "*") else Sym(f"mongoose.{name}")
         if not spec.startswith("."):
             return Unknown(f"{name} from {spec!r}", line)
-        target = Loader.resolve(self.path, spec)
+        target = self.loader.resolve(self.path, spec)
         if target is None:
             self.problems.append(Problem(self.path, line, f"cannot find module {spec!r}"))
             return Unknown(f"{name} from {spec!r}", line)
@@ -628,7 +639,7 @@ class JsModule:
                 if spec == "mongoose":
                     return Sym("mongoose")
                 if spec.startswith("."):
-                    target = Loader.resolve(self.path, spec)
+                    target = self.loader.resolve(self.path, spec)
                     if target is None:
                         self.problems.append(
                             Problem(self.path, line, f"cannot find module {spec!r}"))
