@@ -9,14 +9,17 @@ declared contract, so the sample-vs-sample kinds do not report it a second time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
 from typer.testing import CliRunner
 
 from tests.fixtures_mongo import COLLECTIONS, FIXTURES, fixture_docs
+from tests.gate_helpers import write_contracts, write_partition
 from wdguard.checks.derive import specs_for
 from wdguard.cli import app
 from wdguard.contracts.merge import merge
@@ -25,6 +28,7 @@ from wdguard.contracts.mongo_infer import profile, to_contract
 from wdguard.contracts.mongoose_derive import derive_models
 from wdguard.drift.mongo_diff import drift_collection, extra_collections
 from wdguard.findings import worst_exit
+from wdguard.gate import run_gate
 from wdguard.sources.mongo import LiveDocuments
 
 MODELS = Path(__file__).resolve().parent.parent / "fixtures" / "mongoose"
@@ -222,3 +226,39 @@ def test_cli_drift_on_derived_contracts(tmp_path):
              json.loads(result.stdout)["findings"]]
     assert sorted(found) == [("MGD114", "PickupTracking", "status"),
                              ("MGD117", "legacy_events", None)]
+
+
+DECLARED_ACTIVITY = """\
+contract: UserActivity
+source: {kind: mongodb, database: wastedump, collection: user_activities}
+primary_key: [_id]
+columns:
+  _id: {type: string, nullable: false, unique: true, presence: 1.0, declared: ObjectId}
+  channel: {type: enum, nullable: false, values: [app, web], presence: 0.995, declared: String}
+  sessionId: {type: string, nullable: false, presence: 0.995, declared: String, min_length: 4, max_length: 16}
+  os: {type: enum, nullable: false, values: ['13', '14'], presence: 1.0}
+mongoose: {model: UserActivity, file: models/userActivity.js, line: 30}
+"""
+
+
+def test_gate_fails_a_silver_partition_on_declared_facts_and_warns_on_observed(
+        local_lake, tmp_path):
+    contracts = write_contracts(tmp_path / "contracts", DECLARED_ACTIVITY)
+
+    def gate(day: str, df: pl.DataFrame):
+        write_partition(local_lake, "silver", "user_activities", df, date=day,
+                        source="mongodb", extracted_at=dt.datetime.fromisoformat(
+                            f"{day}T02:00:00+00:00"))
+        record = run_gate(local_lake, day, layers=["silver"], contracts_dir=contracts)
+        failed = {(c.column, c.check, c.severity) for c in record.checks if c.status == "fail"}
+        return record.exit_code, failed
+
+    good = pl.DataFrame({"_id": ["a", "b", "c"], "channel": ["app", "web", "app"],
+                         "sessionId": ["s-0001", "s-0002", "s-0003"], "os": ["13", "14", "15"]})
+    code, failed = gate("2026-11-20", good)
+    assert code == 0 and failed == {("os", "in_values", "warn")}  # observed only: a warning
+    code, failed = gate("2026-11-21", good.with_columns(pl.Series("channel", ["app", "sms", None])))
+    assert code == 1
+    assert {("channel", "in_values", "error"), ("channel", "not_null", "error")} <= failed
+    code, failed = gate("2026-11-22", good.with_columns(pl.Series("sessionId", ["s", "s-2", "ok!!"])))
+    assert code == 1 and ("sessionId", "regex", "error") in failed
