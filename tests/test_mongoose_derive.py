@@ -232,3 +232,36 @@ def test_model_change_replaces_declared_facts_and_bumps_the_version(tmp_path):
     v2 = load_contract(out / "Review.yaml")
     assert (v2.columns["rating"].min, v2.columns["rating"].max) == (0, 10)
     assert v2.version == v1.version + 1
+
+
+def test_connections_namespaces_aliases_and_schema_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "values.ts").write_text(
+        'const SIZES = ["S", "M"] as const;\nexport { SIZES as BIN_SIZES };\n'
+        "export default { LEVELS: [1, 2] };\n")
+    (tmp_path / "audit.ts").write_text(
+        'import mongoose, { Schema as S } from "mongoose";\n'
+        'import * as values from "./values";\n'
+        "mongoose.plugin(require('mongoose-lean-virtuals'));\n"
+        "const conn = mongoose.createConnection(process.env.URI!);\n"
+        "const other = makeThing();\n"
+        'other.model("x", 3);\n'
+        "const s = new S({ at: Date, size: { type: String, enum: values.BIN_SIZES } });\n"
+        "s.set('collection', 'audit_log');\n"
+        'export const Audit = conn.model("AuditLog", s);\n')
+    result = derive_models([Path("audit.ts")])
+    assert not result.warnings and not result.failures
+    (audit,) = [m.contract for m in result.models]
+    assert audit.contract == "AuditLog" and audit.source.collection == "audit_log"
+    assert audit.mongoose.collection_from == "option"
+    assert audit.columns["size"].values == ["S", "M"]
+    assert audit.mongoose.not_applied == [
+        "global plugin require('mongoose-lean-virtuals') (audit.ts:3)"]
+
+
+def test_typescript_syntax_error_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ts"
+    bad.write_text('import { Schema } from "mongoose";\n\nconst s: = new Schema({});\n')
+    result = derive_models([bad])
+    (failure,) = result.failures
+    assert failure.file == bad and failure.line == 3 and not result.models

@@ -241,7 +241,8 @@ def _models_of(mod: JsModule, shown: Path, database: str | None) -> list[Derived
                 continue
             if len(arg_nodes) < 2:
                 continue  # mongoose.model('Name') looks a model up
-            calls.append(("model", receiver, arg_nodes, line_of(node)))
+            calls.append(("model?" if foreign else "model", receiver, arg_nodes,
+                          line_of(node)))
         else:
             calls.append((method, receiver, arg_nodes, line_of(node)))
 
@@ -250,7 +251,7 @@ def _models_of(mod: JsModule, shown: Path, database: str | None) -> list[Derived
     global_plugins: list[str] = []
     discriminators: dict[str, list[str]] = {}
     for method, receiver, arg_nodes, line in calls:
-        if method == "model":
+        if method in ("model", "model?"):
             continue
         where = f"{_shown(shown)}:{line}"
         first = _src(arg_nodes[0]) if arg_nodes else "?"
@@ -269,10 +270,12 @@ def _models_of(mod: JsModule, shown: Path, database: str | None) -> list[Derived
 
     models: list[DerivedModel] = []
     for method, _receiver, arg_nodes, line in calls:
-        if method != "model":
+        if method not in ("model", "model?"):
             continue
         name = mod.evaluate(arg_nodes[0])
         schema = mod.evaluate(arg_nodes[1])
+        if method == "model?" and not isinstance(schema, SchemaValue):
+            continue  # x.model(a, b) on something that is not a mongoose connection
         if not isinstance(name, str):
             mod.problems.append(Problem(mod.path, line, f"model name {_src(arg_nodes[0])} "
                                         "cannot be evaluated; the model is skipped"))
