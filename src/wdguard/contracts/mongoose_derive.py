@@ -73,16 +73,18 @@ def _js(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-# (rule, replacement, replace every match) in Mongoose's order; the first rule that
-# matches the lower-cased name is applied (JavaScript `$1` is Python `\1`)
+# (rule, replacement, replace every match) in the order of Mongoose 9's
+# lib/helpers/pluralize.js; the first rule that matches the lower-cased name is applied
+# (JavaScript `$1` is Python `\1`; an unmatched group is empty in both)
 _PLURAL_RULES: list[tuple[re.Pattern[str], str, bool]] = [
-    (_js(r"(m)an$"), r"\1en", True),
+    (_js(r"human$"), "humans", True),
+    (_js(r"(m|wom)an$"), r"\1en", True),
     (_js(r"(pe)rson$"), r"\1ople", True),
     (_js(r"(child)$"), r"\1ren", True),
     (_js(r"^(ox)$"), r"\1en", True),
     (_js(r"(ax|test)is$"), r"\1es", True),
-    (_js(r"(octop|vir)us$"), r"\1i", True),
-    (_js(r"(alias|status)$"), r"\1es", True),
+    (_js(r"(octop|cact|foc|fung|nucle)us$"), r"\1i", True),
+    (_js(r"(alias|status|virus)$"), r"\1es", True),
     (_js(r"(bu)s$"), r"\1ses", True),
     (_js(r"(buffal|tomat|potat)o$"), r"\1oes", True),
     (_js(r"([ti])um$"), r"\1a", True),
