@@ -159,6 +159,14 @@ def test_bson_type_other_than_declared_is_caught_once(mongo_db, kind):
     assert hit.details["found"] == {"string": 5} and hit.details["declared"] == "Number"
 
 
+def test_object_where_a_scalar_is_declared_is_one_type_finding(mongo_db):
+    docs = fixture_docs("reviews")
+    docs[0]["rating"] = {"value": 5, "scale": 5}
+    mongo_db.load("reviews", docs)
+    hit = one(drift(mongo_db, "reviews"))
+    assert (hit.code, hit.column, hit.details["found"]) == ("MGD115", "rating", {"object": 1})
+
+
 def test_model_without_collection(mongo_db):
     mongo_db.load("reviews", [])
     hit = one(drift(mongo_db, "reviews"))

@@ -38,6 +38,7 @@ BSON_OF: dict[str, set[str] | None] = {
     "Nested": {"object"},
 }
 FREE_FORM = {"Mixed", "Map"}  # children of these paths are not declared one by one
+CONTAINERS = {"Nested", "Subdocument", "Array"}  # the declared types that have children
 
 
 def parent_path(path: str) -> str | None:
@@ -83,6 +84,8 @@ def undeclared(contract: Contract, prof: Profile, declared: dict[str, Column]
         parent = parent_path(path)
         if parent is not None and parent in present and parent not in declared:
             continue  # reported at the parent
+        if parent in declared and declared[parent].declared not in CONTAINERS:
+            continue  # an object where a scalar is declared: the parent's type finding
         count, where = _places(prof, path)
         share = prof.presence(path) if not path.endswith("[]") else 1.0
         types = "/".join(sorted(prof.types[path]))
