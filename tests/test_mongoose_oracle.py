@@ -111,3 +111,13 @@ def test_pluralisation_matches_mongoose(mongoose_pkg):
              "Ox", "Axis", "Analysis", "Hive", "Tomato", "Money", "Fish", "Key", "Query",
              "Wharf", "Half", "Thesis", "Bacterium", "Salesman", "Dish", "Church", "Glass"]
     assert [pluralize(w) for w in words] == oracle("--pluralize", *words)
+
+
+def test_mongoose_own_sources_parse_and_evaluate_without_a_crash(mongoose_pkg):
+    """Real-world JavaScript and TypeScript declarations (Mongoose's lib and types, ~300
+    files): every file parses, the evaluator never crashes, no model is invented."""
+    files = sorted((mongoose_pkg / "lib").rglob("*.js"))
+    files += sorted((mongoose_pkg / "types").rglob("*.ts"))
+    assert len(files) > 200
+    result = derive_models(files)
+    assert not result.failures and not result.models and not result.warnings

@@ -176,8 +176,10 @@ def derive_models(paths: Iterable[Path], *, database: str | None = None) -> Deri
         except ParseFailure as exc:
             result.failures.append(ParseFailure(path, exc.line, exc.message))
             continue
-        for model in _models_of(mod, path, database):
-            result.models.append(model)
+        models = _models_of(mod, path, database)
+        result.models.extend(models)
+        if not models:
+            continue  # a helper or constants file: its problems matter only where used
         for problem in mod.problems:
             text = _problem_text(problem, path)
             if text not in reported:
