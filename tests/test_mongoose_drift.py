@@ -270,3 +270,12 @@ def test_gate_fails_a_silver_partition_on_declared_facts_and_warns_on_observed(
     assert {("channel", "in_values", "error"), ("channel", "not_null", "error")} <= failed
     code, failed = gate("2026-11-22", good.with_columns(pl.Series("sessionId", ["s", "s-2", "ok!!"])))
     assert code == 1 and ("sessionId", "regex", "error") in failed
+
+
+def test_demo_derives_the_fixture_models_and_finds_no_drift():
+    from wdguard.commands.demo import mongoose_declared
+
+    result = mongoose_declared()
+    assert sorted(c.contract for c in result["contracts"]) == [
+        "PickupTracking", "Review", "UserActivity"]
+    assert result["warnings"] == [] and result["findings"] == []
