@@ -181,7 +181,7 @@ def derive_models(paths: Iterable[Path], *, database: str | None = None) -> Deri
         if not models:
             continue  # a helper or constants file: its problems matter only where used
         for problem in mod.problems:
-            text = _problem_text(problem, path)
+            text = _problem_text(problem)
             if text not in reported:
                 reported.add(text)
                 result.warnings.append(text)
@@ -204,7 +204,7 @@ def derive_models(paths: Iterable[Path], *, database: str | None = None) -> Deri
     return result
 
 
-def _problem_text(problem: Problem, shown: Path) -> str:
+def _problem_text(problem: Problem) -> str:
     return f"{_shown(problem.file)}:{problem.line}: {problem.message}"
 
 
@@ -624,10 +624,7 @@ class _Builder:
                     column["references"] = f"{value}._id"
                 elif isinstance(value, Sym | JsFunction):
                     self.warn(line, f"ref of {path} is not a model name; not in the contract")
-        if array:
-            # enum/match/lengths of an array of primitives are its elements' facts
-            pass
-        return column
+        return column  # an array's enum/match/lengths went to its elements (_array)
 
     def _required(self, path: str, column: dict[str, Any], value: Any, line: int) -> None:
         flag = value[0] if isinstance(value, list) and value else value
