@@ -265,3 +265,22 @@ def test_typescript_syntax_error_names_file_and_line(tmp_path):
     result = derive_models([bad])
     (failure,) = result.failures
     assert failure.file == bad and failure.line == 3 and not result.models
+
+
+def test_typescript_enums_as_they_exist_at_run_time(tmp_path):
+    (tmp_path / "m.ts").write_text(
+        'import { Schema, model } from "mongoose";\n'
+        "enum Priority { Low, High }\n"
+        'enum Kind { A = "a", B = "b" }\n'
+        'export const M = model("M", new Schema({\n'
+        "  p: { type: String, enum: Object.values(Priority) },\n"
+        "  k: { type: String, enum: Object.values(Kind) },\n"
+        "  q: { type: String, enum: Object.keys(Kind) },\n"
+        "  r: { type: String, enum: [Kind.B] },\n"
+        "}));\n")
+    result = derive_models([tmp_path / "m.ts"])
+    cols = result.models[0].contract.columns
+    assert (cols["k"].values, cols["q"].values, cols["r"].values) == (["a", "b"], ["A", "B"], ["b"])
+    # a numeric enum maps numbers back to names at run time: ["Low", "High", 0, 1]
+    assert cols["p"].values is None
+    assert any("enum of p has non-string values" in w for w in result.warnings)

@@ -665,7 +665,7 @@ class JsModule:
                 arg = args[0] if args else None
                 if isinstance(arg, JsObject):
                     if fn.last == "keys":
-                        return list(arg)
+                        return _enum_keys(arg)
                     return _enum_values(arg)
                 return Unknown(_text(node), line)
             if fn.is_mongoose and fn.last == "model":
@@ -698,12 +698,24 @@ class JsModule:
 
 
 def _enum_values(obj: JsObject) -> list[Any]:
-    """`Object.values` of an object, or of a TypeScript enum (numeric enums also map back
-    from number to name at run time; only the values are members)."""
+    """`Object.values` of an object, or of a TypeScript enum as it exists at run time: a
+    numeric member also maps its number back to its name, and JavaScript lists
+    integer-like keys first, so `enum P {Low, High}` gives ["Low", "High", 0, 1]."""
     values = list(obj.values())
-    if getattr(obj, "enum_name", None) is not None:
+    if getattr(obj, "enum_name", None) is None:
         return values
-    return values
+    numeric = sorted((v, k) for k, v in obj.items()
+                     if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    return [k for _, k in numeric] + values
+
+
+def _enum_keys(obj: JsObject) -> list[str]:
+    """`Object.keys`, with a numeric TS enum member's reverse mapping ("0") first."""
+    if getattr(obj, "enum_name", None) is None:
+        return list(obj)
+    numeric = sorted(v for v in obj.values()
+                     if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    return [str(v) for v in numeric] + list(obj)
 
 
 def _member(base: Any, name: str, line: int, node: Node | None = None) -> Any:
