@@ -15,6 +15,7 @@ from wdguard.commands import (
     check,
     contracts,
     contracts_mongo,
+    contracts_mongoose,
     demo,
     drift_mongo,
     drift_postgres,
@@ -59,6 +60,7 @@ contracts_app.command("show")(contracts.show)
 contracts_app.command("validate")(contracts.validate)
 derive_app.command("prisma")(contracts.derive_prisma)
 derive_app.command("mongo")(contracts_mongo.derive_mongo)
+derive_app.command("mongoose")(contracts_mongoose.derive_mongoose)
 drift_app.command("postgres")(drift_postgres.drift_postgres)
 drift_app.command("mongo")(drift_mongo.drift_mongo)
 migrations_app.command("status")(migrations_status.migrations_status)

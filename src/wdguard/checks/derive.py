@@ -35,7 +35,10 @@ def _sev(column: Column) -> str:
 def _sampled_sev(contract: Contract, column: Column, sampled: bool) -> str:
     """A fact learnt from a Mongo sample (the values seen, a field present in 99% of the
     sample) cannot prove that every document obeys it: unless a reviewer set the column's
-    severity, breaking it is a warning, not a closed gate. Declared facts stay errors."""
+    severity, breaking it is a warning, not a closed gate. Declared facts stay errors:
+    a Mongoose model's `required` and `enum` (a `declared` column) are the contract."""
+    if column.declared:
+        return _sev(column)
     if column.severity is None and sampled and contract.source.kind == "mongodb":
         return "warn"
     return _sev(column)
@@ -75,6 +78,11 @@ def column_specs(contract: Contract, name: str, column: Column, layer: str) -> l
         )
     if column.regex:
         specs.append(CheckSpec("regex", severity=sev, params={"pattern": column.regex}, **base))
+    if column.min_length is not None or column.max_length is not None:
+        # a declared minlength/maxlength, checked as a pattern: no engine needs a new check
+        lo, hi = column.min_length or 0, "" if column.max_length is None else column.max_length
+        specs.append(CheckSpec("regex", severity=sev, name="length",
+                               params={"pattern": f"^(?s:.){{{lo},{hi}}}$"}, **base))
     return specs
 
 

@@ -56,6 +56,30 @@ def _lake_contracts(dest: Path, sources: set[str]) -> Path:
     return dest
 
 
+def mongoose_declared() -> dict:
+    """The Mongo contracts derived from WasteDump's Mongoose models (fixtures/mongoose),
+    and their declared-vs-observed drift against the fixture documents (fixtures/mongo)."""
+    from wdguard.contracts.mongoose_derive import derive_models
+    from wdguard.drift.mongo_diff import drift_collection
+    from wdguard.sources.mongo import JsonDocuments
+
+    models = fixtures_dir() / "mongoose"
+    derivation = derive_models([models], database="wastedump")
+    if derivation.failures:
+        raise InputError(str(derivation.failures[0]), where=str(models))
+    source = JsonDocuments(fixtures_dir() / "mongo", "wastedump")
+    findings = []
+    for model in derivation.models:
+        found, _ = drift_collection(source, model.contract, size=100_000)
+        findings.extend(found)
+    return {
+        "models": str(models),
+        "contracts": [m.contract for m in derivation.models],
+        "warnings": derivation.warnings,
+        "findings": findings,
+    }
+
+
 def _reviewed_contracts() -> dict[str, Contract]:
     folder = fixtures_dir().parent / "contracts"
     if not folder.is_dir():
@@ -129,6 +153,7 @@ def demo(
         raise InputError("not a folder", where=f"--lake {lake}")
     schema = fixture_schema()
     contracts = derive_contracts(schema)
+    declared = mongoose_declared()
     work = Path(tempfile.mkdtemp(prefix="wdguard-demo-"))
     try:
         result = run_demo_gate(lake or work / "lake", work)
@@ -139,6 +164,12 @@ def demo(
             {
                 "schema": str(schema),
                 "contracts": [contract_to_dict(c) for c in contracts],
+                "mongoose": {
+                    "models": declared["models"],
+                    "contracts": [contract_to_dict(c) for c in declared["contracts"]],
+                    "warnings": declared["warnings"],
+                    "drift": [f.to_dict() for f in declared["findings"]],
+                },
                 "lake": result["lake"] if lake else None,
                 "dates": result["dates"],
                 "clean": _summary(result["clean"]),
@@ -157,6 +188,14 @@ def demo(
             "sampled from fixtures/mongo:"
         )
         console.print(summary_table(list(reviewed.values()), "contracts/"))
+        names = ", ".join(c.contract for c in declared["contracts"])
+        console.print(
+            f"{len(declared['contracts'])} Mongo contracts derived from the Mongoose models in "
+            f"{declared['models']} ({names}); declared vs observed on fixtures/mongo: "
+            f"{len(declared['findings'])} finding(s)."
+        )
+        for f in declared["findings"]:
+            console.print(f"  {f.code} {f.object}.{f.column}: {f.message}")
         where = result["lake"] if lake else "a temporary folder (use --lake DIR to keep it)"
         console.print(f"\nSample lake for {', '.join(result['dates'])} generated in {where}.")
         console.print(f"\n[bold]1. A clean day ({result['clean'].inputs.date}): expected PASS[/]")

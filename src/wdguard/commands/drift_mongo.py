@@ -86,8 +86,10 @@ def drift_mongo(
         findings.extend(found)
     if not collections:
         contracted = {c.source.collection for c in contracts}
+        modelled = {c.source.collection for c in contracts if c.mongoose is not None}
         for source in sources.values():
-            findings.extend(extra_collections(contracted, source.collections(), source.database))
+            findings.extend(extra_collections(contracted, source.collections(), source.database,
+                                              modelled))
 
     code = worst_exit(findings, strict=strict)
     if fmt is OutputFormat.json:

@@ -82,6 +82,13 @@ class Column(_Strict):
     # Mongo: BSON type -> share of the field's sampled values (2 decimals, >= 0.01 when seen)
     bson_types: dict[str, float] | None = None
     presence: float | None = None  # Mongo: share of sampled documents with the field
+    # Mongoose: the SchemaType that declares the path (String, Number, ObjectId, Array,
+    # Subdocument, Nested, Mixed, ...). Set: the column's type, nullable, values, unique,
+    # default, min/max, regex and lengths are declared facts of the model, not a sample's.
+    declared: str | None = None
+    min_length: int | None = None  # Mongoose minlength
+    max_length: int | None = None  # Mongoose maxlength
+    required_if: str | None = None  # a conditional `required` (a function): where it is
     # --- hand ---
     description: str | None = None
     min: float | int | None = None
@@ -124,6 +131,30 @@ DERIVED_COLUMN_KEYS = frozenset(
         "updated_at",
         "bson_types",
         "presence",
+        "declared",
+        "min_length",
+        "max_length",
+        "required_if",
+    }
+)
+# the keys of a Mongoose-declared column (`declared` set) that the model states; a sample
+# merged into the contract keeps them (see merge.py)
+DECLARED_COLUMN_KEYS = frozenset(
+    {
+        "type",
+        "nullable",
+        "unique",
+        "default",
+        "values",
+        "items",
+        "references",
+        "min",
+        "max",
+        "regex",
+        "declared",
+        "min_length",
+        "max_length",
+        "required_if",
     }
 )
 
@@ -193,6 +224,20 @@ class Mongo(_Strict):
     retire_after: dict[str, date] | None = None
 
 
+class Mongoose(_Strict):
+    """Where a Mongo contract's declared facts come from: a Mongoose model."""
+
+    model: str
+    file: str  # the model file, as given on the command line (posix)
+    line: int
+    collection_from: Literal["option", "model()", "pluralised"] = "pluralised"
+    strict: bool | Literal["throw"] = True
+    version_key: str | None = None  # None: versionKey: false
+    timestamps: list[str] = Field(default_factory=list)  # createdAt/updatedAt names in use
+    not_applied: list[str] = Field(default_factory=list)  # plugins, discriminators, add()
+    unresolved: list[str] = Field(default_factory=list)  # what could not be evaluated
+
+
 class Contract(_Strict):
     # --- managed ---
     contract: str
@@ -206,6 +251,8 @@ class Contract(_Strict):
     indexes: list[Index] = Field(default_factory=list)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
     mongo: Mongo | None = None
+    # --- declared (derive mongoose; kept when a sample is merged in) ---
+    mongoose: Mongoose | None = None
     # --- hand ---
     description: str | None = None
     owner: str | None = None

@@ -15,6 +15,7 @@ from typing import Any
 import wdguard.drift.mongo_kinds  # noqa: F401  (registers the kinds)
 from wdguard.contracts.model import Column, Contract
 from wdguard.contracts.mongo_infer import Profile, profile
+from wdguard.drift import mongo_declared
 from wdguard.drift.mongo_kinds.mgd101_field_added import FieldAdded
 from wdguard.drift.mongo_kinds.mgd102_field_missing import FieldMissing
 from wdguard.drift.mongo_kinds.mgd103_field_presence_dropped import FieldPresenceDropped
@@ -28,6 +29,8 @@ from wdguard.drift.mongo_kinds.mgd109_schema_version_past_retirement import (
 )
 from wdguard.drift.mongo_kinds.mgd110_collection_missing import CollectionMissing
 from wdguard.drift.mongo_kinds.mgd111_collection_added import CollectionAdded
+from wdguard.drift.mongo_kinds.mgd116_model_without_collection import ModelWithoutCollection
+from wdguard.drift.mongo_kinds.mgd117_collection_without_model import CollectionWithoutModel
 from wdguard.findings import Finding
 
 # an optional field absent from the sample is reported when P(absent | presence) < this
@@ -89,6 +92,16 @@ def diff_collection(
 ) -> list[Finding]:
     """Findings for one collection: its contract against a profile of sampled documents."""
     obj = contract.contract
+    declared = mongo_declared.declared_columns(contract)
+    if prof.documents == 0 and declared:
+        model = contract.mongoose.model if contract.mongoose else obj
+        return [
+            ModelWithoutCollection.finding(
+                f"model {model}'s collection {contract.object_name!r} is absent or empty",
+                object=obj,
+                details={"collection": contract.object_name, "model": model},
+            )
+        ]
     if prof.documents == 0:
         return [
             CollectionMissing.finding(
@@ -106,6 +119,12 @@ def diff_collection(
     gone = set(gone_paths)
     new = set(new_paths)
 
+    if declared:  # declared facts first; sample-vs-contract only for observed columns
+        findings.extend(mongo_declared.undeclared(contract, prof, declared))
+        for path, col in declared.items():
+            findings.extend(mongo_declared.check_declared(contract, prof, path, col))
+        new_paths = []
+        gone_paths = [p for p in gone_paths if p not in declared]
     for path in new_paths:
         if parent_path(path) in new:
             continue  # reported once, at the topmost new path
@@ -130,7 +149,7 @@ def diff_collection(
             findings.append(finding)
 
     for path, col in expected.items():
-        if path in seen:
+        if path in seen and path not in declared:
             findings.extend(_present(contract, prof, path, col, ratio))
 
     findings.extend(_versions(contract, prof, today or dt.date.today()))
@@ -307,8 +326,23 @@ def _versions(contract: Contract, prof: Profile, today: dt.date) -> list[Finding
     return out
 
 
-def extra_collections(contracted: set[str], present: list[str], database: str) -> list[Finding]:
-    """Collections of the database that no contract describes (compatible)."""
+def extra_collections(contracted: set[str], present: list[str], database: str,
+                      modelled: set[str] | None = None) -> list[Finding]:
+    """Collections of the database that no contract describes (compatible); with
+    `modelled` (the collections of Mongoose-derived contracts, when there are any), the
+    collections no model describes (MGD117, instead of MGD111)."""
+    if modelled:
+        return [
+            CollectionWithoutModel.finding(
+                f"collection {name!r} in {database} has no Mongoose model"
+                + ("" if name in contracted else " (and no contract)"),
+                object=name,
+                details={"collection": name, "database": database,
+                         "contract": name in contracted},
+            )
+            for name in present
+            if name not in modelled
+        ]
     return [
         CollectionAdded.finding(
             f"collection {name!r} in {database} has no contract",

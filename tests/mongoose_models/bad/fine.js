@@ -1,0 +1,2 @@
+const { Schema, model } = require("mongoose");
+module.exports = model("Fine", new Schema({ name: String }));

@@ -1,0 +1,3 @@
+module.exports = function audit(schema) {
+  schema.add({ auditedAt: Date });
+};
