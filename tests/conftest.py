@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures_azurite",
     "tests.fixtures_mongo",
     "tests.fixtures_tools",
+    "tests.fixtures_redis",
 ]
