@@ -148,6 +148,10 @@ def connect(
             f"bad Redis URL {redact_text(url)!r}: expected redis://, rediss:// or unix://",
             where="--redis-url",
         )
+    path = urlparse(url).path if scheme != "unix" else ""
+    if path.strip("/") and not path.strip("/").isdigit():
+        raise InputError(f"bad Redis URL {redact_text(url)!r}: the path must be a database "
+                         "number (redis://host:6379/0)", where="--redis-url")
     try:
         pool = redis.ConnectionPool.from_url(
             url,
@@ -179,31 +183,34 @@ def _clean(exc: BaseException, url: str | None = None) -> str:
 
 def source_error(exc: BaseException, target: str, url: str | None = None) -> SourceError:
     """One clear line for a failure talking to Redis (never the password)."""
-    text = _clean(exc, url)
-    low = text.lower()
     if isinstance(exc, WriteRefused):
         return exc
+    text = _clean(exc, url)
+    low = text.lower()
+    tls = bool(url) and url.lower().startswith("rediss://")
+    if "noauth" in low or "authentication required" in low:
+        return SourceError("Redis needs a password: put the ACL user and password in the URL",
+                           where=target)
     if isinstance(exc, redis.AuthenticationError) or "wrongpass" in low or (
         "invalid username-password" in low
     ):
         return SourceError("Redis refused the credentials (wrong user or password)",
-                           where=target)
-    if "noauth" in low or "authentication required" in low:
-        return SourceError("Redis needs a password: put the ACL user and password in the URL",
                            where=target)
     if isinstance(exc, redis.exceptions.NoPermissionError) or "noperm" in low:
         return SourceError(f"the Redis user may not run a command wdguard needs: {text} "
                            "(see the README's ACL line)", where=target)
     if isinstance(exc, ssl.SSLError) or "ssl" in low or "certificate" in low:
         return SourceError(f"TLS handshake with Redis failed: {text}", where=target,
-                           hint="rediss:// needs a TLS port; redis:// a plain one")
+                           hint="rediss:// needs a TLS port and a certificate it trusts "
+                                "(ssl_ca_certs=... in the URL); redis:// a plain port")
     if isinstance(exc, redis.TimeoutError | socket.timeout | TimeoutError):
-        return SourceError(f"Redis did not answer in time: {text}", where=target,
-                           hint="a hung server, a firewall, or a TLS-only port reached "
-                                "with redis://")
+        hint = ("a port without TLS reached with rediss://, a hung server or a firewall"
+                if tls else "a hung server, a firewall, or a TLS-only port reached with "
+                "redis:// (use rediss://)")
+        return SourceError(f"Redis did not answer in time: {text}", where=target, hint=hint)
     if isinstance(exc, redis.ConnectionError | OSError):
         if "closed by server" in low or "reset by peer" in low:
-            return SourceError(f"Redis closed the connection: {text}", where=target,
-                               hint="a TLS-only port reached with redis://? use rediss://")
+            hint = None if tls else "a TLS-only port reached with redis://? use rediss://"
+            return SourceError(f"Redis closed the connection: {text}", where=target, hint=hint)
         return SourceError(f"Redis unreachable: {text}", where=target)
     return SourceError(f"Redis error: {text}", where=target)
