@@ -75,14 +75,19 @@ def test_the_readme_acl_user_can_run_cache_stats_and_nothing_else(redis_server, 
     (tmp_path / "lake").mkdir()
     for db in (0, 3):
         url = srv.url(db=db, user="wdguard", password=PASSWORD)
+        # db 0 from the environment, db 3 on the command line (argv is audited, redacted)
+        where = {"env": {"WDGUARD_REDIS_URL": url}} if db == 0 else {}
         proc = _run("--interval", "0.2", "--format", "json", "--lake", str(tmp_path / "lake"),
-                    env={"WDGUARD_REDIS_URL": url})
+                    *(() if db == 0 else ("--redis-url", url)), **where)
         assert proc.returncode == 0, proc.stderr
         snap = json.loads(proc.stdout)
         assert snap["sample"]["sampled"] == 2 and snap["sample"]["db"] == db
         assert snap["target"] == f"redis://wdguard@127.0.0.1:{srv.port}/{db}"
         assert PASSWORD not in proc.stdout + proc.stderr
-    for path in (tmp_path / "lake").rglob("*.json"):
+    kept = sorted((tmp_path / "lake").rglob("*.json"))
+    assert len([p for p in kept if "/_wdguard/cache/" in str(p)]) == 2
+    assert len([p for p in kept if "/_wdguard/audit/" in str(p)]) == 2
+    for path in kept:
         assert PASSWORD not in path.read_text()
     # the user itself: every write, and CONFIG, is refused by the server
     user = srv.client(username="wdguard", password=PASSWORD)
