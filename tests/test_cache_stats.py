@@ -335,3 +335,20 @@ def test_snapshot_read_back(shared_redis, tmp_path):
     snaps, notes = read_snapshots(store, [day, "2000-01-01"])
     assert len(snaps[day]) == 2 and snaps[day][0]["run_id"] < snaps[day][1]["run_id"]
     assert len(notes) == 1 and "zz-broken.json" in notes[0]
+
+
+def test_readme_rule_table_is_generated_from_the_kinds():
+    import subprocess
+    import sys
+
+    from wdguard.findings import rules_of
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "scripts" / "gen_rule_tables.py"),
+                           "--check", "--family", "cache"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    block = (root / "README.md").read_text().split("<!-- rules:cache -->", 1)[1]
+    block = block.split("<!-- /rules:cache -->", 1)[0]
+    kinds = rules_of("cache")
+    assert [k.code for k in kinds] == ["RDC101", "RDC102", "RDC103", "RDC104", "RDC105"]
+    assert all(f"| {k.code} | `{k.name}` |" in block for k in kinds)
