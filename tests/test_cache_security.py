@@ -177,7 +177,7 @@ def test_unreachable_host():
     port = free_port()  # nothing listens there
     proc = _run("--redis-url", f"redis://app:{PASSWORD}@127.0.0.1:{port}/0")
     line = _one_line_exit_2(proc, "Redis unreachable", secrets=(PASSWORD,))
-    assert f"redis://app@127.0.0.1:{port}/0" in line and proc.elapsed < 15
+    assert f"redis://app@127.0.0.1:{port}/0" in line and proc.elapsed < 30
 
 
 def test_wrong_password_and_missing_password(redis_server):
@@ -211,7 +211,7 @@ def test_tls_expected_and_tls_misused(tls_server, redis_server):
                 "?socket_timeout=2&socket_connect_timeout=2")
     line = _one_line_exit_2(proc, "closed the connection", "did not answer",
                             secrets=(PASSWORD,))
-    assert "rediss://" in line and proc.elapsed < 15  # the hint names the fix
+    assert "rediss://" in line and proc.elapsed < 30  # the hint names the fix
     # rediss:// with a certificate nobody trusts
     proc = _run("--redis-url", f"rediss://127.0.0.1:{srv.port}/0")
     _one_line_exit_2(proc, "TLS handshake with Redis failed")
@@ -220,7 +220,7 @@ def test_tls_expected_and_tls_misused(tls_server, redis_server):
     proc = _run("--redis-url", f"rediss://127.0.0.1:{plain.port}/0"
                 "?socket_timeout=2&socket_connect_timeout=2")
     line = _one_line_exit_2(proc, "TLS handshake with Redis failed", "did not answer")
-    assert "rediss://" in line and proc.elapsed < 15
+    assert "rediss://" in line and proc.elapsed < 30
     # and TLS done right works
     proc = _run("--redis-url", f"rediss://127.0.0.1:{srv.port}/0?ssl_ca_certs={files['ca']}",
                 "--interval", "0.2", "--format", "json")
@@ -232,7 +232,7 @@ def test_a_server_that_never_answers_hits_the_reply_timeout():
     with silent_server() as port:
         proc = _run("--redis-url", f"redis://u:{PASSWORD}@127.0.0.1:{port}/0?socket_timeout=1")
         _one_line_exit_2(proc, "did not answer in time", secrets=(PASSWORD,))
-        assert proc.elapsed < 10
+        assert proc.elapsed < 30  # 1 s timeout + a CLI start on a loaded machine
 
 
 def test_a_cluster_node_and_a_replica_are_refused(redis_server, tmp_path):
