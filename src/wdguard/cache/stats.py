@@ -58,6 +58,10 @@ def check_topology(info: dict[str, Any], target: str) -> None:
         raise InputError(
             "Redis runs in cluster mode: wdguard reads one standalone primary "
             "(its figures would cover one shard only)", where=target)
+    mode = str(info.get("redis_mode", "standalone"))
+    if mode != "standalone":
+        raise InputError(f"Redis runs in {mode} mode: wdguard reads one standalone primary",
+                         where=target)
     role = str(info.get("role", "master"))
     if role not in ("master", "primary"):
         primary = info.get("master_host")
