@@ -91,6 +91,10 @@ def _pct(v: float) -> str:
     return f"{v * 100:.1f} %"
 
 
+def _mib(v: float) -> str:
+    return f"{v / 1048576:,.1f} MiB"
+
+
 def evaluate(snapshot: dict[str, Any], cfg: CacheConfig) -> list[Finding]:
     """The findings of one snapshot's figures against the thresholds."""
     out: list[Finding] = []
@@ -122,8 +126,8 @@ def evaluate(snapshot: dict[str, Any], cfg: CacheConfig) -> list[Finding]:
     server = snapshot["server"]
     share = server.get("used_memory_share")
     if cfg.max_memory_share is not None and share is not None and share > cfg.max_memory_share:
-        add("RDC103", f"used memory {server['used_memory']:,} bytes is {_pct(share)} of "
-            f"maxmemory {server['maxmemory']:,} (limit {_pct(cfg.max_memory_share)}, "
+        add("RDC103", f"used memory {_mib(server['used_memory'])} is {_pct(share)} of "
+            f"maxmemory {_mib(server['maxmemory'])} (limit {_pct(cfg.max_memory_share)}, "
             f"policy {server.get('maxmemory_policy')})", object=target,
             details={"used_memory_share": share, "max_memory_share": cfg.max_memory_share})
     if cfg.max_no_ttl_share is not None:

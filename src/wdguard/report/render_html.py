@@ -211,18 +211,22 @@ def _cache(r: dict[str, Any]) -> str:
            '<p class="sub">From <code>wdguard cache stats</code> snapshots in the lake, the '
            'last of each night: hit ratio and evictions over the measured interval (wdguard\'s '
            'own commands not counted), used memory against maxmemory (dashed red).</p>']
+    used, limit, unit = c["used_memory_mb"], c["maxmemory_mb"], "MiB"
+    if max([v for v in used if v is not None] + [limit or 0]) > 2048:
+        used = [None if v is None else round(v / 1024, 2) for v in used]
+        limit, unit = (round(limit / 1024, 2) if limit else limit), "GiB"
     figs = [
         (charts.line(c["hit_ratio_pct"], dates, "cache hit ratio", unit="%",
                      floor=c["min_hit_ratio_pct"]), "hit ratio (%) vs minimum"),
         (charts.bars(c["evictions_per_min"], dates, "cache evictions per minute",
                      bad_above=c["max_evictions_per_min"]), "evictions per minute"),
-        (charts.line(c["used_memory_mb"], dates, "cache used memory", unit="M",
-                     limit=c["maxmemory_mb"]), "used memory (MiB) vs maxmemory"),
+        (charts.line(used, dates, "cache used memory", limit=limit),
+         f"used memory ({unit}) vs maxmemory"),
     ]
     fig_html = "".join(f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>"
                        for svg, cap in figs)
-    out.append(f'<div class="contract{" bad" if bad else ""}"><div class="charts">'
-               f'{fig_html}</div></div>')
+    out.append(f'<div class="contract{" bad" if bad else ""}"><div class="charts" '
+               f'style="grid-template-columns:1fr 1fr 1fr">{fig_html}</div></div>')
     if not today:
         out.append(f'<p class="empty">No cache snapshot for {_e(r["date"])}.</p></section>')
         return "".join(out)
