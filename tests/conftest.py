@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures_mongo",
     "tests.fixtures_tools",
     "tests.fixtures_spark",
+    "tests.fixtures_redis",
 ]

@@ -12,6 +12,7 @@ import typer
 from wdguard import __version__
 from wdguard.commands import (
     alert,
+    cache,
     check,
     contracts,
     contracts_mongo,
@@ -45,6 +46,7 @@ migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_
 lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports built from the lake's run records.", no_args_is_help=True)
 alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
+cache_app = typer.Typer(help="Redis cache health, read-only.", no_args_is_help=True)
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")
@@ -53,6 +55,7 @@ app.add_typer(migrations_app, name="migrations")
 app.add_typer(lake_app, name="lake")
 app.add_typer(alert_app, name="alert")
 app.add_typer(report_app, name="report")
+app.add_typer(cache_app, name="cache")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -68,6 +71,7 @@ migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)
 alert_app.command("test")(alert.alert_test)
 report_app.command("nightly")(report.nightly)
+cache_app.command("stats")(cache.cache_stats)
 
 
 def _version(value: bool) -> None:

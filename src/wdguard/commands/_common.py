@@ -71,7 +71,8 @@ def guarded(fn: F) -> F:
 
 # A driver's own exception that got this far is the source failing mid-session (the
 # connection dropped, a server-side statement or lock timeout), not a bug in wdguard.
-_DRIVERS = {"psycopg": "PostgreSQL", "pymongo": "MongoDB", "azure": "Azure storage"}
+_DRIVERS = {"psycopg": "PostgreSQL", "pymongo": "MongoDB", "azure": "Azure storage",
+            "redis": "Redis"}
 
 
 def _source_failure(exc: Exception) -> str | None:

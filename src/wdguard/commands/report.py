@@ -148,7 +148,8 @@ def nightly(
 
 def _send_alerts(cfg: alerts.AlertConfig, report: dict, drift: dict[str, list[Finding]]
                  ) -> list[alerts.Delivery]:
-    """The report alerts on what the gate's own alert does not: drift and open SLA breaches."""
+    """The report alerts on what the gate's own alert does not: drift, open SLA breaches and
+    error-level cache findings of the day's `cache stats` snapshot."""
     events: list[alerts.Event] = []
     for source, findings in drift.items():
         events += alerts.events_from_drift(findings, source)
@@ -157,5 +158,11 @@ def _send_alerts(cfg: alerts.AlertConfig, report: dict, drift: dict[str, list[Fi
             "freshness_sla", b["severity"],
             f"Freshness SLA breached since {b['since']}: {b['contract']}.{b['column']} "
             f"({b['lag_h']}h, SLA {b['max_h']}h)"))
+    cache_today = (report.get("cache") or {}).get("today") or {}
+    for f in cache_today.get("findings", []):
+        if f.get("severity") == "error":
+            events.append(alerts.Event(
+                "cache_threshold", "error",
+                f"cache {cache_today.get('target')}: {f['code']} {f['name']} — {f['message']}"))
     return alerts.alert(cfg, f"wdguard nightly report {report['date']}: {report['headline']}",
                         events, {"date": report["date"], "lake": report["lake"]})

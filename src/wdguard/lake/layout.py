@@ -92,3 +92,12 @@ def quarantine_dir(date: dt.date | str, obj: str) -> str:
 def list_dates(store, layer: str, source: str) -> list[str]:
     """The date folders present for a layer and source, oldest first."""
     return [d for d in store.list_dirs(layer_root(layer, source)) if _DATE_RE.match(d)]
+
+
+def cache_snapshot_path(date: dt.date | str, run_id: str) -> str:
+    """`_wdguard/cache/{date}/{run_id}.json`: one create-only snapshot per `cache stats`."""
+    return f"_wdguard/cache/{date_str(date)}/{run_id}.json"
+
+
+def cache_dir(date: dt.date | str | None = None) -> str:
+    return "_wdguard/cache" if date is None else f"_wdguard/cache/{date_str(date)}"

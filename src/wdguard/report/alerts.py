@@ -33,6 +33,7 @@ EVENTS = {
     "dq_threshold": "a data-quality check over its failing-rows threshold",
     "freshness_sla": "a freshness SLA breached",
     "slow_run": "a run slower than its budget",
+    "cache_threshold": "an error-level Redis cache finding (hit ratio, evictions, memory, TTLs)",
 }
 KINDS = ("slack", "teams", "webhook")
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}

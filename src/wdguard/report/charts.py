@@ -134,14 +134,18 @@ def line(
     unit: str = "",
     band: tuple[list[float | None], list[float | None]] | None = None,
     limit: float | None = None,
+    floor: float | None = None,
 ) -> str:
-    """A line with dots; an optional shaded expected band and a red limit line."""
+    """A line with dots; an optional shaded expected band and a red limit line (values
+    above it are out of bounds) or floor line (values below it are)."""
     present = [v for v in values if v is not None]
     extra: list[float] = []
     if band:
         extra += [v for v in band[0] + band[1] if v is not None]
     if limit is not None:
         extra.append(limit)
+    if floor is not None:
+        extra.append(floor)
     if not present:
         return _empty(label)
     lo = min(present + extra)
@@ -166,6 +170,13 @@ def line(
             f'stroke="{COLORS["limit"]}" stroke-dasharray="4 3">'
             f"<title>limit {_fmt(limit)}{unit}</title></line>"
         )
+    if floor is not None:
+        y = f.y(floor)
+        parts.append(
+            f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{COLORS["limit"]}" stroke-dasharray="4 3">'
+            f"<title>minimum {_fmt(floor)}{unit}</title></line>"
+        )
     segment: list[str] = []
     segments: list[list[str]] = []
     for i, v in enumerate(values):
@@ -187,6 +198,8 @@ def line(
             continue
         out = False
         if limit is not None and v > limit:
+            out = True
+        if floor is not None and v < floor:
             out = True
         if band:
             blo, bhi = band[0][i], band[1][i]

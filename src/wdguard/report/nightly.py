@@ -16,6 +16,7 @@ from typing import Any
 from wdguard.contracts.model import Contract
 from wdguard.findings import Finding
 from wdguard.redact import redact, redact_text
+from wdguard.report.cache import cache_section, cache_status
 from wdguard.report.runs import contract_metrics, read_runs, window
 
 REPORT_VERSION = 1
@@ -356,12 +357,15 @@ def build_report(
     warnings = sum(s["counts"]["warning"] for s in sources)
     if today is None:
         notes.append(f"no gate run recorded for {day}")
+    cache, cache_notes = cache_section(store, dates, day)
+    notes += cache_notes
+    cache_errors, cache_warnings = cache_status(cache)
     verdict = today["verdict"] if today else "no run"
     status = (
         "failed"
-        if verdict in ("fail", "undecided", "no run") or breaking or sla
+        if verdict in ("fail", "undecided", "no run") or breaking or sla or cache_errors
         else "warning"
-        if warnings or (today and today["failing"])
+        if warnings or (today and today["failing"]) or cache_warnings
         else "ok"
     )
     # the charts start at the first day with a run: no empty left half for a young lake
@@ -382,6 +386,8 @@ def build_report(
         extras.append(f"{len(sla)} open SLA breach(es)")
     if gold:
         extras.append(f"gold at risk: {', '.join(gold)}")
+    if cache_errors:
+        extras.append(f"{cache_errors} cache finding(s) over threshold")
     if extras:
         headline += " — " + "; ".join(extras)
     return {
@@ -402,6 +408,7 @@ def build_report(
         "gold_at_risk": gold,
         "sla_breaches": sla,
         "metrics": {"dates": mdates, "contracts": _series(runs, mdates, contracts)},
+        "cache": cache,
         "notes": notes,
         "alerts": [],
     }
@@ -409,5 +416,5 @@ def build_report(
 
 def exit_code(report: dict[str, Any]) -> int:
     """1 when the report shows something failing (gate not passed, breaking drift, open SLA
-    breach), else 0."""
+    breach, an error-level cache finding), else 0."""
     return 1 if report["status"] == "failed" else 0

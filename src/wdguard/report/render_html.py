@@ -191,6 +191,78 @@ def _metrics(r: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{v * 100:.1f} %"
+
+
+def _mib(v: Any) -> str:
+    return "—" if not isinstance(v, int | float) else f"{v / 1048576:,.1f} MiB"
+
+
+def _cache(r: dict[str, Any]) -> str:
+    """The Redis cache card: hit ratio, evictions and memory per night, today's prefixes."""
+    c = r.get("cache")
+    if not c:
+        return ""
+    dates = c["dates"]
+    today = c["today"]
+    bad = today and any(f.get("severity") == "error" for f in today["findings"])
+    out = ['<section class="card"><h2>Redis cache</h2>',
+           '<p class="sub">From <code>wdguard cache stats</code> snapshots in the lake, the '
+           'last of each night: hit ratio and evictions over the measured interval (wdguard\'s '
+           'own commands not counted), used memory against maxmemory (dashed red).</p>']
+    used, limit, unit = c["used_memory_mb"], c["maxmemory_mb"], "MiB"
+    if max([v for v in used if v is not None] + [limit or 0]) > 2048:
+        used = [None if v is None else round(v / 1024, 2) for v in used]
+        limit, unit = (round(limit / 1024, 2) if limit else limit), "GiB"
+    figs = [
+        (charts.line(c["hit_ratio_pct"], dates, "cache hit ratio", unit="%",
+                     floor=c["min_hit_ratio_pct"]), "hit ratio (%) vs minimum"),
+        (charts.bars(c["evictions_per_min"], dates, "cache evictions per minute",
+                     bad_above=c["max_evictions_per_min"]), "evictions per minute"),
+        (charts.line(used, dates, "cache used memory", limit=limit),
+         f"used memory ({unit}) vs maxmemory"),
+    ]
+    fig_html = "".join(f"<figure>{svg}<figcaption>{_e(cap)}</figcaption></figure>"
+                       for svg, cap in figs)
+    out.append(f'<div class="contract{" bad" if bad else ""}"><div class="charts" '
+               f'style="grid-template-columns:1fr 1fr 1fr">{fig_html}</div></div>')
+    if not today:
+        out.append(f'<p class="empty">No cache snapshot for {_e(r["date"])}.</p></section>')
+        return "".join(out)
+    s, w, smp = today["server"], today["window"], today["sample"]
+    facts = [f"<code>{_e(today['target'])}</code>", f"Redis {_e(s.get('version'))}",
+             f"{_mib(s.get('used_memory'))} used of "
+             + (f"{_mib(s.get('maxmemory'))} ({_pct(s.get('used_memory_share'))})"
+                if s.get("maxmemory") else "no maxmemory")
+             + f", policy {_e(s.get('maxmemory_policy'))}"]
+    if w.get("valid"):
+        facts.append(f"hit ratio {_pct(w.get('hit_ratio'))} over {_e(w.get('seconds'))} s "
+                     f"({w.get('hits', 0):,} hits, {w.get('misses', 0):,} misses), "
+                     f"{w.get('evictions', 0):,} evictions")
+    else:
+        facts.append(f"interval figures not available: {_e(w.get('reason'))}")
+    facts.append(f"sample {smp.get('sampled', 0):,} of {smp.get('dbsize', 0):,} keys, "
+                 f"{_pct(smp.get('no_ttl_share'))} without TTL")
+    out.append('<p class="sub">' + " · ".join(facts) + "</p>")
+    if today["findings"]:
+        rows = [[_pill(f["severity"], "fail" if f["severity"] == "error" else f["severity"]),
+                 f"<code>{_e(f['code'])}</code>", _e(f.get("column") or ""), _e(f["message"])]
+                for f in today["findings"]]
+        out.append(_table(["", "code", "prefix", "finding"], rows))
+    else:
+        out.append('<p class="empty">No cache threshold crossed.</p>')
+    if today["prefixes"]:
+        rows = [[f"<code>{_e(p['prefix'])}</code>", f"{p['keys']:,}", _pct(p["share"]),
+                 f"{p['est_keys']:,}", _e(", ".join(f"{k} {v}" for k, v in p["types"].items())),
+                 _pct(p["no_ttl_share"]), _mib(p.get("est_memory_bytes"))]
+                for p in today["prefixes"]]
+        out.append(_table(["prefix", "sampled", "share", "est. keys", "types", "no TTL",
+                           "est. memory"], rows, {1, 2, 3, 5, 6}))
+    out.append("</section>")
+    return "".join(out)
+
+
 def _footer(r: dict[str, Any]) -> str:
     parts = [f"Generated {_e(r['generated_at'])} by wdguard from <code>{_e(r['lake'])}</code>."]
     for n in r["notes"]:
@@ -214,6 +286,7 @@ def render_html(r: dict[str, Any]) -> str:
         _gate(r),
         f'<div class="two">{_impact(r)}{_sla(r)}</div>',
         _changes(r),
+        _cache(r),
         _metrics(r),
         _footer(r),
     ])

@@ -42,6 +42,41 @@ def _trend(values: list[Any]) -> str:
     return "↑" if last > first else "↓"
 
 
+def _cache_md(r: dict[str, Any]) -> list[str]:
+    c = r.get("cache")
+    if not c:
+        return []
+    lines = ["## Redis cache", ""]
+    today = c["today"]
+    recent = [(d, h, e) for d, h, e in zip(c["dates"], c["hit_ratio_pct"],
+                                           c["evictions_per_min"], strict=True)][-7:]
+    if not today:
+        lines += [f"No cache snapshot for {r['date']}.", ""]
+    else:
+        s, w, smp = today["server"], today["window"], today["sample"]
+        pct = (lambda v: "—" if v is None else f"{v * 100:.1f} %")  # noqa: E731
+        used = s.get("used_memory_share")
+        lines += [f"`{today['target']}`: "
+                  + (f"hit ratio **{pct(w.get('hit_ratio'))}** over {w.get('seconds')} s, "
+                     f"{w.get('evictions', 0):,} evictions"
+                     if w.get("valid") else f"interval figures not available: {w.get('reason')}")
+                  + f"; memory {pct(used)} of maxmemory" * (used is not None)
+                  + f"; sample {smp.get('sampled', 0):,} of {smp.get('dbsize', 0):,} keys", ""]
+        if today["findings"]:
+            lines += _table(["", "code", "prefix", "finding"], [
+                [_ICON["fail"] if f["severity"] == "error" else _ICON["warning"],
+                 f"`{f['code']}`", f.get("column") or "", f["message"]]
+                for f in today["findings"]])
+        if today["prefixes"]:
+            lines += _table(["prefix", "share", "est. keys", "no TTL"], [
+                [f"`{p['prefix']}`", pct(p["share"]), f"{p['est_keys']:,}",
+                 pct(p["no_ttl_share"])] for p in today["prefixes"][:5]])
+    lines += _table(["night", "hit ratio", "evictions/min"], [
+        [d, "" if h is None else f"{h:.1f} %", "" if e is None else f"{e:,.1f}"]
+        for d, h, e in recent])
+    return lines
+
+
 def render_markdown(r: dict[str, Any]) -> str:
     lines = [f"# {_ICON.get(r['status'], '')} wdguard nightly report — {r['date']}", "",
              f"**{r['headline']}**", ""]
@@ -137,6 +172,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         lines += _table(["contract", "failing checks", "failing rows", "rows (trend)",
                          "freshness lag / SLA", "check time"], rows)
 
+    lines += _cache_md(r)
     for n in r["notes"]:
         lines += [f"> note: {n}"]
     lines += ["", f"_Generated {r['generated_at']} by wdguard from `{r['lake']}`._", ""]

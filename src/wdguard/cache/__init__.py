@@ -1,0 +1,1 @@
+"""Redis cache health: interval figures, a key-space sample, thresholds, lake snapshots."""
