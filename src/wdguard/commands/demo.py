@@ -89,9 +89,9 @@ def _summary(record) -> dict:
 def run_demo_gate(lake: Path, work: Path) -> dict:
     """Generate the lake, gate a clean day and a faulty day; the facts of both runs."""
     from wdguard.gate import run_gate
-    from wdguard.lake.faults import inject
-    from wdguard.lake.generator import generate_lake
     from wdguard.lake.storage import LocalStore
+    from wdguard.sample.faults import inject
+    from wdguard.sample.generate import generate_lake
 
     lake.mkdir(parents=True, exist_ok=True)
     store = LocalStore(lake)

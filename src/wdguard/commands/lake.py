@@ -45,8 +45,8 @@ def generate(
 ) -> None:
     """Generate the seeded WasteDump sample lake: daily bronze and silver snapshots."""
     from wdguard.contracts.io import load_contracts
-    from wdguard.lake.generator import default_migration_head, generate_lake
     from wdguard.lake.layout import date_str
+    from wdguard.sample.generate import default_migration_head, generate_lake
 
     try:
         end_date = dt.date.fromisoformat(date_str(end))
