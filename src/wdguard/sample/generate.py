@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from wdguard.contracts.gold import GoldContract
 from wdguard.contracts.model import Contract
 from wdguard.lake import layout
 from wdguard.lake.manifest import Manifest
@@ -28,10 +29,12 @@ from wdguard.sample.common import (
     GenerateResult,
     PartitionWritten,
     cutoff_of,
+    file_count,
     schema_fingerprint,
     seeded_rng,
     write_partition,
 )
+from wdguard.sample.gold import build_gold, write_gold
 from wdguard.sample.mongo import generate_collection
 from wdguard.sample.postgres import World, build_world, snapshot
 
@@ -68,9 +71,12 @@ def generate_lake(
     objects: Iterable[str] | None = None,
     migration_head: str | None = None,
     progress: Callable[[str], None] | None = None,
+    gold: list[GoldContract] | None = None,
 ) -> GenerateResult:
-    """Write `days` daily snapshots ending on `end` for every Postgres contract."""
+    """Write `days` daily snapshots ending on `end` for every Postgres contract; with
+    layer `gold` and gold contracts, each day's gold tables built from its silver."""
     layers = tuple(layers)
+    build = "gold" in layers and bool(gold)
     for layer in layers:
         layout.layer_root(layer, "postgres")  # validates
     w, order, dropped = build_world(
@@ -87,13 +93,16 @@ def generate_lake(
     for d in dates:
         cutoff = cutoff_of(d)
         cutoff_ms = int(cutoff.timestamp() * 1000)
+        silver: dict[str, pl.DataFrame] = {}
         for table in order:
             if table not in wanted:
                 continue
             contract = w.contracts[table]
             snap = snapshot(w.tables[table], contract, cutoff_ms)
             watermark = _watermark(snap, contract)
-            for layer in layers:
+            if build:
+                silver[contract.contract] = snap
+            for layer in (x for x in layers if x != "gold"):
                 frame = snap if layer == "silver" else to_bronze(snap, contract)
                 partition = _write_snapshot(
                     store, result, layer, d, cutoff, contract, frame, watermark, migration_head
@@ -101,7 +110,27 @@ def generate_lake(
                 if progress:
                     progress(f"{partition}: {frame.height} rows")
         for contract in mongo:
-            _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result)
+            docs = _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result)
+            if build:
+                silver[contract.contract] = docs
+        if build:
+            assert gold is not None
+            for table, frame in build_gold(silver, gold, d).items():
+                path, size = write_gold(store, table, d, frame)
+                result.partitions.append(
+                    PartitionWritten(
+                        "gold",
+                        "gold",
+                        d.isoformat(),
+                        table,
+                        path,
+                        frame.height,
+                        file_count(frame.height),
+                        size,
+                    )
+                )
+                if progress:
+                    progress(f"{path}: {frame.height} rows")
     return result
 
 
@@ -168,7 +197,7 @@ def _write_mongo(
     seed: int,
     rows: float,
     result: GenerateResult,
-) -> None:
+) -> pl.DataFrame:
     cutoff_ms = int(cutoff.timestamp() * 1000)
     ids: dict = {"_event_time": EVENT_TIME_FIELDS}
     for field_name, (table, column, filt) in _ID_POOLS.items():
@@ -187,6 +216,7 @@ def _write_mongo(
     ]
     fresh = contract.freshness.column if contract.freshness else (ts[0] if ts else None)
     watermark = silver[fresh].max() if fresh and silver.height else None
-    for layer in layers:
+    for layer in (x for x in layers if x != "gold"):
         frame = silver if layer == "silver" else bronze
         _write_snapshot(store, result, layer, d, cutoff, contract, frame, watermark)
+    return silver
