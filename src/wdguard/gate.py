@@ -24,6 +24,7 @@ from wdguard import __version__
 from wdguard.checks import completeness, referential
 from wdguard.checks.engine import check_partition
 from wdguard.checks.freshness import check_freshness
+from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.pandera_schema import schema_failures
 from wdguard.checks.partition import Partition, locate, scan
@@ -142,9 +143,16 @@ def run_gate(
             )
             for c in contracts
         ]
-        _require_date(store, contracts, layers, date)
+        _require_date(store, contracts, [x for x in layers if x != layout.GOLD], date)
         history = History(store, date)  # one per run: a past record holds every layer's counts
         for layer in layers:
+            if layer == layout.GOLD:  # the post-build gate: checks/gold, contracts/gold/
+                outs = run_gold(
+                    store, date, contracts, contracts_dir, record,
+                    sample_keys=sample_keys, progress=progress,
+                )  # fmt: skip
+                record.checks += [_to_record(o, layer) for o in outs]
+                continue
             _check_layer(
                 store, record, contracts, layer, date, history, sample_keys, quarantine, progress
             )
