@@ -161,7 +161,9 @@ def load_gold_contracts(contracts_dir: Path | str) -> list[GoldContract]:
     return list(out.values())
 
 
-def gold_problems(gold: list[GoldContract], silver: list[Contract]) -> list[str]:
+def gold_problems(
+    gold: list[GoldContract], silver: list[Contract], folder: Path | str = GOLD_DIR
+) -> list[str]:
     """Cross-contract problems: references to unknown dimensions, reconcile sources or
     columns that do not exist, filters that do not compile. One line each."""
     from wdguard.checks.expressions import sql_expr
@@ -170,7 +172,7 @@ def gold_problems(gold: list[GoldContract], silver: list[Contract]) -> list[str]
     dims = {g.gold: g for g in gold if g.kind == "dimension"}
     by_name = {c.contract: c for c in silver}
     for g in gold:
-        where = f"{GOLD_DIR}/{g.gold}"
+        where = f"{folder}/{g.gold}.yaml"
         for ref in g.references:
             dim = dims.get(ref.dimension)
             if dim is None:
@@ -206,3 +208,28 @@ def gold_problems(gold: list[GoldContract], silver: list[Contract]) -> list[str]
                     f"{' '.join(str(exc).split())[:200]}"
                 )
     return problems
+
+
+def gold_folder_problems(
+    contracts_dir: Path | str, silver: list[Contract]
+) -> tuple[int, list[str]]:
+    """`contracts validate` for `{contracts_dir}/gold/`: every file's problem (not only
+    the first), then the cross-contract ones. Returns (gold contracts read, problems)."""
+    folder = Path(contracts_dir) / GOLD_DIR
+    if not folder.is_dir():
+        return 0, []
+    problems: list[str] = []
+    found: dict[str, GoldContract] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            g = parse_gold_text(path.read_text(encoding="utf-8"), path)
+        except InputError as exc:
+            problems.append(exc.one_line())
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read gold contract: {exc}")
+            continue
+        if g.gold in found:
+            problems.append(f"{path}: gold table {g.gold!r} is defined twice")
+        found[g.gold] = g
+    return len(found), problems + gold_problems(list(found.values()), silver, folder)

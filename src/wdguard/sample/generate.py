@@ -67,7 +67,7 @@ def generate_lake(
     days: int = DEFAULT_DAYS,
     rows: float = 1.0,
     seed: int = DEFAULT_SEED,
-    layers: Iterable[str] = ("bronze", "silver"),
+    layers: Iterable[str] = ("bronze", "silver", "gold"),
     objects: Iterable[str] | None = None,
     migration_head: str | None = None,
     progress: Callable[[str], None] | None = None,

@@ -60,9 +60,9 @@ def run_gold(
     gold = load_gold_contracts(contracts_dir)
     if not gold:
         raise InputError("no gold contracts to check", where=str(Path(contracts_dir) / "gold"))
-    problems = gold_problems(gold, contracts)
+    problems = gold_problems(gold, contracts, Path(contracts_dir) / "gold")
     if problems:
-        raise InputError(problems[0], where=str(Path(contracts_dir)))
+        raise InputError(problems[0])
     record.inputs.contracts += [
         ContractInput(name=g.gold, version=g.version, fingerprint=_fingerprint(g)) for g in gold
     ]

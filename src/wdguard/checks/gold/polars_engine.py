@@ -232,7 +232,7 @@ def evaluate(
         elif spec.check == "gold_unknown_share":
             counted = pl.col(p["own_key"]) != p["own_unknown"] if p.get("own_key") else pl.lit(True)
             aggs[f"unk:{col}"] = ((pl.col(col) == p["unknown"]) & counted).sum()
-            aggs[f"unk:n:{col}"] = counted.sum()
+            aggs[f"unk:n:{col}"] = counted.sum() if p.get("own_key") else pl.len()
 
             def read(r, i=i, spec=spec, t=t, col=col, p=p):
                 n, total = int(r[f"unk:{col}"]), int(r[f"unk:n:{col}"])
@@ -287,7 +287,8 @@ def evaluate(
                         spec,
                         "fail",
                         f"{t}.{col}: {missing:,} day(s) missing and {repeated:,} repeated between "
-                        f"{lo} and {hi}",
+                        f"{lo} and {hi}"
+                        + (f" (e.g. {', '.join(str(s[col]) for s in sample)})" if sample else ""),
                         rows_scanned=n,
                         failing_rows=missing + repeated,
                         sample_keys=sample,
