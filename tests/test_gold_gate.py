@@ -164,3 +164,23 @@ def test_validate_names_bad_gold_contracts(tmp_path):
     record = run_gate(LocalStore(tmp_path / "l"), LAST, layers=["gold"], contracts_dir=folder,
                       write=False)  # fmt: skip
     assert record.exit_code == 2
+
+
+def test_nightly_report_shows_the_gold_gate_per_day(pristine, lake):
+    from wdguard.report.nightly import build_report
+    from wdguard.report.render_md import render_markdown
+
+    _, dates = pristine
+    for day in dates:
+        run_gate(lake, day, layers=["bronze", "silver"], contracts_dir=CONTRACTS)
+    run_gate(lake, dates[0], layers=["gold"], contracts_dir=CONTRACTS)
+    inject_gold("orphan_dim_key", lake, LAST, load_gold_contracts(CONTRACTS))
+    run_gate(lake, LAST, layers=["gold"], contracts_dir=CONTRACTS)
+    r = build_report(lake, LAST, days=2)
+    assert r["gate"]["today"]["verdict"] == "pass"  # the pre-gold gate of the day
+    gold = r["gate"]["gold"]
+    assert [d["verdict"] for d in gold["days"]] == ["pass", "fail"]
+    assert [c["check"] for c in gold["today"]["failing"]] == ["gold_orphan_key"]
+    assert r["status"] == "failed" and "gold gate FAILED" in r["headline"]
+    md = render_markdown(r)
+    assert "## Gold gate (after the build)" in md and "FactOrders.user_key" in md
