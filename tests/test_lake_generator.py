@@ -199,7 +199,8 @@ def test_cli_generate(tmp_path):
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 30
+    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 39
+    assert len([p for p in data["partitions"] if p["layer"] == "gold"]) == 9  # gold by default
     assert (out / "silver/postgres/2026-11-26/orders/_source.json").exists()
     res = runner.invoke(
         app,

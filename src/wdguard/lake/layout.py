@@ -61,6 +61,12 @@ def layer_root(layer: str, source: str) -> str:
 
 
 def date_dir(layer: str, source: str, date: dt.date | str) -> str:
+    if layer == GOLD:
+        raise InputError(
+            "unknown layer 'gold' for a source partition: gold tables live at "
+            "gold/{table}/{date} (layout.gold_dir)",
+            where="--layer",
+        )
     return f"{layer_root(layer, source)}/{date_str(date)}"
 
 
