@@ -184,3 +184,29 @@ def test_nightly_report_shows_the_gold_gate_per_day(pristine, lake):
     assert r["status"] == "failed" and "gold gate FAILED" in r["headline"]
     md = render_markdown(r)
     assert "## Gold gate (after the build)" in md and "FactOrders.user_key" in md
+
+
+def test_a_gold_table_without_contract_is_a_warning(lake):
+    lake.write_bytes(f"gold/FactRefunds/{LAST}/part-00000.parquet", b"PAR1")
+    record = run_gate(lake, LAST, layers=["gold"], contracts_dir=CONTRACTS, write=False)
+    assert record.exit_code == 0
+    (c,) = _not_passing(record)
+    assert (c.check, c.object, c.severity) == ("unexpected_object", "FactRefunds", "warn")
+
+
+@pytest.mark.azurite
+def test_gold_gate_on_azurite(azurite):
+    from tests.fixtures_azurite import new_azure_store
+
+    store = new_azure_store(azurite)
+    try:
+        gold = load_gold_contracts(CONTRACTS)
+        generate_lake(store, load_contracts(CONTRACTS), rows=ROWS, days=1, gold=gold)
+        clean = run_gate(store, LAST, layers=["gold"], contracts_dir=CONTRACTS, write=False)
+        assert clean.exit_code == 0, [(c.id, c.message) for c in _not_passing(clean)]
+        inject_gold("measure_mismatch", store, LAST, gold)
+        record = run_gate(store, LAST, layers=["gold"], contracts_dir=CONTRACTS)
+        assert [(c.check, c.column) for c in _not_passing(record)] == [("reconcile_sum", "amount")]
+        assert store.list(f"_wdguard/runs/{LAST}")
+    finally:
+        store._cc.delete_container()

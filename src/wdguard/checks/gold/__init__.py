@@ -83,6 +83,11 @@ def run_gold(
         )
     if all(f is None for f in frames.values()):
         raise InputError(f"no gold partitions for date {date} under gold/*/", where="--date")
+    for table in store.list_dirs(layout.GOLD):  # a gold table nobody wrote a contract for
+        if table not in frames and date in store.list_dirs(f"{layout.GOLD}/{table}"):
+            spec = CheckSpec("unexpected_object", table, table, severity="warn")
+            path = layout.gold_dir(table, date)
+            outs.append(Outcome(spec, "fail", f"{path}/ has no gold contract"))
     silver: dict[str, pl.LazyFrame | None] = {}
     by_name = {c.contract: c for c in contracts}
     for g in gold:
