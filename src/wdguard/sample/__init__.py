@@ -8,8 +8,11 @@ only storage, layout and manifests.
     cast      bronze <-> silver encodings of a contract's columns
     postgres  the Postgres tables' history (World, WasteDump builders, conformance)
     mongo     the Mongo collections' daily documents
-    generate  `generate_lake`: daily bronze/silver snapshots into a store
-    faults    named corruptions of one day, for tests and the demo
+    gold      a small reference build of the star schema from one day's silver
+    generate  `generate_lake`: daily bronze/silver snapshots (and gold) into a store
+    faults    named corruptions of one day's bronze/silver, for tests and the demo
+    faults_gold  named corruptions of one day's gold (the wrong numbers a build makes)
 
-Imports flow one way: common <- cast, postgres, mongo <- generate; faults use common/cast.
+Imports flow one way: common <- cast, postgres, mongo, gold <- generate; faults use
+common/cast, faults_gold uses gold.
 """

@@ -1,5 +1,6 @@
 """Writing the sample lake: `generate_lake` puts bronze and silver daily snapshots of the
-Postgres tables (`sample.postgres`) and the Mongo collections (`sample.mongo`) in a store.
+Postgres tables (`sample.postgres`) and the Mongo collections (`sample.mongo`) in a store,
+and each day's gold tables built from that day's silver (`sample.gold`).
 
 Deterministic and vectorised: one numpy Generator per table seeded from (seed, table),
 numpy/Polars column operations, parquet written with fixed settings -- the same seed
