@@ -25,8 +25,8 @@ CASES = [
 
 def run_case(days: int, rows: float, objects: str) -> dict:
     from wdguard.contracts.io import load_contracts
-    from wdguard.lake.generator import generate_lake
     from wdguard.lake.storage import LocalStore
+    from wdguard.sample.generate import generate_lake
 
     contracts = load_contracts(ROOT / "contracts")
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,8 +29,8 @@ from tests import pgutil  # noqa: E402
 
 from wdguard.contracts.io import load_contracts  # noqa: E402
 from wdguard.gate import run_gate  # noqa: E402
-from wdguard.lake.generator import generate_lake  # noqa: E402
 from wdguard.lake.storage import LocalStore  # noqa: E402
+from wdguard.sample.generate import generate_lake  # noqa: E402
 
 DAYS = 14
 

@@ -13,8 +13,8 @@ import polars as pl
 
 from wdguard.contracts.types import polars_dtype
 from wdguard.lake import layout
-from wdguard.lake.cast import to_silver
 from wdguard.lake.manifest import load_manifest
+from wdguard.sample.cast import to_silver
 
 
 def read(store, partition: str) -> pl.DataFrame:

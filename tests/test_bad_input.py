@@ -464,7 +464,7 @@ def _(c: Ctx):
 
 @case("check-bad-layer")
 def _(c: Ctx):
-    return c.gate("--layer", "bronze,gold"), ["--layer", "gold"]
+    return c.gate("--layer", "bronze,platinum"), ["--layer", "platinum"]
 
 
 @case("check-engine-unknown")
@@ -684,7 +684,10 @@ def _(c: Ctx):
 def _(c: Ctx):
     out = c.tmp / "gen"
     c.watched.append(out)
-    return ["lake", "generate", "-o", str(out), *GEN, "--layer", "gold"], ["--layer", "gold"]
+    return ["lake", "generate", "-o", str(out), *GEN, "--layer", "platinum"], [
+        "--layer",
+        "platinum",
+    ]
 
 
 @case("generate-unknown-object")

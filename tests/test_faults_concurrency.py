@@ -22,10 +22,10 @@ import pytest
 
 from tests.test_gate_lake import generated_contracts
 from wdguard.contracts.io import load_contracts
-from wdguard.lake.faults import inject
-from wdguard.lake.generator import generate_lake
 from wdguard.lake.storage import LocalStore
 from wdguard.record import RunRecord
+from wdguard.sample.faults import inject
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
 WDGUARD = str(Path(sys.executable).with_name("wdguard"))

@@ -10,9 +10,9 @@ import pytest
 
 from wdguard.contracts.io import load_contracts
 from wdguard.gate import run_gate
-from wdguard.lake.faults import FAULTS, inject
-from wdguard.lake.generator import generate_lake
 from wdguard.lake.storage import LocalStore
+from wdguard.sample.faults import FAULTS, inject
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 0.05  # small, but enough rows that every table has fresh activity each day

@@ -270,7 +270,7 @@ def test_cli_json_junit_text_and_exit_codes(local_lake, contracts):
     assert "<testsuites" in res.stdout and 'type="WDG022"' in res.stdout
     res = runner.invoke(app, [*args, "--layer", "bronze"])
     assert res.exit_code == 1 and "FAIL" in res.stdout and "role" in res.stdout
-    res = runner.invoke(app, [*args, "--layer", "gold"])
+    res = runner.invoke(app, [*args, "--layer", "platinum"])
     assert res.exit_code == 2 and "--layer" in res.stderr and "Traceback" not in res.output
     res = runner.invoke(app, [*args[:-4], "--date", "2026-13-01", "--contracts", str(contracts)])
     assert res.exit_code == 2 and "--date" in res.stderr

@@ -12,10 +12,10 @@ from tests.lake_checks import problems
 from wdguard.contracts.io import load_contracts
 from wdguard.errors import InputError
 from wdguard.lake import layout
-from wdguard.lake.faults import FAULTS, inject
-from wdguard.lake.generator import generate_lake
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
+from wdguard.sample.faults import FAULTS, inject
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-11-26"

@@ -15,10 +15,10 @@ from wdguard.cli import app
 from wdguard.contracts.io import load_contracts
 from wdguard.errors import InputError
 from wdguard.lake import layout
-from wdguard.lake.cast import to_silver
-from wdguard.lake.generator import generate_lake
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
+from wdguard.sample.cast import to_silver
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
 END = dt.date(2026, 11, 26)
@@ -199,7 +199,8 @@ def test_cli_generate(tmp_path):
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 30
+    assert data["dates"] == ["2026-11-26"] and len(data["partitions"]) == 39
+    assert len([p for p in data["partitions"] if p["layer"] == "gold"]) == 9  # gold by default
     assert (out / "silver/postgres/2026-11-26/orders/_source.json").exists()
     res = runner.invoke(
         app,

@@ -16,8 +16,8 @@ from tests.alert_server import Recorder
 from wdguard.audit import read_entries
 from wdguard.cli import app
 from wdguard.contracts.io import load_contracts
-from wdguard.lake.generator import generate_lake
 from wdguard.lake.storage import LocalStore
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.postgres

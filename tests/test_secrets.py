@@ -110,7 +110,7 @@ def test_no_secret_in_any_artefact_of_a_full_run(wastedump_db, azurite, tmp_path
         run(*gen, "--out", str(lake))
         run(*gen, "--out", az)
         from wdguard.contracts.io import load_contracts
-        from wdguard.lake.faults import inject
+        from wdguard.sample.faults import inject
 
         inject("null_in_required", LocalStore(lake), DATE, load_contracts(contracts))
         check = ("check", "--date", DATE, "--contracts", contracts, "--quarantine")

@@ -21,6 +21,7 @@ from wdguard import __version__
 from wdguard.checks import completeness
 from wdguard.checks.engines import Engine, PolarsEngine
 from wdguard.checks.freshness import check_freshness
+from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.partition import Partition, locate
 from wdguard.checks.rules import validate_rules
@@ -136,10 +137,17 @@ def run_gate(
             )
             for c in contracts
         ]
-        _require_date(store, contracts, layers, date)
+        _require_date(store, contracts, [x for x in layers if x != layout.GOLD], date)
         history = History(store, date)  # one per run: a past record holds every layer's counts
         with engine.running():
             for layer in layers:
+                if layer == layout.GOLD:  # the post-build gate: checks/gold, contracts/gold/
+                    outs = run_gold(
+                        store, date, contracts, contracts_dir, record,
+                        sample_keys=sample_keys, progress=progress,
+                    )  # fmt: skip
+                    record.checks += [_to_record(o, layer) for o in outs]
+                    continue
                 _check_layer(
                     engine, store, record, contracts, layer, date, history, sample_keys,
                     quarantine, progress,

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CheckKind:
     code: str
-    family: str  # completeness | schema | constraint | referential | rule | freshness | volume
+    # completeness | schema | constraint | referential | rule | freshness | volume
+    # | reconcile | calendar | scd2 (the last three: gold only)
+    family: str
     summary: str
 
 
@@ -56,6 +58,35 @@ KINDS: dict[str, CheckKind] = {
     "min_rows": CheckKind("WDG060", "volume", "fewer rows than the contract's min_rows"),
     "volume_change": CheckKind(
         "WDG061", "volume", "row count moved more than max_change vs the weekday-aware baseline"
+    ),
+    # gold (post-build gate, `wdguard check --layer gold`): derived from contracts/gold/
+    "gold_grain": CheckKind(
+        "WDG070",
+        "constraint",
+        "gold: two rows share the grain (a fact's key, a dimension's surrogate key)",
+    ),
+    "gold_orphan_key": CheckKind(
+        "WDG071", "referential", "gold: a dimension key with no row in the referenced dimension"
+    ),
+    "gold_unknown_share": CheckKind(
+        "WDG072", "referential", "gold: more rows on the dimension's unknown member than allowed"
+    ),
+    "reconcile_count": CheckKind(
+        "WDG073",
+        "reconcile",
+        "gold: fact rows of the date differ from the silver rows it is built from",
+    ),
+    "reconcile_sum": CheckKind(
+        "WDG074", "reconcile", "gold: a measure's sum differs from its silver column's sum"
+    ),
+    "calendar_gap": CheckKind(
+        "WDG075", "calendar", "gold: the calendar dimension misses or repeats a day"
+    ),
+    "scd2_current": CheckKind(
+        "WDG076", "scd2", "gold: an SCD2 natural key without exactly one current row"
+    ),
+    "scd2_interval": CheckKind(
+        "WDG077", "scd2", "gold: SCD2 versions of a natural key overlap or leave a gap"
     ),
     "unreadable": CheckKind(
         "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"

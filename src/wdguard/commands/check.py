@@ -54,7 +54,8 @@ def parse_layers(text: str) -> list[str]:
     bad = [p for p in layers if p not in LAYERS]
     if not layers or bad:
         raise InputError(
-            f"unknown layer(s) {', '.join(bad) or '(none)'}: use bronze,silver", where="--layer"
+            f"unknown layer(s) {', '.join(bad) or '(none)'}: use bronze,silver,gold",
+            where="--layer",
         )
     return layers
 

@@ -144,7 +144,10 @@ def contract_problems(contracts_dir: Path) -> tuple[int, list[str]]:
             if missing:
                 problems.append(f"{where}: foreign key {fk.name} names unknown column(s) "
                                 f"{', '.join(missing)}")
-    return len(contracts), problems
+    from wdguard.contracts.gold import gold_folder_problems
+
+    gold_count, gold_lines = gold_folder_problems(contracts_dir, list(contracts.values()))
+    return len(contracts) + gold_count, problems + gold_lines
 
 
 @guarded

@@ -1,9 +1,12 @@
 """`wdguard demo`: the main job on the built-in sample data.
 
 Derives the WasteDump contracts from the bundled Prisma schema and shows them, then
-generates the seeded sample lake (a temporary folder, or `--lake DIR` to keep it), runs
-the gate on a clean day (expected exit 0) and on a day with realistic injected faults
-(expected exit 1), and shows both. The demo exits 0 when both verdicts are as expected.
+generates the seeded sample lake (a temporary folder, or `--lake DIR` to keep it) with
+its gold layer, and shows the three gates of a day: the pre-gold gate on a clean day
+(expected exit 0), the gold gate after that day's build (expected exit 0), the pre-gold
+gate on a day with realistic injected faults (expected exit 1: gold must not be built),
+and the gold gate on a day whose gold build went wrong (expected exit 1). The demo exits
+0 when every verdict is as expected.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from wdguard.errors import InputError
 
 # realistic faults for the demo's bad day: what a broken extraction or app bug lands
 DEMO_FAULTS = ("orphan_fk", "bad_enum_value", "stale_data", "row_count_off_by_one")  # manifest last
+# what a broken gold build makes: a fan-out join and a late dimension row
+DEMO_GOLD_FAULTS = ("fanout_duplicates", "orphan_dim_key")
 DEMO_ROWS = 0.2  # small factors leave some tables without a fresh row every day
 
 
@@ -53,6 +58,8 @@ def _lake_contracts(dest: Path, sources: set[str]) -> Path:
     for path in sorted(src.glob("*.yaml")):
         if load_contract(path).source.kind in sources:
             shutil.copy(path, dest / path.name)
+    if (src / "gold").is_dir():
+        shutil.copytree(src / "gold", dest / "gold", dirs_exist_ok=True)
     return dest
 
 
@@ -111,31 +118,43 @@ def _summary(record) -> dict:
 
 
 def run_demo_gate(lake: Path, work: Path) -> dict:
-    """Generate the lake, gate a clean day and a faulty day; the facts of both runs."""
+    """Generate the lake (with gold) and run the three gates of a day; the facts of each run."""
+    from wdguard.contracts.gold import load_gold_contracts
     from wdguard.gate import run_gate
-    from wdguard.lake.faults import inject
-    from wdguard.lake.generator import generate_lake
     from wdguard.lake.storage import LocalStore
+    from wdguard.sample.faults import inject
+    from wdguard.sample.faults_gold import inject_gold
+    from wdguard.sample.generate import generate_lake
 
     lake.mkdir(parents=True, exist_ok=True)
     store = LocalStore(lake)
     all_contracts = load_contracts(fixtures_dir().parent / "contracts")
     sources = {c.source.kind for c in all_contracts}
-    generated = generate_lake(store, all_contracts, rows=DEMO_ROWS)
+    gold = load_gold_contracts(fixtures_dir().parent / "contracts")
+    generated = generate_lake(store, all_contracts, rows=DEMO_ROWS, gold=gold)
     sources = {p.source for p in generated.partitions} & sources
     contracts_dir = _lake_contracts(work / "contracts", sources)
     contracts = load_contracts(contracts_dir)
-    clean_day, bad_day = generated.dates[-2], generated.dates[-1]
+    gold_day, clean_day, bad_day = generated.dates[-3:]
     clean = run_gate(store, clean_day, contracts_dir=contracts_dir)
+    clean_gold = run_gate(store, clean_day, layers=["gold"], contracts_dir=contracts_dir)
     faults = [inject(name, store, bad_day, contracts).to_dict() for name in DEMO_FAULTS]
     faulty = run_gate(store, bad_day, contracts_dir=contracts_dir)
+    gold_faults = [inject_gold(name, store, gold_day, gold).to_dict() for name in DEMO_GOLD_FAULTS]
+    faulty_gold = run_gate(store, gold_day, layers=["gold"], contracts_dir=contracts_dir)
     return {
         "lake": str(lake),
         "dates": generated.dates,
         "clean": clean,
+        "clean_gold": clean_gold,
         "faulty": faulty,
         "faults": faults,
-        "ok": clean.exit_code == 0 and faulty.exit_code == 1,
+        "faulty_gold": faulty_gold,
+        "gold_faults": gold_faults,
+        "ok": clean.exit_code == 0
+        and clean_gold.exit_code == 0
+        and faulty.exit_code == 1
+        and faulty_gold.exit_code == 1,
     }
 
 
@@ -174,6 +193,11 @@ def demo(
                 "dates": result["dates"],
                 "clean": _summary(result["clean"]),
                 "faulty": {**_summary(result["faulty"]), "faults": result["faults"]},
+                "clean_gold": _summary(result["clean_gold"]),
+                "faulty_gold": {
+                    **_summary(result["faulty_gold"]),
+                    "faults": result["gold_faults"],
+                },
                 "ok": result["ok"],
             }
         )
@@ -210,10 +234,27 @@ def demo(
                 f"{'.' + f['column'] if f['column'] else ''}: {f['detail']}"
             )
         render_text(result["faulty"])
+        console.print(
+            f"\n[bold]3. The gold gate after the clean day's build "
+            f"({result['clean_gold'].inputs.date}): expected PASS[/]"
+        )
+        render_text(result["clean_gold"])
+        console.print(
+            f"\n[bold]4. The gold gate after a broken gold build "
+            f"({result['faulty_gold'].inputs.date}): expected FAIL[/]"
+        )
+        for f in result["gold_faults"]:
+            console.print(
+                f"  injected [yellow]{f['fault']}[/] into {f['contract']}"
+                f"{'.' + f['column'] if f['column'] else ''}: {f['detail']}"
+            )
+        render_text(result["faulty_gold"])
         verdict = "as expected" if result["ok"] else "NOT as expected"
         console.print(
             f"\nDemo verdicts {verdict}: clean day exit {result['clean'].exit_code}, "
-            f"faulty day exit {result['faulty'].exit_code}."
+            f"its gold exit {result['clean_gold'].exit_code}, "
+            f"faulty day exit {result['faulty'].exit_code}, "
+            f"broken gold exit {result['faulty_gold'].exit_code}."
         )
     if not result["ok"]:
         raise typer.Exit(1)

@@ -37,16 +37,19 @@ def generate(
     rows: float = typer.Option(1.0, "--rows", help="Volume factor (1 = ~8k orders a day)."),
     seed: int = typer.Option(42, "--seed", help="Same seed, same bytes."),
     contracts: Path = typer.Option(Path("contracts"), "--contracts", help="Contracts folder."),
-    layer: list[str] = typer.Option(["bronze", "silver"], "--layer", help="Layers to write."),
+    layer: list[str] = typer.Option(
+        ["bronze", "silver", "gold"], "--layer", help="Layers to write."
+    ),
     objects: list[str] = typer.Option(
         None, "--object", help="Only these tables (their parents are generated, not written)."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Generate the seeded WasteDump sample lake: daily bronze and silver snapshots."""
+    """Generate the seeded WasteDump sample lake: daily bronze, silver and gold."""
+    from wdguard.contracts.gold import load_gold_contracts
     from wdguard.contracts.io import load_contracts
-    from wdguard.lake.generator import default_migration_head, generate_lake
     from wdguard.lake.layout import date_str
+    from wdguard.sample.generate import default_migration_head, generate_lake
 
     try:
         end_date = dt.date.fromisoformat(date_str(end))
@@ -66,6 +69,7 @@ def generate(
             layers=layer,
             objects=objects or None,
             migration_head=default_migration_head(contracts.parent),
+            gold=load_gold_contracts(contracts),
         )
     except InputError:  # a bad --layer / --object leaves no empty lake folder behind
         if fresh:

@@ -1,1 +1,1 @@
-"""The lake: storage (local, ADLS Gen2), layout, manifests, the sample generator."""
+"""The lake: storage (local, ADLS Gen2), layout, manifests. Sample data: `wdguard.sample`."""

@@ -4,6 +4,8 @@ The pipeline (and the sample generator) lands partitions as
 
     bronze  raw/{source}/{date}/{object}/part-00000.parquet ... + _source.json
     silver  silver/{source}/{date}/{object}/part-00000.parquet ... + _source.json
+    gold    gold/{table}/{date}/part-00000.parquet ...       (facts: the date's rows;
+                                                              dimensions: current snapshot)
 
 with `{source}` = postgres | mongodb, `{date}` a plain YYYY-MM-DD folder and `{object}`
 the database table (`contract.source.table`) or Mongo collection. wdguard's own artefacts
@@ -19,10 +21,11 @@ from typing import Literal
 
 from wdguard.errors import InputError
 
-Layer = Literal["bronze", "silver"]
+Layer = Literal["bronze", "silver", "gold"]
 SourceKind = Literal["postgres", "mongodb"]
 
-LAYERS: tuple[str, ...] = ("bronze", "silver")
+LAYERS: tuple[str, ...] = ("bronze", "silver", "gold")
+GOLD = "gold"
 SOURCES: tuple[str, ...] = ("postgres", "mongodb")
 MANIFEST = "_source.json"
 PART_RE = re.compile(r"^part-(\d{5})\.parquet$")
@@ -44,15 +47,26 @@ def date_str(date: dt.date | str) -> str:
 
 
 def layer_root(layer: str, source: str) -> str:
-    """`raw/postgres` or `silver/mongodb`: the folder holding one folder per date."""
+    """`raw/postgres` or `silver/mongodb`: the folder holding one folder per date.
+    Gold is not split by source: its root is `gold` (one folder per table, see `gold_dir`)."""
     if layer not in LAYERS:
-        raise InputError(f"unknown layer {layer!r}: expected bronze or silver", where="--layer")
+        raise InputError(
+            f"unknown layer {layer!r}: expected bronze, silver or gold", where="--layer"
+        )
+    if layer == GOLD:
+        return GOLD
     if source not in SOURCES:
         raise InputError(f"unknown source {source!r}: expected postgres or mongodb")
     return f"raw/{source}" if layer == "bronze" else f"silver/{source}"
 
 
 def date_dir(layer: str, source: str, date: dt.date | str) -> str:
+    if layer == GOLD:
+        raise InputError(
+            "unknown layer 'gold' for a source partition: gold tables live at "
+            "gold/{table}/{date} (layout.gold_dir)",
+            where="--layer",
+        )
     return f"{layer_root(layer, source)}/{date_str(date)}"
 
 
@@ -61,6 +75,13 @@ def partition_dir(layer: str, source: str, date: dt.date | str, obj: str) -> str
     if not obj or "/" in obj:
         raise InputError(f"bad object name {obj!r}")
     return f"{date_dir(layer, source, date)}/{obj}"
+
+
+def gold_dir(table: str, date: dt.date | str) -> str:
+    """The folder of one gold table's partition, e.g. `gold/FactOrders/2026-11-20`."""
+    if not table or "/" in table:
+        raise InputError(f"bad gold table name {table!r}")
+    return f"{GOLD}/{table}/{date_str(date)}"
 
 
 def part_name(index: int) -> str:

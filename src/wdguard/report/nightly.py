@@ -17,7 +17,7 @@ from wdguard.contracts.model import Contract
 from wdguard.findings import Finding
 from wdguard.redact import redact, redact_text
 from wdguard.report.cache import cache_section, cache_status
-from wdguard.report.runs import contract_metrics, read_runs, window
+from wdguard.report.runs import contract_metrics, is_gold_only, read_runs, window
 
 REPORT_VERSION = 1
 REPORTS_DIR = "_wdguard/reports"
@@ -303,6 +303,45 @@ def _gate_days(runs: dict[str, list[dict[str, Any]]], dates: list[str]) -> list[
     return out
 
 
+def _gold_verdict(run: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The gold gate's verdict in a run that checked gold, and its failing gold checks."""
+    gold = [c for c in run["checks"] if c["layer"] == "gold"]
+    bad = [c for c in gold if c["failed"] or c["status"] == "error"]
+    if any(c["status"] == "error" for c in gold) or (is_gold_only(run) and run["error"]):
+        return "undecided", bad
+    if any(c["failed"] and c["severity"] == "error" for c in gold):
+        return "fail", bad
+    return "pass", bad
+
+
+def _gold_gate(runs: dict[str, list[dict[str, Any]]], dates: list[str]) -> dict[str, Any]:
+    """The post-build (gold) gate per day: the last run of the day that checked gold."""
+    days, today = [], None
+    for d in dates:
+        items = [r for r in runs.get(d, []) if "gold" in r.get("layers", [])]
+        if not items:
+            days.append({"date": d, "verdict": "no run", "runs": 0})
+            continue
+        last = items[-1]
+        verdict, bad = _gold_verdict(last)
+        days.append({
+            "date": d, "verdict": verdict, "runs": len(items), "run_id": last["run_id"],
+            "failed_error": sum(1 for c in bad if c["severity"] == "error"),
+            "failed_warn": sum(1 for c in bad if c["severity"] != "error"),
+        })
+        if d == dates[-1]:
+            today = {
+                "run_id": last["run_id"], "verdict": verdict,
+                "error": redact_text(last["error"] or "") or None if is_gold_only(last) else None,
+                "failing": [
+                    {k: c[k] for k in ("contract", "layer", "column", "check", "severity",
+                                       "failing_rows", "rows", "message")}
+                    for c in bad
+                ],
+            }
+    return {"today": today, "days": days}
+
+
 def _today(runs: dict[str, list[dict[str, Any]]], day: str) -> dict[str, Any] | None:
     if day not in runs:
         return None
@@ -346,7 +385,11 @@ def build_report(
 ) -> dict[str, Any]:
     """Everything the nightly report shows, as one JSON-able dict."""
     dates = window(day, days)
-    runs, notes = read_runs(store, dates)
+    all_runs, notes = read_runs(store, dates)
+    gold_gate = _gold_gate(all_runs, dates)
+    # the pre-gold gate (bronze/silver) is judged on its own runs, not the post-build ones
+    runs = {d: kept for d, items in all_runs.items() if (kept := [r for r in items
+                                                                  if not is_gold_only(r)])}
     contracts = contracts or []
     previous = _previous_report(store, day)
     sources = _source_changes(drift or {}, previous, day)
@@ -364,6 +407,7 @@ def build_report(
     status = (
         "failed"
         if verdict in ("fail", "undecided", "no run") or breaking or sla or cache_errors
+        or (gold_gate["today"] or {}).get("verdict") in ("fail", "undecided")
         else "warning"
         if warnings or (today and today["failing"]) or cache_warnings
         else "ok"
@@ -384,6 +428,9 @@ def build_report(
         extras.append(f"{breaking} breaking change(s) in the sources")
     if sla:
         extras.append(f"{len(sla)} open SLA breach(es)")
+    gold_today = (gold_gate["today"] or {}).get("verdict")
+    if gold_today in ("fail", "undecided"):
+        extras.append("gold gate FAILED" if gold_today == "fail" else "gold gate undecided")
     if gold:
         extras.append(f"gold at risk: {', '.join(gold)}")
     if cache_errors:
@@ -398,7 +445,7 @@ def build_report(
         "window": {"from": dates[0], "to": dates[-1], "days": days},
         "status": status,
         "headline": headline,
-        "gate": {"today": today, "days": _gate_days(runs, dates)},
+        "gate": {"today": today, "days": _gate_days(runs, dates), "gold": gold_gate},
         "changes": {
             "since": previous["date"] if previous else None,
             "sources": sources,

@@ -69,6 +69,12 @@ def _gate(r: dict[str, Any]) -> str:
               '<span><i style="background:#dfe3ea"></i>no run</span></div>')
     out = ['<section class="card"><h2>Gate status per day</h2>',
            charts.gate_strip(r["gate"]["days"]), legend]
+    gold = r["gate"].get("gold") or {}
+    if any(d["verdict"] != "no run" for d in gold.get("days", [])):
+        g = gold.get("today") or {}
+        out += ['<h3>Gold gate (after the build)</h3>', charts.gate_strip(gold["days"])]
+        for c in g.get("failing", [])[:30]:
+            out.append(f"<p>{_where(c)} <code>{_e(c['check'])}</code> {_e(c['message'])}</p>")
     if today:
         dur = f", {today['duration_s']:.1f}s" if today.get("duration_s") is not None else ""
         out.append(f'<p class="sub">Run <code>{_e(today["run_id"])}</code>: '

@@ -112,6 +112,20 @@ def render_markdown(r: dict[str, Any]) -> str:
             for d in recent
         ])
 
+    gold = r["gate"].get("gold") or {}
+    if any(d["verdict"] != "no run" for d in gold.get("days", [])):
+        gstrip = "".join(_ICON.get(d["verdict"], "⚪") for d in gold["days"])
+        lines += ["## Gold gate (after the build)", "", f"Gold gate per day: {gstrip}", ""]
+        g = gold.get("today")
+        if not g:
+            lines += [f"No gold gate run recorded for {r['date']}.", ""]
+        elif g["failing"]:
+            lines += _table(["where", "check", "message"], [
+                [_where(c), f"`{c['check']}`", c["message"]] for c in g["failing"][:30]
+            ])
+        else:
+            lines += [f"Run `{g['run_id']}`: {_ICON.get(g['verdict'], '')} **{g['verdict']}**",
+                      ""]
     lines += ["## What it breaks", ""]
     if r["impact"]:
         lines += _table(["class", "contract", "gold tables", "why"], [

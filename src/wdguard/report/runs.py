@@ -76,7 +76,13 @@ def normalise(record: dict[str, Any]) -> dict[str, Any]:
         "error": "; ".join(record.get("errors") or []) or None,
         "checks": checks,
         "partitions": record.get("partitions") or [],
+        "layers": list(inputs.get("layers") or []),
     }
+
+
+def is_gold_only(run: dict[str, Any]) -> bool:
+    """A post-build run (`--layer gold`): kept apart from the pre-gold gate's runs."""
+    return run.get("layers") == ["gold"]
 
 
 def window(day: str, days: int) -> list[str]:

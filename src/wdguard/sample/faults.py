@@ -24,10 +24,10 @@ from wdguard.contracts.model import Column, Contract, parse_duration
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError
 from wdguard.lake import layout
-from wdguard.lake.cast import to_bronze, to_silver
-from wdguard.lake.generator import FUTURE_OK, _uuid, file_count, write_partition
 from wdguard.lake.manifest import Manifest, load_manifest, write_manifest
 from wdguard.lake.storage import Store
+from wdguard.sample.cast import to_bronze, to_silver
+from wdguard.sample.common import FUTURE_OK, file_count, uuid4s, write_partition
 
 
 @dataclass
@@ -441,7 +441,7 @@ def orphan_fk(store, date, contracts, *, layers, contract=None, column=None) -> 
         column = (required or fks)[0]
     target = next(fk.references for fk in c.references() if fk.columns == [column])
     parts = _partitions(store, date, c, layers)
-    ghosts = _uuid(np.random.default_rng([7, len(date)]), 5)
+    ghosts = uuid4s(np.random.default_rng([7, len(date)]), 5)
     for layer, p in parts:
 
         def fn(df: pl.DataFrame) -> pl.DataFrame:

@@ -25,7 +25,15 @@ import polars as pl
 
 from wdguard.contracts.model import Column, Contract
 from wdguard.contracts.types import polars_dtype
-from wdguard.lake.cast import bronze_dtype
+from wdguard.sample.cast import bronze_dtype
+from wdguard.sample.common import (
+    HOUR_WEIGHTS,
+    WEEKDAY_FACTOR,
+    generic_column,
+    midnight_ms,
+    ts_series,
+    uuid4s,
+)
 
 # documents a day at rows=1, by collection; unknown collections get 200
 DAILY = {"user_activities": 900, "pickup_tracking": 1500, "reviews": 40}
@@ -58,17 +66,15 @@ def _top(contract: Contract) -> list[str]:
 
 
 def _leaf_value(name: str, col: Column, n: int, rng, born: np.ndarray, ids: dict) -> pl.Series:
-    from wdguard.lake.generator import _generic_column, _ts, _uuid
-
     last = name.split(".")[-1].replace("[]", "")
     if col.type == "uuid":
         pool = ids.get(last)
         if pool is not None and len(pool):
             return pl.Series(name, pool.gather(rng.integers(0, len(pool), size=n)))
-        return _uuid(rng, n).alias(name)
+        return uuid4s(rng, n).alias(name)
     if col.type == "timestamp":
         # the document's own time, or a moment after it (never after the extraction)
-        return _ts(born + (0 if last in ids["_event_time"] else rng.integers(0, 60_000, n)))
+        return ts_series(born + (0 if last in ids["_event_time"] else rng.integers(0, 60_000, n)))
     if last == "url":
         return pl.Series(
             name,
@@ -91,7 +97,7 @@ def _leaf_value(name: str, col: Column, n: int, rng, born: np.ndarray, ids: dict
     if last in ("__v",):
         return pl.Series(name, np.zeros(n, dtype=np.int64))
     col = col.model_copy(update={"nullable": False})  # presence is decided by the caller
-    return _generic_column(name, col, n, rng, born)
+    return generic_column(name, col, n, rng, born)
 
 
 def _objectid(born: np.ndarray, rng) -> pl.Series:
@@ -252,11 +258,9 @@ def generate_collection(
     contract: Contract, day: dt.date, cutoff_ms: int, rows: float, rng, ids: dict
 ):
     """(bronze, silver, newest event time) for one collection's documents of one day."""
-    from wdguard.lake.generator import HOUR_WEIGHTS, WEEKDAY_FACTOR, _day_ms
-
     name = contract.object_name
     n = int(round(DAILY.get(name, 200) * rows * WEEKDAY_FACTOR[day.weekday()]))
-    start = _day_ms(day)
+    start = midnight_ms(day)
     hours = rng.choice(24, size=n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
     born = np.sort(start + hours * 3_600_000 + rng.integers(0, 3_600_000, n))
     born = np.minimum(born, cutoff_ms - 60_000)

@@ -1,0 +1,127 @@
+"""The gold gate: checks of a date's gold tables, derived from `contracts/gold/`.
+
+`run_gold` locates every gold table's partition (`gold/{table}/{date}/`) and the silver
+partitions the facts reconcile with, derives the checks (`derive.py`, engine-neutral)
+and runs them with the Polars compiler (`polars_engine.py`). It returns `Outcome`s like
+the other layers, so the gate records them in the same run record with the same exit
+codes. Bad gold contracts, or no gold partition at all for the date, are `InputError`s
+(exit 2: the gate cannot decide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from wdguard.checks.gold.derive import derive_gold
+from wdguard.checks.gold.polars_engine import evaluate
+from wdguard.checks.outcome import Outcome
+from wdguard.checks.partition import Partition, locate, scan
+from wdguard.checks.spec import CheckSpec
+from wdguard.contracts.gold import GoldContract, gold_problems, load_gold_contracts
+from wdguard.contracts.model import Contract
+from wdguard.errors import InputError, LakeUnreachable
+from wdguard.lake import layout
+from wdguard.record import ContractInput, PartitionRecord, RunRecord
+
+__all__ = ["derive_gold", "evaluate", "run_gold"]
+
+
+def _fingerprint(g: GoldContract) -> str:
+    text = json.dumps(g.model_dump(mode="json"), sort_keys=True)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _gold_frame(store, table: str, date: str) -> tuple[Partition, pl.LazyFrame | None]:
+    path = layout.gold_dir(table, date)
+    prefix = path + "/"
+    listing = [p[len(prefix) :] for p in store.list(path) if p.startswith(prefix)]
+    part = Partition(layout.GOLD, layout.GOLD, table, date, path, listing)
+    if not part.data_files:
+        return part, None
+    return part, scan(store, part)
+
+
+def run_gold(
+    store,
+    date: str,
+    contracts: list[Contract],
+    contracts_dir: str | Path,
+    record: RunRecord,
+    *,
+    sample_keys: int = 5,
+    progress: Callable[[str], None] | None = None,
+) -> list[Outcome]:
+    """Every gold check of `date`; adds the gold partitions and contracts to `record`."""
+    gold = load_gold_contracts(contracts_dir)
+    if not gold:
+        raise InputError("no gold contracts to check", where=str(Path(contracts_dir) / "gold"))
+    problems = gold_problems(gold, contracts, Path(contracts_dir) / "gold")
+    if problems:
+        raise InputError(problems[0])
+    record.inputs.contracts += [
+        ContractInput(name=g.gold, version=g.version, fingerprint=_fingerprint(g)) for g in gold
+    ]
+    outs: list[Outcome] = []
+    frames: dict[str, pl.LazyFrame | None] = {}
+    where: dict[str, str] = {}
+    parts: dict[str, Partition] = {}
+    for g in gold:
+        if progress:
+            progress(f"gold {g.gold}")
+        part, lf = _gold_frame(store, g.gold, date)
+        parts[g.gold], frames[g.gold], where[g.gold] = part, lf, part.path
+        spec = CheckSpec("partition_missing", g.gold, g.gold)
+        outs.append(
+            Outcome(spec, "pass")
+            if lf is not None
+            else Outcome(spec, "fail", f"no gold partition at {part.path}/")
+        )
+    if all(f is None for f in frames.values()):
+        raise InputError(f"no gold partitions for date {date} under gold/*/", where="--date")
+    for table in store.list_dirs(layout.GOLD):  # a gold table nobody wrote a contract for
+        if table not in frames and date in store.list_dirs(f"{layout.GOLD}/{table}"):
+            spec = CheckSpec("unexpected_object", table, table, severity="warn")
+            path = layout.gold_dir(table, date)
+            outs.append(Outcome(spec, "fail", f"{path}/ has no gold contract"))
+    silver: dict[str, pl.LazyFrame | None] = {}
+    by_name = {c.contract: c for c in contracts}
+    for g in gold:
+        rc = g.reconcile
+        if rc is None or rc.source in silver or rc.source not in by_name:
+            continue
+        c = by_name[rc.source]
+        path = layout.partition_dir("silver", c.source.kind, date, c.object_name)
+        where[f"silver:{rc.source}"] = path
+        try:
+            sp = locate(store, "silver", c.source.kind, date, c.object_name)
+            silver[rc.source] = scan(store, sp) if sp.data_files else None
+        except LakeUnreachable:
+            raise
+        except Exception as exc:  # unreadable silver: reconcile cannot decide (error)
+            silver[rc.source] = None
+            where[f"silver:{rc.source}"] = f"{path}: {' '.join(str(exc).split())[:200]}"
+    if progress:
+        progress("gold checks")
+    results, rows = evaluate(
+        derive_gold(gold, contracts), frames, silver, date, where=where, sample_keys=sample_keys
+    )
+    for g in gold:
+        part = parts[g.gold]
+        record.partitions.append(
+            PartitionRecord(
+                layer=layout.GOLD,
+                source=layout.GOLD,
+                object=g.gold,
+                contract=g.gold,
+                path=part.path,
+                exists=frames[g.gold] is not None,
+                row_count=rows.get(g.gold),
+                files=len(part.data_files),
+            )
+        )
+    return outs + results
