@@ -16,9 +16,9 @@ import pytest
 from tests.test_gate_lake import ROWS, _named, generated_contracts
 from wdguard.contracts.io import load_contract, load_contracts
 from wdguard.gate import run_gate
+from wdguard.lake.storage import LocalStore
 from wdguard.sample.faults import FAULTS, inject
 from wdguard.sample.generate import generate_lake
-from wdguard.lake.storage import LocalStore
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
