@@ -1,11 +1,12 @@
-"""Write the README's rule tables from the registry (code, name, severity/class, summary).
+"""Write the docs' rule tables from the registry (code, name, severity/class, summary).
 
 For every family in `wdguard.findings.REGISTRY` (lint, drift, mongo, ...) whose markers
-`<!-- rules:FAMILY -->` ... `<!-- /rules:FAMILY -->` exist in README.md, the text between
-them is replaced by a markdown table generated from the rule classes, so the docs cannot
-drift from the code. `--check` changes nothing and exits 1 when README.md is stale.
+`<!-- rules:FAMILY -->` ... `<!-- /rules:FAMILY -->` exist in README.md or a page under
+docs/, the text between them is replaced by a markdown table generated from the rule
+classes, so the docs cannot drift from the code. `--check` changes nothing and exits 1
+when a file is stale. `scripts/gen_docs.py` runs this too.
 
-    python scripts/gen_rule_tables.py            # rewrite README.md
+    python scripts/gen_rule_tables.py            # rewrite the tables
     python scripts/gen_rule_tables.py --check    # CI: fail if stale
 """
 
@@ -18,7 +19,13 @@ import re
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def marked_files() -> list[Path]:
+    """README.md and every docs/ page that holds a rules:FAMILY block."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return [f for f in files if f.exists() and "<!-- rules:" in f.read_text(encoding="utf-8")]
 
 
 def load_all_rules() -> None:
@@ -71,24 +78,28 @@ def render(text: str, families: set[str] | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
-    parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument("--check", action="store_true", help="exit 1 if a table is stale")
+    parser.add_argument(
+        "--readme", type=Path, action="append", help="only this file (repeatable)"
+    )
     parser.add_argument(
         "--family", action="append", help="only this family (repeatable); default: all"
     )
     args = parser.parse_args(argv)
     load_all_rules()
-    old = args.readme.read_text(encoding="utf-8")
-    new = render(old, set(args.family or ()))
-    if args.check:
-        if new != old:
-            print(f"{args.readme}: rule tables are stale; run scripts/gen_rule_tables.py")
-            return 1
-        return 0
-    if new != old:
-        args.readme.write_text(new, encoding="utf-8")
-        print(f"{args.readme}: rule tables updated")
-    return 0
+    stale = 0
+    for path in args.readme or marked_files():
+        old = path.read_text(encoding="utf-8")
+        new = render(old, set(args.family or ()))
+        if new == old:
+            continue
+        stale += 1
+        if args.check:
+            print(f"{path}: rule tables are stale; run scripts/gen_rule_tables.py")
+        else:
+            path.write_text(new, encoding="utf-8")
+            print(f"{path}: rule tables updated")
+    return 1 if args.check and stale else 0
 
 
 if __name__ == "__main__":

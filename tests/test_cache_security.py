@@ -1,6 +1,6 @@
 """The Redis side is read-only, least-privilege and fails in one line within bounded time.
 
-- The README's ACL line is applied verbatim on a private redis-server; `wdguard cache
+- The cache guide's ACL line is applied verbatim on a private redis-server; `wdguard cache
   stats` works through that user, and the user itself cannot write.
 - wdguard's connection refuses every non-read command before sending it, even as a user
   that could write (the server's INFO commandstats never sees one).
@@ -57,7 +57,7 @@ def _one_line_exit_2(proc, *reasons: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 def readme_acl_line() -> str:
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "docs" / "guides" / "cache.md").read_text()
     [line] = re.findall(r"^ACL SETUSER wdguard .*$", text, flags=re.M)
     return line
 

@@ -347,7 +347,7 @@ def test_readme_rule_table_is_generated_from_the_kinds():
     proc = subprocess.run([sys.executable, str(root / "scripts" / "gen_rule_tables.py"),
                            "--check", "--family", "cache"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    block = (root / "README.md").read_text().split("<!-- rules:cache -->", 1)[1]
+    block = (root / "docs" / "guides" / "cache.md").read_text().split("<!-- rules:cache -->", 1)[1]
     block = block.split("<!-- /rules:cache -->", 1)[0]
     kinds = rules_of("cache")
     assert [k.code for k in kinds] == ["RDC101", "RDC102", "RDC103", "RDC104", "RDC105"]

@@ -331,3 +331,19 @@ HAND_CONTRACT_KEYS = frozenset(
 
 def contract_from_dict(data: dict[str, Any]) -> Contract:
     return Contract.model_validate(data)
+
+
+# where editors find the schema of a contract file: the copy committed with the docs
+# (`scripts/gen_docs.py` writes it; `wdguard contracts schema` prints the same document)
+SCHEMA_FILE = "docs/reference/contract.schema.json"
+
+
+def contract_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a contract file (validation mode: what may be written)."""
+    schema = Contract.model_json_schema(mode="validation")
+    schema["title"] = "wdguard contract"
+    schema.setdefault(
+        "description",
+        "One table or collection of the WasteDump pipeline: what it must look like.",
+    )
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
