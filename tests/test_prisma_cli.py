@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wdguard.cli import app
-from wdguard.contracts.io import load_contract
+from wdguard.contracts.io import SCHEMA_COMMENT, load_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "prisma" / "schema.prisma"
@@ -210,5 +210,5 @@ def test_hand_formatted_file_is_normalised_without_a_bump(
     rows = {r["contract"]: r for r in derive(schema_copy, out)["contracts"]}
     assert (rows["Tag"]["status"], rows["Tag"]["version"]) == ("updated", 1)
     text = tag.read_text()
-    assert "owner: ops" in text and text.startswith("contract: Tag\n")
+    assert "owner: ops" in text and text.startswith(SCHEMA_COMMENT + "contract: Tag\n")
     assert "# reviewed by ops" not in text  # YAML comments are not kept: use description

@@ -168,3 +168,14 @@ def validate(
         sys.stderr.write(f"wdguard: error: {' '.join(line.split())}\n")
     if problems:
         raise typer.Exit(2)
+
+
+@guarded
+def schema() -> None:
+    """Print the JSON Schema of a contract file (what derive writes as contract.schema.json).
+
+    Editors use it to complete and check contracts: every derived file starts with
+    `# yaml-language-server: $schema=contract.schema.json`."""
+    from wdguard.contracts.io import schema_text
+
+    sys.stdout.write(schema_text())

@@ -15,7 +15,12 @@ import typer
 from rich.table import Table
 
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
-from wdguard.contracts.io import atomic_write_text, dump_contract, load_contracts
+from wdguard.contracts.io import (
+    atomic_write_text,
+    dump_contract,
+    load_contracts,
+    write_schema_file,
+)
 from wdguard.contracts.merge import merge
 from wdguard.contracts.model import Contract
 from wdguard.contracts.mongo_infer import InferOptions, keep_stable_stats, profile, to_contract
@@ -154,6 +159,8 @@ def derive_mongo(
         if changed:
             atomic_write_text(path, text)
         written.append((contract, old, path, changed))
+    if written:
+        write_schema_file(Path(out))
 
     if fmt is OutputFormat.json:
         print_json(

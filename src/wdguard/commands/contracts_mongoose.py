@@ -18,7 +18,7 @@ from rich.table import Table
 
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.commands.contracts_mongo import existing_mongo_contracts
-from wdguard.contracts.io import atomic_write_text, dump_contract
+from wdguard.contracts.io import atomic_write_text, dump_contract, write_schema_file
 from wdguard.contracts.merge import merge_declared
 from wdguard.contracts.model import Contract
 from wdguard.errors import EXIT_UNDECIDED, InputError
@@ -61,6 +61,8 @@ def derive_mongoose_contracts(
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(path, text)
         written.append((contract, old, path, changed))
+    if written:
+        write_schema_file(Path(out))
     return derivation, written
 
 

@@ -116,8 +116,14 @@ def _flow_inner(value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# editors (VS Code's YAML extension, any yaml-language-server client) complete and check a
+# contract against the JSON Schema that derive writes beside it
+SCHEMA_FILENAME = "contract.schema.json"
+SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_FILENAME}\n"
+
+
 def dump_contract(contract: Contract) -> str:
-    text = yaml.dump(
+    text = SCHEMA_COMMENT + yaml.dump(
         _styled(contract_to_dict(contract)),
         Dumper=_Dumper,
         sort_keys=False,
@@ -143,6 +149,24 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def schema_text() -> str:
+    """The contract JSON Schema as written to `contract.schema.json`."""
+    import json
+
+    from wdguard.contracts.model import contract_json_schema
+
+    return json.dumps(contract_json_schema(), indent=2) + "\n"
+
+
+def write_schema_file(directory: Path) -> Path:
+    """Write `contract.schema.json` into a contracts folder (only when it differs)."""
+    path = Path(directory) / SCHEMA_FILENAME
+    text = schema_text()
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write_text(path, text)
+    return path
 
 
 def write_contract(contract: Contract, directory: Path) -> Path:

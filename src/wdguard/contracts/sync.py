@@ -19,6 +19,7 @@ from wdguard.contracts.io import (
     contract_filename,
     contract_files,
     dump_contract,
+    write_schema_file,
 )
 from wdguard.contracts.merge import merge
 from wdguard.contracts.model import Contract
@@ -83,6 +84,8 @@ def sync_contracts(
     for path, text, row in plan:
         if row["status"] != "unchanged":
             atomic_write_text(path, text)
+    if plan:
+        write_schema_file(out)
     if prune:
         for row in orphaned:
             Path(row["file"]).unlink(missing_ok=True)
