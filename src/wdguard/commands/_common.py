@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 
-from wdguard.errors import EXIT_UNDECIDED, InputError, WdguardError
+from wdguard.errors import EXIT_UNDECIDED, WdguardError
 
 if TYPE_CHECKING:
     from wdguard.contracts.model import Contract
@@ -89,24 +89,10 @@ def command_contracts(
     schema: Path | None, contracts_dir: Path | None, *, default_optional: bool = False
 ) -> list[Contract]:
     """Contracts from --schema (derived in memory) or --contracts, not both; without
-    either, ./contracts (none at all if it is missing and `default_optional`).
+    either, ./contracts (none at all if it is missing and `default_optional`)."""
+    from wdguard.api import load_contracts_from
 
-    Imports stay lazy: a CI lint should not pay for the Prisma deriver it does not use."""
-    if schema is not None and contracts_dir is not None:
-        raise InputError("give either --schema or --contracts, not both", where="--schema")
-    if schema is not None:
-        if not schema.exists():
-            raise InputError("no such schema file or folder", where=str(schema))
-        from wdguard.contracts.prisma_derive import derive_contracts
-
-        return derive_contracts(schema)
-    from wdguard.contracts.io import load_contracts
-
-    if contracts_dir is None:
-        contracts_dir = Path("contracts")
-        if default_optional and not contracts_dir.is_dir():
-            return []
-    return load_contracts(contracts_dir)
+    return load_contracts_from(schema, contracts_dir, optional=default_optional)
 
 
 def print_json(data: Any) -> None:

@@ -18,8 +18,6 @@ from wdguard.commands._common import (
 )
 from wdguard.contracts.io import contract_to_dict, dump_contract, load_contracts
 from wdguard.contracts.model import Contract
-from wdguard.contracts.prisma_derive import derive_contracts
-from wdguard.contracts.sync import sync_contracts
 from wdguard.errors import InputError
 
 CONTRACTS_OPTION = typer.Option(
@@ -78,6 +76,10 @@ def derive_prisma(
     prune: bool = typer.Option(
         False, "--prune", help="Delete contracts whose Prisma model no longer exists."
     ),
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 if a contract would change "
+        "(schema.prisma changed but the contracts were not re-derived)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Derive one contract per model from a Prisma schema, keeping hand edits.
@@ -86,12 +88,15 @@ def derive_prisma(
     and bumps a contract's version only when its derived part changed. Nothing is
     written when the schema does not parse.
     """
-    derived = derive_contracts(schema)  # raises before anything is written
-    result = sync_contracts(derived, out, kind="postgres", prune=prune)
-    result = {"schema": str(schema), **result}
+    from wdguard.api import derive_contracts
+
+    # raises before anything is written
+    result = derive_contracts(schema, out, prune=prune, write=not check)
+    stale = [r for r in result["contracts"] if r["status"] != "unchanged"] + result["orphaned"]
+    code = 1 if check and stale else 0
     if fmt is OutputFormat.json:
-        print_json(result)
-        return
+        print_json({**result, "check": check, "exit_code": code} if check else result)
+        raise typer.Exit(code)
     table = Table(
         title=f"{len(result['contracts'])} contracts from {schema} -> {out}", title_justify="left"
     )
@@ -105,6 +110,12 @@ def derive_prisma(
         console.print(
             f"[yellow]no model {row['contract']} in the schema any more:[/] {row['file']} {action}"
         )
+    if check:
+        console.print(
+            f"[bold red]{len(stale)} contract(s) not re-derived:[/] run wdguard contracts "
+            f"derive prisma {schema} --out {out}" if stale else "contracts are up to date"
+        )
+    raise typer.Exit(code)
 
 
 def contract_problems(contracts_dir: Path) -> tuple[int, list[str]]:

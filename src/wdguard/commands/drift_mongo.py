@@ -21,15 +21,12 @@ from wdguard.commands.contracts_mongo import (
     SINCE_FIELD_OPTION,
     SINCE_OPTION,
     URI_OPTION,
-    existing_mongo_contracts,
     parse_since,
 )
-from wdguard.drift.mongo_diff import drift_collection, extra_collections
 from wdguard.errors import InputError
-from wdguard.findings import Finding, worst_exit
 from wdguard.redact import redact_text
 from wdguard.report.findings import findings_json, render_findings_table, summary_line
-from wdguard.sources.mongo import URI_ENV, JsonDocuments, LiveDocuments, connect
+from wdguard.sources.mongo import URI_ENV
 
 
 @guarded
@@ -57,48 +54,19 @@ def drift_mongo(
     """Compare Mongo contracts with freshly sampled documents of their collections."""
     since_at = parse_since(since)
     on = _parse_day(today)
-    contracts = existing_mongo_contracts(contracts_dir)
-    if collections:
-        contracts = [c for c in contracts if c.source.collection in collections]
-    if not contracts:
-        raise InputError("no MongoDB contracts to check", where=str(contracts_dir))
+    from wdguard.api import drift_mongo as run
 
-    client = connect(uri) if from_json is None else None
-    sources: dict[str, LiveDocuments | JsonDocuments] = {}
-    findings: list[Finding] = []
-    sampled: dict[str, int] = {}
-    for contract in contracts:
-        database = db or contract.source.database
-        if not database and from_json is None:
-            raise InputError(f"contract {contract.contract} names no database; pass --db",
-                             where="--db")
-        key = database or ""
-        if key not in sources:
-            sources[key] = (
-                JsonDocuments(from_json, database) if from_json is not None
-                else LiveDocuments(client, database)
-            )
-        found, count = drift_collection(
-            sources[key], contract, size=sample_size, since=since_at,
-            since_field=since_field, today=on,
-        )
-        sampled[contract.source.collection or contract.contract] = count
-        findings.extend(found)
-    if not collections:
-        contracted = {c.source.collection for c in contracts}
-        modelled = {c.source.collection for c in contracts if c.mongoose is not None}
-        for source in sources.values():
-            findings.extend(extra_collections(contracted, source.collections(), source.database,
-                                              modelled))
-
-    code = worst_exit(findings, strict=strict)
+    result = run(uri=uri, db=db, from_json=from_json, contracts=contracts_dir,
+                 collections=collections, sample_size=sample_size, since=since_at,
+                 since_field=since_field, today=on)
+    findings, sampled, code = result.findings, result.collections, result.exit_code(strict=strict)
     if fmt is OutputFormat.json:
         print_json(
             findings_json(
                 findings,
                 command="drift mongo",
                 target=_target(uri, from_json),
-                contracts=[c.contract for c in contracts],
+                contracts=result.contracts,
                 collections=sampled,
                 strict=strict,
                 exit_code=code,

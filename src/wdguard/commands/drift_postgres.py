@@ -10,13 +10,11 @@ from wdguard.audit import audit_command
 from wdguard.commands._common import (
     FORMAT_OPTION,
     OutputFormat,
-    command_contracts,
     console,
     guarded,
     print_json,
 )
 from wdguard.report.findings import render_findings_table, summary_line
-from wdguard.sources.postgres import connect, describe, resolve_dsn
 
 DSN_OPTION = typer.Option(
     None,
@@ -51,12 +49,10 @@ def drift_postgres(
     Exit 0: no breaking drift. 1: breaking drift (or any warning with --strict).
     2: the database is unreachable or the schema/contracts cannot be read.
     """
-    from wdguard.drift.pg_drift import postgres_drift  # pulls in deepdiff: only when run
+    from wdguard.api import drift_postgres as run  # pulls in deepdiff: only when run
 
-    contracts = command_contracts(schema, contracts_dir)
-    dsn = resolve_dsn(dsn)
-    with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
-        result = postgres_drift(conn, contracts, target=describe(dsn), migrations_dir=migrations)
+    result = run(dsn, contracts=contracts_dir, schema=schema, migrations=migrations,
+                 statement_timeout_ms=statement_timeout_ms)
     if fmt is OutputFormat.json:
         print_json(result.to_dict(strict=strict))
     else:

@@ -7,18 +7,15 @@ from pathlib import Path
 
 import typer
 
-from wdguard.commands._common import command_contracts, console, guarded, print_json
-from wdguard.config import load_config
-from wdguard.drift.lint.engine import LintConfig, LintResult, lint, lint_rules
-from wdguard.drift.lint.select import Selection, select_paths, select_since, select_unapplied
-from wdguard.errors import InputError
+from wdguard.api import lint_migrations
+from wdguard.commands._common import console, guarded, print_json
+from wdguard.drift.lint.engine import LintResult, lint_rules
 from wdguard.findings import worst_exit
 from wdguard.report.findings import findings_json, summary_line
 from wdguard.report.github import render_github
 from wdguard.report.junit_lint import render_junit_findings
 from wdguard.report.sarif import render_sarif
 
-DEFAULT_MIGRATIONS = Path("prisma/migrations")
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -37,28 +34,6 @@ DSN_OPTION = typer.Option(
     "(per _prisma_migrations); libpq DSN or postgresql:// URL.",
     show_default=False,
 )
-
-
-def _select(paths: list[Path], since: str | None, dsn: str | None) -> Selection:
-    if since and dsn:
-        raise InputError("give either --since or --dsn, not both", where="--since")
-    if dsn:
-        from wdguard.drift.history import read_rows
-        from wdguard.sources.postgres import connect, resolve_dsn
-
-        if len(paths) > 1:
-            raise InputError("--dsn takes one Prisma migrations folder", where="--dsn")
-        folder = paths[0] if paths else DEFAULT_MIGRATIONS
-        with connect(resolve_dsn(dsn)) as conn:
-            applied = {r.migration_name for r in read_rows(conn) if r.applied}
-        return select_unapplied(folder, applied)
-    if since:
-        return select_since(since, paths)
-    if not paths:
-        if not DEFAULT_MIGRATIONS.is_dir():
-            raise InputError("no migrations given and no ./prisma/migrations folder", where="PATHS")
-        paths = [DEFAULT_MIGRATIONS]
-    return select_paths(paths)
 
 
 def render_text(result: LintResult) -> None:
@@ -121,11 +96,8 @@ def migrations_lint(
     --strict). 2: unparsable SQL or bad input (file:line on stderr).
     Suppress one statement with `-- wdguard-ignore: CODE reason` on the line before it.
     """
-    cfg = load_config(config_path)
-    config = LintConfig.from_table(cfg.get("lint"), where=str(config_path or "wdguard.toml"))
-    contracts = command_contracts(schema, contracts_dir, default_optional=True)
-    selection = _select(list(paths or []), since, dsn)
-    result = lint(selection.targets, history=selection.history, contracts=contracts, config=config)
+    result = lint_migrations(list(paths or []), since=since, dsn=dsn, schema=schema,
+                             contracts=contracts_dir, config=config_path)
     code = worst_exit(result.findings, strict=strict)
     if fmt is LintFormat.json:
         print_json(

@@ -36,9 +36,10 @@ def existing_contracts(directory: Path) -> dict[str, tuple[Path, Contract]]:
 
 
 def sync_contracts(
-    derived: list[Contract], out: Path, *, kind: str, prune: bool = False
+    derived: list[Contract], out: Path, *, kind: str, prune: bool = False, write: bool = True
 ) -> dict[str, Any]:
-    """Merge and write `derived` into `out`; report per contract what happened.
+    """Merge and write `derived` into `out`; report per contract what happened (with
+    `write=False`, what would happen: nothing is written or deleted).
 
     Status per contract: `created` (new file), `unchanged` (byte-identical), `bumped`
     (derived part changed, version + 1) or `updated` (same version, file rewritten,
@@ -81,6 +82,8 @@ def sync_contracts(
         for name, (path, c) in sorted(existing.items())
         if name not in names and c.source.kind == kind
     ]
+    if not write:
+        return {"out": str(out), "contracts": [row for _, _, row in plan], "orphaned": orphaned}
     for path, text, row in plan:
         if row["status"] != "unchanged":
             atomic_write_text(path, text)

@@ -17,6 +17,7 @@ from wdguard.drift.lint.parse import Migration, parse_migration
 from wdguard.errors import InputError, SourceError
 
 SCRIPT = "migration.sql"
+DEFAULT_MIGRATIONS = Path("prisma/migrations")
 
 
 @dataclass
@@ -128,3 +129,27 @@ def select_unapplied(folder: Path, applied: set[str]) -> Selection:
     targets = [s for s in scripts if _name(s) not in applied]
     history = [s for s in scripts if _name(s) in applied]
     return Selection(targets=[_parse(s) for s in targets], history=[_parse(s) for s in history])
+
+
+def select_migrations(paths: list[Path], since: str | None, dsn: str | None) -> Selection:
+    """The CLI's choice: `--since REF`, `--dsn` (unapplied), or the paths (default
+    ./prisma/migrations)."""
+    if since and dsn:
+        raise InputError("give either --since or --dsn, not both", where="--since")
+    if dsn:
+        from wdguard.drift.history import read_rows
+        from wdguard.sources.postgres import connect, resolve_dsn
+
+        if len(paths) > 1:
+            raise InputError("--dsn takes one Prisma migrations folder", where="--dsn")
+        folder = paths[0] if paths else DEFAULT_MIGRATIONS
+        with connect(resolve_dsn(dsn)) as conn:
+            applied = {r.migration_name for r in read_rows(conn) if r.applied}
+        return select_unapplied(folder, applied)
+    if since:
+        return select_since(since, paths)
+    if not paths:
+        if not DEFAULT_MIGRATIONS.is_dir():
+            raise InputError("no migrations given and no ./prisma/migrations folder", where="PATHS")
+        paths = [DEFAULT_MIGRATIONS]
+    return select_paths(paths)
