@@ -3,6 +3,7 @@ page whose quick start is the one CI runs, troubleshooting built from real error
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -93,3 +94,15 @@ def test_mkdocs_site_is_offline() -> None:
     assert conf["theme"]["font"] is False  # no Google Fonts fetched by the build or the site
     assert conf["strict"] is True
     assert conf["validation"]["anchors"] == "warn"  # a broken anchor fails --strict
+
+
+def test_mkdocs_build_strict_passes(tmp_path: Path) -> None:
+    """The site builds with no warning (broken link or anchor, page missing from the nav);
+    .ci/run builds it too, before the tests."""
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    proc = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                          cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "site" / "reference" / "codes" / "WDL002.html").exists()
+    assert "fonts.googleapis.com" not in (tmp_path / "site" / "index.html").read_text()
