@@ -8,7 +8,8 @@
 * `docs/reference/contract-schema.md` and `contract.schema.json` from the contract model's
   JSON Schema (what `wdguard contracts schema` prints).
 * the rule tables between `<!-- rules:FAMILY -->` markers in docs/ pages
-  (`scripts/gen_rule_tables.py`).
+  (`scripts/gen_rule_tables.py`), the code lists between `<!-- codes:FAMILY -->` markers,
+  and README's `<!-- section:NAME -->` blocks copied into the docs pages that hold them.
 
 The pages are committed; `--check` changes nothing and exits 1 when any is stale (a test
 runs it), so the reference cannot drift from the code.
@@ -305,12 +306,33 @@ def marked_pages(entries: list[dict]) -> dict[Path, str]:
     return out
 
 
+def readme_sections() -> dict[Path, str]:
+    """docs/ pages holding a `<!-- section:NAME -->` block get README's block of that name
+    (the commands table lives once, in README.md, and is copied into Getting started)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"<!-- section:([\w-]+) -->\n(.*?)<!-- /section:\1 -->", readme,
+                             flags=re.S))
+    out = {}
+    for path in sorted(DOCS.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "<!-- section:" not in text:
+            continue
+        out[path] = re.sub(
+            r"<!-- section:([\w-]+) -->\n.*?<!-- /section:\1 -->",
+            lambda m: f"<!-- section:{m.group(1)} -->\n{blocks[m.group(1)]}"
+            f"<!-- /section:{m.group(1)} -->",
+            text, flags=re.S,
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a page is stale")
     args = parser.parse_args(argv)
     want = pages()
     want.update(marked_pages(code_entries()))
+    want.update(readme_sections())
     stale = [p for p, t in want.items() if not p.exists() or p.read_text(encoding="utf-8") != t]
     codes_dir = REF / "codes"
     extra = [p for p in codes_dir.glob("*.md") if p not in want] if codes_dir.exists() else []
