@@ -34,7 +34,7 @@ renders the same records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,29 +53,50 @@ PathLike = str | Path
 
 
 def gate_date(
-    lake: PathLike,
+    lake: PathLike | Any,
     date: str,
     *,
     layers: Sequence[str] = ("bronze", "silver"),
     contracts: PathLike = "contracts",
     spark: Any = None,
+    engine: str | None = None,
+    spark_master: str | None = None,
     sample_keys: int = 5,
     quarantine: bool = False,
     write: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> RunRecord:
     """Gate one date of the lake, as `wdguard check` does: every check of the date's
     partitions in `layers` (`("gold",)` for the post-build gate).
 
-    Runs on Polars, or on Spark when `spark` is a SparkSession. The run record is written
-    to `_wdguard/runs/{date}/` unless `write=False`; `record.exit_code` is 0 (gold may be
-    built), 1 (an error-level check failed) or 2 (undecided: `record.errors` says why).
+    Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
+    active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
+    URL or an open store. The run record is written to `_wdguard/runs/{date}/` unless
+    `write=False`; `record.exit_code` is 0 (gold may be built), 1 (an error-level check
+    failed) or 2 (undecided: `record.errors` says why). `progress` is called with each
+    step's name (the CLI's spinner).
 
     >>> record = gate_date(lake, day)            # doctest: +SKIP
     >>> record.exit_code, record.verdict         # doctest: +SKIP
     (0, 'pass')
     """
-    return gate(spark, lake, date, layers=tuple(layers), contracts_dir=contracts,
-                sample_keys=sample_keys, quarantine=quarantine, write=write)
+    from wdguard.checks.engines import get_engine
+    from wdguard.gate import run_gate
+    from wdguard.lake.storage import open_store
+
+    name = engine or ("spark" if spark is not None else "polars")
+    store = open_store(lake) if isinstance(lake, str | Path) else lake
+    return run_gate(
+        store,
+        date,
+        layers=tuple(layers),
+        contracts_dir=contracts,
+        sample_keys=sample_keys,
+        quarantine=quarantine,
+        write=write,
+        progress=progress,
+        engine=get_engine(name, spark=spark, spark_master=spark_master),
+    )
 
 
 def contract_schema() -> dict[str, Any]:
@@ -316,22 +337,10 @@ def gate(
     """Gate one lake date with `spark` (a SparkSession; None runs the Polars engine).
 
     The record is written create-only to `_wdguard/runs/{date}/` unless `write=False`;
-    `record.exit_code` is 0 (build gold), 1 (a check failed) or 2 (undecided)."""
-    from wdguard.checks.engines import PolarsEngine, SparkEngine
-    from wdguard.gate import run_gate
-    from wdguard.lake.storage import open_store
-
-    engine = SparkEngine(spark) if spark is not None else PolarsEngine()
-    return run_gate(
-        open_store(lake),
-        date,
-        layers=layers,
-        contracts_dir=contracts_dir,
-        sample_keys=sample_keys,
-        quarantine=quarantine,
-        write=write,
-        engine=engine,
-    )
+    `record.exit_code` is 0 (build gold), 1 (a check failed) or 2 (undecided). The same
+    as `gate_date(lake, date, spark=spark, ...)`."""
+    return gate_date(lake, date, layers=layers, contracts=contracts_dir, spark=spark,
+                     sample_keys=sample_keys, quarantine=quarantine, write=write)
 
 
 class FrameVerdict(BaseModel):

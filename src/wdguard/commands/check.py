@@ -193,21 +193,12 @@ def check(
     engine_name, master = engine_options(config, engine, spark_master)
     store = open_store(lake)
     # heavy (polars, pandera, pyspark): only when a gate runs, after the options are good
-    from wdguard.checks.engines import get_engine
-    from wdguard.gate import run_gate
+    from wdguard.api import gate_date
 
-    chosen = get_engine(engine_name, spark_master=master)
     with _spinner(fmt == CheckFormat.text and err_console.is_terminal) as step:
-        record = run_gate(
-            store,
-            date,
-            layers=layers,
-            contracts_dir=contracts,
-            sample_keys=sample_keys,
-            quarantine=quarantine,
-            progress=step,
-            engine=chosen,
-        )
+        record = gate_date(store, date, layers=layers, contracts=contracts, engine=engine_name,
+                           spark_master=master, sample_keys=sample_keys,
+                           quarantine=quarantine, progress=step)
     if fmt == CheckFormat.json:
         print_json(record.model_dump(mode="json"))
     elif fmt == CheckFormat.junit:
