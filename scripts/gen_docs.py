@@ -218,7 +218,10 @@ def schema_page(schema: dict) -> str:
              "(`wdguard.contracts.model.Contract`); `wdguard contracts schema` prints the same "
              "document and [contract.schema.json](contract.schema.json) is the file editors "
              "use (see [Editor support](../guides/editor.md)). The format itself is explained "
-             "in [Contracts](../concepts/contracts.md).", ""]
+             "in [Contracts](../concepts/contracts.md). A description's `[derived]` keys are "
+             "rewritten by every re-derive (change the schema instead), `[hand]` keys are "
+             "the reviewers' and kept, `[managed]` ones wdguard maintains (version, "
+             "fingerprint).", ""]
 
     def table(title: str, obj: dict) -> None:
         props = obj.get("properties", {})

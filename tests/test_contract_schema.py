@@ -71,3 +71,13 @@ def test_committed_contracts_are_what_derive_writes(tmp_path) -> None:
                               "-f", "json"])
     assert res.exit_code == 0, res.output
     assert {r["status"] for r in json.loads(res.stdout)["contracts"]} == {"unchanged"}
+
+
+def test_schema_descriptions_come_from_the_models_comments() -> None:
+    schema = contract_json_schema()
+    column = schema["$defs"]["Column"]["properties"]
+    assert column["references"]["description"] == (
+        '[derived] "Contract.column" for single-column foreign keys')
+    assert column["regex"]["description"] == "[hand]"
+    assert schema["properties"]["consumers"]["description"] == "[hand] gold tables that read it"
+    assert schema["$defs"]["Source"]["properties"]["schema"]["description"] == "Postgres schema"

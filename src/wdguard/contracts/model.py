@@ -338,6 +338,32 @@ def contract_from_dict(data: dict[str, Any]) -> Contract:
 SCHEMA_FILE = "docs/reference/contract.schema.json"
 
 
+def _field_notes(cls: type[BaseModel]) -> dict[str, str]:
+    """Field name -> the comment the model's source gives it (trailing, or on the lines
+    above), with its `--- derived ---` / `--- hand ---` group: the schema's descriptions,
+    so an editor's hover says what the reviewers read here."""
+    import inspect
+
+    notes: dict[str, str] = {}
+    group, pending = "", []
+    for line in inspect.getsource(cls).splitlines()[1:]:
+        text = line.strip()
+        if m := re.match(r"# --- (\w+)", text):
+            group, pending = m.group(1), []
+        elif text.startswith("#"):
+            pending.append(text.lstrip("# "))
+        elif m := re.match(r"(\w+):[^#]*(?:#\s*(.*))?$", text):
+            name = cls.model_fields[m.group(1)].alias or m.group(1) \
+                if m.group(1) in cls.model_fields else None
+            words = " ".join([*pending, m.group(2) or ""]).strip()
+            if name:
+                notes[name] = (f"[{group}] {words}" if group else words).strip()
+            pending = []
+        else:
+            pending = []
+    return {k: v for k, v in notes.items() if v}
+
+
 def contract_json_schema() -> dict[str, Any]:
     """The JSON Schema of a contract file (validation mode: what may be written)."""
     schema = Contract.model_json_schema(mode="validation")
@@ -346,4 +372,11 @@ def contract_json_schema() -> dict[str, Any]:
         "description",
         "One table or collection of the WasteDump pipeline: what it must look like.",
     )
+    models = {"Contract": schema} | schema.get("$defs", {})
+    for cls in (Contract, Column, Source, Index, ForeignKey, Freshness, Volume, Rule, Mongo,
+                Mongoose):
+        props = models.get(cls.__name__, {}).get("properties", {})
+        for name, note in _field_notes(cls).items():
+            if name in props and "description" not in props[name]:
+                props[name]["description"] = note
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
