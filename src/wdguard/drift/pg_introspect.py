@@ -1,9 +1,9 @@
 """What the live PostgreSQL schema looks like, read from pg_catalog.
 
 One query per kind of object for all requested schemas at once (tables, columns, enums,
-constraints, indexes), so introspecting a hundred tables costs five round trips. Only
-catalog reads: no locks on user tables. Results are plain dataclasses keyed by
-(schema, table) so that the diff can stay free of SQL.
+indexes, foreign keys, CHECK/EXCLUDE constraints, views), so introspecting a hundred
+tables costs seven round trips. Only catalog reads: no locks on user tables. Results are
+plain dataclasses keyed by (schema, table) so that the diff can stay free of SQL.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class LiveColumn:
     default: str | None  # pg_get_expr(): `'KES'::bpchar`, `nextval('t_id_seq'::regclass)`
     identity: bool = False  # GENERATED ... AS IDENTITY
     enum_name: str | None = None  # set when the column's type is an enum
+    enum_schema: str | None = None  # the enum type's schema (multiSchema: may differ)
 
 
 @dataclass
@@ -39,8 +40,16 @@ class LiveIndex:
     columns: list[str]  # expression parts appear as their text
     unique: bool
     primary: bool
-    constraint: bool  # backs a PRIMARY KEY / UNIQUE constraint
+    constraint: bool  # backs a PRIMARY KEY / UNIQUE / EXCLUDE constraint
     partial: bool
+    expression: bool = False  # some key part is an expression (`lower(email)`)
+    exclusion: bool = False  # backs an EXCLUDE constraint
+    definition: str = ""  # pg_get_indexdef(): what a reviewer reads
+
+    @property
+    def modelled(self) -> bool:
+        """Prisma can declare it: plain columns, no WHERE, not an exclusion constraint."""
+        return not (self.partial or self.expression or self.exclusion)
 
 
 @dataclass
@@ -55,6 +64,23 @@ class LiveForeignKey:
 
 
 @dataclass
+class LiveConstraint:
+    """A CHECK or EXCLUDE constraint: Prisma cannot declare either."""
+
+    name: str
+    kind: str  # "check" or "exclude"
+    definition: str  # pg_get_constraintdef()
+
+
+@dataclass
+class LiveView:
+    schema: str
+    name: str
+    materialized: bool
+    definition: str  # pg_get_viewdef(), first line is enough for a reviewer
+
+
+@dataclass
 class LiveTable:
     schema: str
     name: str
@@ -63,6 +89,7 @@ class LiveTable:
     primary_key_name: str | None = None
     indexes: list[LiveIndex] = field(default_factory=list)
     foreign_keys: list[LiveForeignKey] = field(default_factory=list)
+    constraints: list[LiveConstraint] = field(default_factory=list)
 
     @property
     def unique_keys(self) -> list[list[str]]:
@@ -75,6 +102,7 @@ class LiveSchema:
     schemas: list[str]
     tables: dict[tuple[str, str], LiveTable] = field(default_factory=dict)
     enums: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # values in order
+    views: dict[tuple[str, str], LiveView] = field(default_factory=dict)
 
     def table(self, schema: str, name: str) -> LiveTable | None:
         return self.tables.get((schema, name))
@@ -92,11 +120,13 @@ _COLUMNS = """
 SELECT n.nspname, c.relname, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        t.typname, t.typtype = 'e', a.attnotnull,
-       pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity <> ''
+       pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '',
+       tn.nspname
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s)
   AND a.attnum > 0 AND NOT a.attisdropped
@@ -109,12 +139,17 @@ FROM pg_catalog.pg_enum e
 JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = ANY(%(schemas)s)
+   OR t.oid IN (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+                JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+                WHERE cn.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p'))
 ORDER BY 1, 2, e.enumsortorder
 """
 
 _INDEXES = """
 SELECT n.nspname, c.relname, i.relname, x.indisunique, x.indisprimary,
-       con.oid IS NOT NULL, x.indpred IS NOT NULL,
+       con.oid IS NOT NULL, x.indpred IS NOT NULL, 0 = ANY(x.indkey::int2[]),
+       con.contype = 'x', pg_catalog.pg_get_indexdef(x.indexrelid),
        ARRAY(
            SELECT CASE WHEN k.attnum = 0
                        THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.ord::int, true)
@@ -154,6 +189,25 @@ WHERE con.contype = 'f' AND n.nspname = ANY(%(schemas)s)
 ORDER BY 1, 2, 3
 """
 
+# CHECK and EXCLUDE constraints of tables (domain checks have no table: conrelid = 0)
+_CONSTRAINTS = """
+SELECT n.nspname, c.relname, con.conname, con.contype,
+       pg_catalog.pg_get_constraintdef(con.oid, true)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype IN ('c', 'x') AND n.nspname = ANY(%(schemas)s)
+ORDER BY 1, 2, 3
+"""
+
+_VIEWS = """
+SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%(schemas)s)
+ORDER BY 1, 2
+"""
+
 
 def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> LiveSchema:
     """Read tables, columns, enums, keys, indexes and foreign keys of `schemas`."""
@@ -164,7 +218,7 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
         live.tables[(nsp, rel)] = LiveTable(schema=nsp, name=rel)
     for nsp, typ, label in conn.execute(_ENUMS, args).fetchall():
         live.enums.setdefault((nsp, typ), []).append(label)
-    for nsp, rel, col, fmt, typname, is_enum, notnull, default, ident in conn.execute(
+    for nsp, rel, col, fmt, typname, is_enum, notnull, default, ident, typnsp in conn.execute(
         _COLUMNS, args
     ).fetchall():
         table = live.tables.get((nsp, rel))
@@ -178,14 +232,16 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
             default=default,
             identity=bool(ident),
             enum_name=typname if is_enum else None,
+            enum_schema=typnsp if is_enum else None,
         )
-    for nsp, rel, idx, unique, primary, constraint, partial, cols in conn.execute(
-        _INDEXES, args
-    ).fetchall():
+    for row in conn.execute(_INDEXES, args).fetchall():
+        nsp, rel, idx, unique, primary, constraint, partial, expr, excl, indexdef, cols = row
         table = live.tables.get((nsp, rel))
         if table is None:
             continue
-        index = LiveIndex(idx, list(cols), unique, primary, constraint, partial)
+        index = LiveIndex(
+            idx, list(cols), unique, primary, constraint, partial, expr, bool(excl), indexdef
+        )
         table.indexes.append(index)
         if primary:
             table.primary_key = list(cols)
@@ -206,4 +262,11 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
                 on_update=FK_ACTIONS.get(updtype, updtype),
             )
         )
+    for nsp, rel, name, contype, definition in conn.execute(_CONSTRAINTS, args).fetchall():
+        table = live.tables.get((nsp, rel))
+        if table is not None:
+            kind = "check" if contype == "c" else "exclude"
+            table.constraints.append(LiveConstraint(name, kind, definition))
+    for nsp, rel, materialized, definition in conn.execute(_VIEWS, args).fetchall():
+        live.views[(nsp, rel)] = LiveView(nsp, rel, materialized, definition or "")
     return live

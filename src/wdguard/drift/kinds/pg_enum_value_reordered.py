@@ -22,4 +22,4 @@ class EnumValueReordered(RuleKind):
     code = "PGD123"
     name = "enum.value_reordered"
     family = "drift"
-    compat = "warning"
+    compat = "compatible"
