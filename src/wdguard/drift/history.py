@@ -99,6 +99,23 @@ def read_folder(path: Path) -> dict[str, str]:
     return folder
 
 
+def locate_migrations_table(conn: psycopg.Connection, preferred: str = "public") -> str:
+    """`preferred` when it has `_prisma_migrations`, else the only schema that has one
+    (else `preferred`, so that `read_rows` says clearly that there is none)."""
+    found = [
+        nsp
+        for (nsp,) in conn.execute(
+            "SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            " ON n.oid = c.relnamespace WHERE c.relname = %s AND c.relkind IN ('r', 'p')"
+            " ORDER BY 1",
+            (TABLE,),
+        ).fetchall()
+    ]
+    if preferred in found or len(found) != 1:
+        return preferred
+    return found[0]
+
+
 def read_rows(conn: psycopg.Connection, schema: str = "public") -> list[MigrationRow]:
     """Every `_prisma_migrations` row, oldest first; a clear error when there is none."""
     exists = conn.execute(
