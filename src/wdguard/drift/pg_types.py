@@ -57,8 +57,11 @@ def live_type(col: LiveColumn) -> str:
     return norm_type(col.db_type) or ""
 
 
+# `::type`, `::"Enum"`, and schema-qualified `::app.unit` / `::base."Currency"` (format of
+# a type that is not on the session's search_path: `?schema=` and multiSchema projects)
 _CAST = re.compile(
-    r"::(?:\"[^\"]+\"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?",
+    r"::(?:(?:\"[^\"]+\"|[a-z_][a-z0-9_]*)\.)?"
+    r"(?:\"[^\"]+\"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?",
     re.IGNORECASE,
 )
 _NEXTVAL = re.compile(r"^nextval\(.*\)$", re.IGNORECASE)
