@@ -119,7 +119,8 @@ def compare_indexes(
             pg_index_added.IndexAdded.finding(
                 f"{ctx.table}: {_shape(i)} index {i.name} is not modelled by Prisma: "
                 f"{i.definition}",
-                **ctx.at(_one(tuple(i.columns)), index=i.name, columns=i.columns,
+                **ctx.at(None if i.expression else _one(tuple(i.columns)), index=i.name,
+                         columns=i.columns,
                          definition=i.definition, unmodelled=True),
             )
         )
