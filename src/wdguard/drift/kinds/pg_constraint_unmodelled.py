@@ -19,6 +19,16 @@ class ConstraintUnmodelled(RuleKind):
 
     Keep it (it protects the data), and describe it in the contract (`rules:`) so the gate
     checks the same condition on the lake.
+
+    **Compared**
+
+    `pg_constraint` rows of type CHECK and EXCLUDE on tables that have a contract, with
+    `pg_get_constraintdef()`.
+
+    **Severity**
+
+    compatible (info): Prisma cannot declare them, so they are never drift; shown so a
+    reviewer knows the database refuses rows the contract would accept.
     """
 
     code = "PGD161"

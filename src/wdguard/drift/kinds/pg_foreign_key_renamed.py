@@ -17,6 +17,14 @@ class ForeignKeyRenamed(RuleKind):
     **Best practice**
 
     `ALTER TABLE ... RENAME CONSTRAINT` in the same migration, or `map:` on `@relation`.
+
+    **Compared**
+
+    Foreign key constraint names after matching by columns, target and actions.
+
+    **Severity**
+
+    compatible (info): a name changes no behaviour.
     """
 
     code = "PGD154"

@@ -17,6 +17,15 @@ class IndexChanged(RuleKind):
     **Best practice**
 
     Change `@@index` in schema.prisma and let the migration rebuild the index.
+
+    **Compared**
+
+    A contract index missing by columns while a live index of its name exists on other
+    columns.
+
+    **Severity**
+
+    warning, as a dropped index; reported once instead of a drop plus an add.
     """
 
     code = "PGD143"

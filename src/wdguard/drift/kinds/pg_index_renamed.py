@@ -18,6 +18,16 @@ class IndexRenamed(RuleKind):
 
     Rename the indexes with the table (`ALTER INDEX ... RENAME TO`), or pin the live name
     with `map:` in schema.prisma.
+
+    **Compared**
+
+    Index and unique key names after matching by columns (Prisma's default
+    `{table}_{columns}_key|_idx` or `map:`).
+
+    **Severity**
+
+    compatible (info): a name changes nothing for readers or writers; `prisma migrate
+    diff` renames it back.
     """
 
     code = "PGD144"

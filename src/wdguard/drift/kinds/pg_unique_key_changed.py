@@ -18,6 +18,16 @@ class UniqueKeyChanged(RuleKind):
 
     Give a changed key a new name in schema.prisma (`map:`) and re-derive, so reviewers
     see the key change.
+
+    **Compared**
+
+    A contract unique key missing by columns while a live index of its name exists on
+    other columns or is not unique.
+
+    **Severity**
+
+    breaking, as a dropped unique key: the declared rule is gone, reported once instead
+    of a drop plus an add.
     """
 
     code = "PGD134"

@@ -18,6 +18,16 @@ class ViewUnmodelled(RuleKind):
     **Best practice**
 
     Declare it as a Prisma `view` block (preview feature `views`) and re-derive.
+
+    **Compared**
+
+    Views and materialised views of the compared schemas that no contract (table or
+    `view` block) names, with `pg_get_viewdef()`.
+
+    **Severity**
+
+    compatible (info): not drift of a modelled object; shown so readers of the view know
+    it exists.
     """
 
     code = "PGD162"
