@@ -137,6 +137,8 @@ DRIFTS = [
      [("PGD132", "app.batches", None, "breaking")]),
     ("multi_schema", "enum_value_gone_from_schema", None, ("  EUR\n", ""),
      [("PGD121", "base.Currency", "EUR", "warning")]),
+    ("multi_schema", "list_enum_value_gone_from_schema", None, ("  SMS\n", ""),
+     [("PGD121", "base.Channel", "SMS", "warning")]),
     ("multi_schema", "drop_column", 'ALTER TABLE billing."Invoice" DROP COLUMN "paidAt"', None,
      [("PGD111", "billing.Invoice", "paidAt", "breaking")]),
     ("multi_schema", "type_change",

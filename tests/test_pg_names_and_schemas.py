@@ -152,3 +152,10 @@ def test_unmodelled_objects_carry_their_definition(wastedump_db):
     assert by_code["PGD162"].details["materialized"] is True
     assert "count(*)" in by_code["PGD162"].details["definition"]
     assert all(f.severity == "info" for f in by_code.values())
+
+
+def test_nightly_report_derives_into_the_schema_of_the_dsn():
+    from wdguard.commands.report import _contracts
+
+    contracts = _contracts(NATIVE / "schema.prisma", None, "postgresql://u@h/d?schema=app")
+    assert {c.source.schema_ for c in contracts} == {"app"}

@@ -331,18 +331,18 @@ def _foreign_keys(
 def _enums(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
     """Each enum type once, however many columns use it.
 
-    The type's schema is the live column's (multiSchema: a table in `billing` may use an
-    enum of `base`), else the contract's own."""
+    Enum arrays (`Role[]`) count as uses. The type's schema is the live column's
+    (multiSchema: a table in `billing` may use an enum of `base`), else the contract's."""
     out: list[Finding] = []
     expected: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for contract in contracts:
         table = live.tables.get((schema_of(contract), contract.object_name))
         for name, col in contract.columns.items():
-            if col.type == "enum" and col.enum_name and col.values:
+            if "enum" in (col.type, col.items) and col.enum_name and col.values:
                 got = table.columns.get(name) if table else None
                 schema = schema_of(contract)
-                if got is not None and got.enum_name == col.enum_name and got.enum_schema:
-                    schema = got.enum_schema
+                if got is not None and got.enum_type and got.enum_type[1] == col.enum_name:
+                    schema = got.enum_type[0]
                 entry = expected.setdefault((schema, col.enum_name), (list(col.values), []))
                 entry[1].append(f"{contract.object_name}.{name}")
     for (schema, enum), (values, used_by) in sorted(expected.items()):

@@ -31,7 +31,9 @@ class LiveColumn:
     default: str | None  # pg_get_expr(): `'KES'::bpchar`, `nextval('t_id_seq'::regclass)`
     identity: bool = False  # GENERATED ... AS IDENTITY
     enum_name: str | None = None  # set when the column's type is an enum
-    enum_schema: str | None = None  # the enum type's schema (multiSchema: may differ)
+    # (schema, name) of the enum it holds, also as an array's element (`"Role"[]`); the
+    # schema may differ from the table's (multiSchema)
+    enum_type: tuple[str, str] | None = None
 
 
 @dataclass
@@ -121,12 +123,15 @@ SELECT n.nspname, c.relname, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        t.typname, t.typtype = 'e', a.attnotnull,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '',
-       tn.nspname
+       COALESCE(CASE WHEN t.typtype = 'e' THEN tn.nspname END, etn.nspname),
+       COALESCE(CASE WHEN t.typtype = 'e' THEN t.typname END, et.typname)
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND et.typtype = 'e'
+LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s)
   AND a.attnum > 0 AND NOT a.attisdropped
@@ -139,10 +144,11 @@ FROM pg_catalog.pg_enum e
 JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = ANY(%(schemas)s)
-   OR t.oid IN (SELECT a.atttypid FROM pg_catalog.pg_attribute a
-                JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-                JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-                WHERE cn.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p'))
+   OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+              JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+              WHERE a.atttypid IN (t.oid, t.typarray) AND cn.nspname = ANY(%(schemas)s)
+                AND c.relkind IN ('r', 'p'))
 ORDER BY 1, 2, e.enumsortorder
 """
 
@@ -218,9 +224,8 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
         live.tables[(nsp, rel)] = LiveTable(schema=nsp, name=rel)
     for nsp, typ, label in conn.execute(_ENUMS, args).fetchall():
         live.enums.setdefault((nsp, typ), []).append(label)
-    for nsp, rel, col, fmt, typname, is_enum, notnull, default, ident, typnsp in conn.execute(
-        _COLUMNS, args
-    ).fetchall():
+    for row in conn.execute(_COLUMNS, args).fetchall():
+        nsp, rel, col, fmt, typname, is_enum, notnull, default, ident, enum_nsp, enum = row
         table = live.tables.get((nsp, rel))
         if table is None:
             continue
@@ -232,7 +237,7 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
             default=default,
             identity=bool(ident),
             enum_name=typname if is_enum else None,
-            enum_schema=typnsp if is_enum else None,
+            enum_type=(enum_nsp, enum) if enum else None,
         )
     for row in conn.execute(_INDEXES, args).fetchall():
         nsp, rel, idx, unique, primary, constraint, partial, expr, excl, indexdef, cols = row
