@@ -159,3 +159,14 @@ def test_nightly_report_derives_into_the_schema_of_the_dsn():
 
     contracts = _contracts(NATIVE / "schema.prisma", None, "postgresql://u@h/d?schema=app")
     assert {c.source.schema_ for c in contracts} == {"app"}
+
+
+def test_only_a_name_the_contract_states_is_compared(wastedump_db):
+    """A hand-written `unique: true` states no index name: wdguard's guess is not compared."""
+    inject(wastedump_db, 'ALTER INDEX "tags_name_key" RENAME TO "tag_names_uq"')
+    derived = derive_contracts(pgutil.SCHEMA_PATH)
+    renamed = [(f.code, f.object) for f in run(wastedump_db).findings]
+    assert renamed == [("PGD144", "tags")]
+    hand = [c if c.contract != "Tag" else c.model_copy(update={"indexes": []}) for c in derived]
+    with connect(wastedump_db) as conn:
+        assert postgres_drift(conn, hand).findings == []

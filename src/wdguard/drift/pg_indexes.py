@@ -49,18 +49,22 @@ def _one(cols: tuple[str, ...]) -> str | None:
     return cols[0] if len(cols) == 1 else None
 
 
-def expected_indexes(contract: Contract) -> dict[_Key, str]:
-    """Unique keys and indexes the contract declares, by key, with their names."""
+def expected_indexes(contract: Contract) -> tuple[dict[_Key, str], set[_Key]]:
+    """Unique keys and indexes the contract declares, by key, with their names; and the
+    keys whose name the contract states (an `indexes:` entry) rather than wdguard guessing
+    Prisma's default from a bare `unique: true`."""
     out: dict[_Key, str] = {}
     for name, col in contract.columns.items():
         if col.unique:
             out[_key([name], True)] = f"{contract.object_name}_{name}_key"
     for cols in contract.unique_keys:
         out.setdefault(_key(cols, True), f"{contract.object_name}_{'_'.join(cols)}_key")
+    stated = set()
     for idx in contract.indexes:
         out[_key(idx.columns, idx.unique)] = idx.name  # the declared name wins
+        stated.add(_key(idx.columns, idx.unique))
     out.pop(_key(contract.primary_key, True), None)  # `@id @unique`: the PK already is one
-    return out
+    return out, stated
 
 
 def compare_indexes(
@@ -68,7 +72,7 @@ def compare_indexes(
 ) -> list[Finding]:
     """Findings for unique keys and indexes; `gone` columns were reported already."""
     out: list[Finding] = []
-    expected = expected_indexes(contract)
+    expected, stated = expected_indexes(contract)
     pk_keys = {_key(contract.primary_key, True), _key(table.primary_key, True)}
     live: dict[_Key, LiveIndex] = {}
     unmodelled: list[LiveIndex] = []
@@ -126,7 +130,7 @@ def compare_indexes(
         )
     for k, name in expected.items():
         got = live.get(k)
-        if got is not None and got.name != name:
+        if got is not None and got.name != name and k in stated:
             out.append(
                 pg_index_renamed.IndexRenamed.finding(
                     f"{ctx.table}: {'unique key' if k.unique else 'index'} on ({k.text}) is "
