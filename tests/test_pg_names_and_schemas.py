@@ -170,3 +170,8 @@ def test_only_a_name_the_contract_states_is_compared(wastedump_db):
     hand = [c if c.contract != "Tag" else c.model_copy(update={"indexes": []}) for c in derived]
     with connect(wastedump_db) as conn:
         assert postgres_drift(conn, hand).findings == []
+
+
+def test_views_of_an_extension_are_not_the_apps(wastedump_db):
+    inject(wastedump_db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    assert run(wastedump_db).findings == []

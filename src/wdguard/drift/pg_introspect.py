@@ -206,11 +206,15 @@ WHERE con.contype IN ('c', 'x') AND n.nspname = ANY(%(schemas)s)
 ORDER BY 1, 2, 3
 """
 
+# views an extension created (pg_stat_statements in public) are the extension's, not the app's
 _VIEWS = """
 SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true)
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%(schemas)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                  WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+                    AND dep.deptype = 'e')
 ORDER BY 1, 2
 """
 
