@@ -4,8 +4,10 @@ Expected and live are reduced to the same plain shapes (see `pg_types`), then co
 object by object. A difference that follows from a bigger one is not repeated: a missing
 table hides its columns, a dropped column hides the indexes and keys that used it, and
 a table or column whose live twin differs only by name is reported once as renamed.
-Prisma's own output (its type spellings, defaults, constraint names, `_AToB` join
-tables, `_prisma_migrations`) is never drift.
+Prisma's own output (its type spellings, defaults, `_AToB` join tables,
+`_prisma_migrations`, the redundant unique index of `@id @unique`) is never drift; keys
+and indexes are compared in `pg_indexes` (names only as info), and what Prisma cannot
+model (CHECK/EXCLUDE constraints, views) is listed as info by `pg_unmodelled`.
 """
 
 from __future__ import annotations
@@ -239,11 +241,7 @@ def _columns(
 
 def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
     out: list[Finding] = []
-
-    def touches_gone(cols: tuple[str, ...] | frozenset[str]) -> bool:
-        return bool(gone.intersection(cols))
-
-    if contract.primary_key != table.primary_key and not touches_gone(tuple(contract.primary_key)):
+    if contract.primary_key != table.primary_key and not gone.intersection(contract.primary_key):
         live_pk = ", ".join(table.primary_key) or "none"
         out.append(
             pg_primary_key_changed.PrimaryKeyChanged.finding(
@@ -434,7 +432,7 @@ def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
         findings.extend(col_findings)
         findings.extend(_keys(ctx, contract, table, gone))
         findings.extend(_foreign_keys(ctx, contract, table, gone, targets, renames))
-        findings.extend(unmodelled_constraints(ctx, table, gone))
+        findings.extend(unmodelled_constraints(ctx, table))
     findings.extend(_enums(contracts, live))
     findings.extend(unmodelled_views(all_contracts, live))
     return findings

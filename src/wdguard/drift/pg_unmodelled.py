@@ -26,9 +26,9 @@ def _short(text: str) -> str:
     return one if len(one) <= _SHORT else one[: _SHORT - 1] + "…"
 
 
-def unmodelled_constraints(ctx: _Ctx, table: LiveTable, gone: set[str]) -> list[Finding]:
-    """One info per CHECK / EXCLUDE constraint of a table that has a contract."""
-    del gone  # a constraint on a dropped column went with it (PostgreSQL drops it too)
+def unmodelled_constraints(ctx: _Ctx, table: LiveTable) -> list[Finding]:
+    """One info per CHECK / EXCLUDE constraint of a table that has a contract (one on a
+    dropped column went with it: PostgreSQL drops the constraint too)."""
     return [
         pg_constraint_unmodelled.ConstraintUnmodelled.finding(
             f"{ctx.table}: {c.kind.upper()} constraint {c.name} is not modelled by Prisma: "
