@@ -151,12 +151,10 @@ def _shape(i: LiveIndex) -> str:
 
 def _changed(ctx: _Ctx, k: _Key, got: LiveIndex) -> Finding:
     live_cols = ", ".join(got.columns) + (" WHERE ..." if got.partial else "")
-    details: dict[str, Any] = {
-        "index": got.name,
-        "columns": list(k.columns),
-        "live_columns": got.columns,
-        "definition": got.definition,
-    }
+    details: dict[str, Any] = {"index": got.name, "columns": list(k.columns),
+                               "live_columns": got.columns}
+    if got.definition:
+        details["definition"] = got.definition
     if k.unique:
         return pg_unique_key_changed.UniqueKeyChanged.finding(
             f"{ctx.table}: unique key {got.name} is on ({live_cols}"

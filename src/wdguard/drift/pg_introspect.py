@@ -46,7 +46,7 @@ class LiveIndex:
     partial: bool
     expression: bool = False  # some key part is an expression (`lower(email)`)
     exclusion: bool = False  # backs an EXCLUDE constraint
-    definition: str = ""  # pg_get_indexdef(): what a reviewer reads
+    definition: str = ""  # pg_get_indexdef() of one Prisma cannot model ("" otherwise)
 
     @property
     def modelled(self) -> bool:
@@ -155,7 +155,9 @@ ORDER BY 1, 2, e.enumsortorder
 _INDEXES = """
 SELECT n.nspname, c.relname, i.relname, x.indisunique, x.indisprimary,
        con.oid IS NOT NULL, x.indpred IS NOT NULL, 0 = ANY(x.indkey::int2[]),
-       con.contype = 'x', pg_catalog.pg_get_indexdef(x.indexrelid),
+       con.contype = 'x',
+       CASE WHEN x.indpred IS NOT NULL OR 0 = ANY(x.indkey::int2[]) OR con.contype = 'x'
+            THEN pg_catalog.pg_get_indexdef(x.indexrelid) END,
        ARRAY(
            SELECT CASE WHEN k.attnum = 0
                        THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.ord::int, true)
@@ -249,7 +251,8 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
         if table is None:
             continue
         index = LiveIndex(
-            idx, list(cols), unique, primary, constraint, partial, expr, bool(excl), indexdef
+            idx, list(cols), unique, primary, constraint, partial, expr, bool(excl),
+            indexdef or "",
         )
         table.indexes.append(index)
         if primary:
