@@ -123,33 +123,34 @@ SELECT n.nspname, c.relname, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        t.typname, t.typtype = 'e', a.attnotnull,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '',
-       COALESCE(CASE WHEN t.typtype = 'e' THEN tn.nspname END, etn.nspname),
-       COALESCE(CASE WHEN t.typtype = 'e' THEN t.typname END, et.typname)
+       a.atttypid, t.typelem
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND et.typtype = 'e'
-LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s)
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY 1, 2, a.attnum
 """
 
+# enums of the schemas, and those their tables use from elsewhere (multiSchema), also
+# as array elements; the type oid lets columns find theirs without more joins
 _ENUMS = """
-SELECT n.nspname, t.typname, e.enumlabel
+WITH used AS (
+    SELECT DISTINCT a.atttypid
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+    WHERE cn.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p') AND a.attnum > 0
+)
+SELECT t.oid, n.nspname, t.typname, e.enumlabel
 FROM pg_catalog.pg_enum e
 JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = ANY(%(schemas)s)
-   OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
-              JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-              JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-              WHERE a.atttypid IN (t.oid, t.typarray) AND cn.nspname = ANY(%(schemas)s)
-                AND c.relkind IN ('r', 'p'))
-ORDER BY 1, 2, e.enumsortorder
+   OR t.oid IN (SELECT atttypid FROM used) OR t.typarray IN (SELECT atttypid FROM used)
+ORDER BY 2, 3, e.enumsortorder
 """
 
 _INDEXES = """
@@ -228,10 +229,12 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
     live = LiveSchema(schemas=schemas)
     for nsp, rel in conn.execute(_TABLES, args).fetchall():
         live.tables[(nsp, rel)] = LiveTable(schema=nsp, name=rel)
-    for nsp, typ, label in conn.execute(_ENUMS, args).fetchall():
+    enum_oids: dict[int, tuple[str, str]] = {}
+    for oid, nsp, typ, label in conn.execute(_ENUMS, args).fetchall():
         live.enums.setdefault((nsp, typ), []).append(label)
+        enum_oids[oid] = (nsp, typ)
     for row in conn.execute(_COLUMNS, args).fetchall():
-        nsp, rel, col, fmt, typname, is_enum, notnull, default, ident, enum_nsp, enum = row
+        nsp, rel, col, fmt, typname, is_enum, notnull, default, ident, typoid, elem = row
         table = live.tables.get((nsp, rel))
         if table is None:
             continue
@@ -243,7 +246,7 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
             default=default,
             identity=bool(ident),
             enum_name=typname if is_enum else None,
-            enum_type=(enum_nsp, enum) if enum else None,
+            enum_type=enum_oids.get(typoid) or enum_oids.get(elem),
         )
     for row in conn.execute(_INDEXES, args).fetchall():
         nsp, rel, idx, unique, primary, constraint, partial, expr, excl, indexdef, cols = row
