@@ -1,8 +1,8 @@
 """What the live PostgreSQL schema looks like, read from pg_catalog.
 
-One query per kind of object for all requested schemas at once (tables, columns, enums,
-indexes, foreign keys, CHECK/EXCLUDE constraints, views), so introspecting a hundred
-tables costs seven round trips. Only catalog reads: no locks on user tables. Results are
+One query per kind of object for all requested schemas at once (tables and views,
+columns, enums, indexes, constraints: foreign keys, CHECK and EXCLUDE), so introspecting
+a hundred tables costs five round trips. Only catalog reads: no locks on user tables. Results are
 plain dataclasses keyed by (schema, table) so that the diff can stay free of SQL.
 """
 
@@ -110,11 +110,19 @@ class LiveSchema:
         return self.tables.get((schema, name))
 
 
+# tables, and views with their definition; views an extension owns (pg_stat_statements
+# in public) are the extension's, not the app's
 _TABLES = """
-SELECT n.nspname, c.relname
+SELECT n.nspname, c.relname, c.relkind,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s)
+WHERE n.nspname = ANY(%(schemas)s)
+  AND (c.relkind IN ('r', 'p') AND NOT c.relispartition
+       OR c.relkind IN ('v', 'm')
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                          WHERE dep.classid = 'pg_catalog.pg_class'::regclass
+                            AND dep.objid = c.oid AND dep.deptype = 'e'))
 ORDER BY 1, 2
 """
 
@@ -179,8 +187,11 @@ WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p')
 ORDER BY 1, 2, 3
 """
 
-_FOREIGN_KEYS = """
-SELECT n.nspname, c.relname, con.conname,
+# foreign keys, and CHECK / EXCLUDE constraints with their definition (a domain's CHECK
+# has no table: conrelid = 0, not joined)
+_CONSTRAINTS = """
+SELECT n.nspname, c.relname, con.conname, con.contype,
+       CASE WHEN con.contype <> 'f' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
              ORDER BY k.ord),
@@ -192,43 +203,23 @@ SELECT n.nspname, c.relname, con.conname,
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
-JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE con.contype = 'f' AND n.nspname = ANY(%(schemas)s)
+LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.contype IN ('f', 'c', 'x') AND n.nspname = ANY(%(schemas)s)
 ORDER BY 1, 2, 3
-"""
-
-# CHECK and EXCLUDE constraints of tables (domain checks have no table: conrelid = 0)
-_CONSTRAINTS = """
-SELECT n.nspname, c.relname, con.conname, con.contype,
-       pg_catalog.pg_get_constraintdef(con.oid, true)
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype IN ('c', 'x') AND n.nspname = ANY(%(schemas)s)
-ORDER BY 1, 2, 3
-"""
-
-# views an extension created (pg_stat_statements in public) are the extension's, not the app's
-_VIEWS = """
-SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true)
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%(schemas)s)
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
-                  WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
-                    AND dep.deptype = 'e')
-ORDER BY 1, 2
 """
 
 
 def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> LiveSchema:
-    """Read tables, columns, enums, keys, indexes and foreign keys of `schemas`."""
+    """Read tables, views, columns, enums, keys, indexes and constraints of `schemas`."""
     schemas = sorted(set(schemas or ["public"]))
     args = {"schemas": schemas}
     live = LiveSchema(schemas=schemas)
-    for nsp, rel in conn.execute(_TABLES, args).fetchall():
-        live.tables[(nsp, rel)] = LiveTable(schema=nsp, name=rel)
+    for nsp, rel, kind, viewdef in conn.execute(_TABLES, args).fetchall():
+        if kind in ("v", "m"):
+            live.views[(nsp, rel)] = LiveView(nsp, rel, kind == "m", viewdef or "")
+        else:
+            live.tables[(nsp, rel)] = LiveTable(schema=nsp, name=rel)
     enum_oids: dict[int, tuple[str, str]] = {}
     for oid, nsp, typ, label in conn.execute(_ENUMS, args).fetchall():
         live.enums.setdefault((nsp, typ), []).append(label)
@@ -261,10 +252,14 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
         if primary:
             table.primary_key = list(cols)
             table.primary_key_name = idx
-    for row in conn.execute(_FOREIGN_KEYS, args).fetchall():
-        nsp, rel, name, cols, rnsp, rrel, rcols, deltype, updtype = row
+    for row in conn.execute(_CONSTRAINTS, args).fetchall():
+        nsp, rel, name, contype, definition, cols, rnsp, rrel, rcols, deltype, updtype = row
         table = live.tables.get((nsp, rel))
         if table is None:
+            continue
+        if contype != "f":
+            kind = "check" if contype == "c" else "exclude"
+            table.constraints.append(LiveConstraint(name, kind, definition))
             continue
         table.foreign_keys.append(
             LiveForeignKey(
@@ -277,11 +272,4 @@ def introspect(conn: psycopg.Connection, schemas: list[str] | None = None) -> Li
                 on_update=FK_ACTIONS.get(updtype, updtype),
             )
         )
-    for nsp, rel, name, contype, definition in conn.execute(_CONSTRAINTS, args).fetchall():
-        table = live.tables.get((nsp, rel))
-        if table is not None:
-            kind = "check" if contype == "c" else "exclude"
-            table.constraints.append(LiveConstraint(name, kind, definition))
-    for nsp, rel, materialized, definition in conn.execute(_VIEWS, args).fetchall():
-        live.views[(nsp, rel)] = LiveView(nsp, rel, materialized, definition or "")
     return live
