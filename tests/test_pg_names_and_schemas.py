@@ -175,3 +175,13 @@ def test_only_a_name_the_contract_states_is_compared(wastedump_db):
 def test_views_of_an_extension_are_not_the_apps(wastedump_db):
     inject(wastedump_db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     assert run(wastedump_db).findings == []
+
+
+def test_migrations_table_in_two_schemas_is_an_input_error(fresh_db):
+    for schema in ("a", "b"):
+        inject(fresh_db, f"CREATE SCHEMA {schema}; SET search_path TO {schema};"
+               + pgutil.PRISMA_MIGRATIONS_DDL)
+    out = runner.invoke(app, ["drift", "postgres", "--dsn", fresh_db, "--schema",
+                              str(NATIVE / "schema.prisma"), "-m", str(NATIVE / "migrations")])
+    assert out.exit_code == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "schemas a, b" in out.stderr

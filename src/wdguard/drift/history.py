@@ -101,7 +101,8 @@ def read_folder(path: Path) -> dict[str, str]:
 
 def locate_migrations_table(conn: psycopg.Connection, preferred: str = "public") -> str:
     """`preferred` when it has `_prisma_migrations`, else the only schema that has one
-    (else `preferred`, so that `read_rows` says clearly that there is none)."""
+    (none: `preferred`, so that `read_rows` says clearly that there is none; several:
+    an input error, since guessing could compare the wrong app's history)."""
     found = [
         nsp
         for (nsp,) in conn.execute(
@@ -111,8 +112,14 @@ def locate_migrations_table(conn: psycopg.Connection, preferred: str = "public")
             (TABLE,),
         ).fetchall()
     ]
-    if preferred in found or len(found) != 1:
+    if preferred in found or not found:
         return preferred
+    if len(found) > 1:
+        raise InputError(
+            f"{TABLE} exists in schemas {', '.join(found)} and not in {preferred}: "
+            "say which with ?schema=... in the postgresql:// DSN",
+            where="--dsn",
+        )
     return found[0]
 
 
