@@ -86,7 +86,11 @@ def _source_failure(exc: Exception) -> str | None:
 
 
 def command_contracts(
-    schema: Path | None, contracts_dir: Path | None, *, default_optional: bool = False
+    schema: Path | None,
+    contracts_dir: Path | None,
+    *,
+    default_optional: bool = False,
+    default_schema: str | None = None,
 ) -> list[Contract]:
     """Contracts from --schema (derived in memory) or --contracts, not both; without
     either, ./contracts (none at all if it is missing and `default_optional`).
@@ -99,7 +103,7 @@ def command_contracts(
             raise InputError("no such schema file or folder", where=str(schema))
         from wdguard.contracts.prisma_derive import derive_contracts
 
-        return derive_contracts(schema)
+        return derive_contracts(schema, default_schema)
     from wdguard.contracts.io import load_contracts
 
     if contracts_dir is None:

@@ -16,7 +16,7 @@ from wdguard.commands._common import (
     print_json,
 )
 from wdguard.report.findings import render_findings_table, summary_line
-from wdguard.sources.postgres import connect, describe, resolve_dsn
+from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
 DSN_OPTION = typer.Option(
     None,
@@ -53,10 +53,17 @@ def drift_postgres(
     """
     from wdguard.drift.pg_drift import postgres_drift  # pulls in deepdiff: only when run
 
-    contracts = command_contracts(schema, contracts_dir)
     dsn = resolve_dsn(dsn)
+    db_schema = dsn_schema(dsn)  # Prisma's ?schema=: models without @@schema live there
+    contracts = command_contracts(schema, contracts_dir, default_schema=db_schema)
     with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
-        result = postgres_drift(conn, contracts, target=describe(dsn), migrations_dir=migrations)
+        result = postgres_drift(
+            conn,
+            contracts,
+            target=describe(dsn),
+            migrations_dir=migrations,
+            migrations_schema=db_schema,
+        )
     if fmt is OutputFormat.json:
         print_json(result.to_dict(strict=strict))
     else:
