@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests import pgutil  # noqa: E402
 
 from wdguard.contracts.prisma_derive import derive_contracts  # noqa: E402
+from wdguard.drift import pg_types  # noqa: E402
 from wdguard.drift.pg_diff import diff  # noqa: E402
 from wdguard.drift.pg_introspect import introspect  # noqa: E402
 from wdguard.sources.postgres import connect  # noqa: E402
@@ -91,6 +92,8 @@ def main() -> None:
             conn.execute(ddl(TABLES))  # type: ignore[arg-type]
         times, intro, dif = [], [], []
         for _ in range(RUNS):
+            for fn in (pg_types.norm_type, pg_types.norm_default):  # every run starts cold
+                getattr(fn, "cache_clear", lambda: None)()
             t0 = time.perf_counter()
             with connect(dsn) as conn:
                 t1 = time.perf_counter()

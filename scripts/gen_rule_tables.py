@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import pkgutil
 import re
 import sys
@@ -43,13 +44,24 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def section(rule: type, title: str) -> str:
+    """The text of a `**Title**` section of a rule's docstring ("" when absent)."""
+    doc = inspect.getdoc(rule) or ""
+    m = re.search(rf"\*\*{title}\*\*\n\n(.*?)(?:\n\n\*\*|\Z)", doc, flags=re.S)
+    return m.group(1).strip() if m else ""
+
+
 def table(family: str) -> str:
     from wdguard.findings import rules_of
 
     rules = rules_of(family)
     refs = any(getattr(r, "squawk", ()) or getattr(r, "atlas", ()) for r in rules)
+    # families whose rules say what they compare and why their class (drift) get 2 columns
+    why = any(section(r, "Compared") for r in rules)
     head = "| code | name | severity/class | summary |" + (" Squawk / Atlas |" if refs else "")
+    head += " what is compared | why this class |" if why else ""
     rule = "| --- | --- | --- | --- |" + (" --- |" if refs else "")
+    rule += " --- | --- |" if why else ""
     lines = [head, rule]
     for r in rules:
         sev = r.compat or r.severity
@@ -58,6 +70,8 @@ def table(family: str) -> str:
             equiv = [f"`{s}`" for s in getattr(r, "squawk", ())]
             equiv += [f"{a}" for a in getattr(r, "atlas", ())]
             row += f" {', '.join(equiv) or '-'} |"
+        if why:
+            row += f" {_cell(section(r, 'Compared'))} | {_cell(section(r, 'Severity'))} |"
         lines.append(row)
     return "\n".join(lines)
 

@@ -12,8 +12,11 @@ CREATE/DROP DATABASE). It is test tooling, not wdguard: it writes.
 
 `apply_migrations` mirrors Prisma: it creates `_prisma_migrations` with Prisma's DDL,
 inserts a row (uuid id, hex SHA-256 checksum of migration.sql, started_at) before the
-script, runs the script in its own transaction, then sets finished_at and
-applied_steps_count = 1.
+script, sends the script as one simple-protocol query (PostgreSQL runs it as one implicit
+transaction, as Prisma's schema engine does: a lone `CREATE INDEX CONCURRENTLY` works,
+explicit BEGIN/COMMIT too), then sets finished_at and applied_steps_count = 1. With
+`schema=` (Prisma's `?schema=`) the schema is created, put first on the search_path and
+holds `_prisma_migrations`.
 """
 
 from __future__ import annotations
@@ -119,17 +122,23 @@ def record_migration(
 
 
 def apply_migrations(
-    dsn: str, migrations_dir: Path = MIGRATIONS_DIR, *, upto: str | None = None
+    dsn: str,
+    migrations_dir: Path = MIGRATIONS_DIR,
+    *,
+    upto: str | None = None,
+    schema: str = "public",
 ) -> list[str]:
     """Apply every migration folder in order (up to and including `upto`); return names."""
     applied = []
     with psycopg.connect(dsn, autocommit=True) as conn:
+        if schema != "public":
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
         conn.execute(PRISMA_MIGRATIONS_DDL)
         for name in migration_names(migrations_dir):
             script = migrations_dir / name / "migration.sql"
             row_id = record_migration(conn, name, checksum=checksum(script), finished=False)
-            with conn.transaction():
-                conn.execute(script.read_text())  # type: ignore[arg-type]
+            conn.execute(script.read_text())  # type: ignore[arg-type]  # no params: simple query
             conn.execute(
                 'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1'
                 " WHERE id = %s",

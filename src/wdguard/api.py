@@ -111,9 +111,11 @@ def load_contracts_from(
     contracts: PathLike | None = None,
     *,
     optional: bool = False,
+    default_schema: str | None = None,
 ) -> list[Contract]:
     """Contracts derived in memory from `schema` (schema.prisma or a folder of .prisma
-    files), or read from the `contracts` folder; not both. With neither: ./contracts
+    files; models without `@@schema` live in `default_schema`, the `?schema=` of the
+    app's URL), or read from the `contracts` folder; not both. With neither: ./contracts
     (no contracts at all when it is missing and `optional`)."""
     from wdguard.contracts.io import load_contracts
     from wdguard.errors import InputError
@@ -126,7 +128,7 @@ def load_contracts_from(
             raise InputError("no such schema file or folder", where=str(schema))
         from wdguard.contracts.prisma_derive import derive_contracts as derive
 
-        return derive(schema)
+        return derive(schema, default_schema)
     if contracts is None:
         contracts = Path("contracts")
         if optional and not contracts.is_dir():
@@ -164,14 +166,16 @@ def drift_postgres(
     session is read-only. `result.findings` are PGD findings, `result.exit_code()` the CLI's
     code, `result.to_dict()` its JSON."""
     from wdguard.drift.pg_drift import postgres_drift
-    from wdguard.sources.postgres import connect, describe, resolve_dsn
+    from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
-    found = load_contracts_from(schema, contracts)
     dsn = resolve_dsn(dsn)
+    db_schema = dsn_schema(dsn)  # Prisma's ?schema=: models without @@schema live there
+    found = load_contracts_from(schema, contracts, default_schema=db_schema)
     with connect(dsn, statement_timeout_ms=statement_timeout_ms) as conn:
         return postgres_drift(
             conn, found, target=describe(dsn),
             migrations_dir=Path(migrations) if migrations is not None else None,
+            migrations_schema=db_schema,
         )
 
 

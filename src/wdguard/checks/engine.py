@@ -21,22 +21,22 @@ from typing import Any
 import polars as pl
 
 from wdguard.checks import expressions as X
-from wdguard.checks.derive import specs_for
-from wdguard.checks.keys import duplicates_many
-from wdguard.checks.outcome import Outcome, jsonable
-from wdguard.checks.schema_step import (
+from wdguard.checks.compile import (
     ARRAY_ELEMENTS,
     NESTED_IN_SCALAR,
     count_outcome,
+    row_checks,
     schema_outcomes,
 )
+from wdguard.checks.derive import specs_for
+from wdguard.checks.keys import duplicates_many
+from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError, SourceError
 
 ROW_CHECKS = frozenset({"castable", "not_null", "in_values", "between", "regex", "rule"})
-KEY_CHECKS = frozenset({"unique", "duplicate_pk"})
 _RAW = "__wdguard_raw__"
 
 
@@ -174,43 +174,23 @@ def check_partition(
     typed_lf = lf.with_columns(casts) if casts else lf
     top_level = set(schema.names())
 
-    fail_exprs: dict[int, pl.Expr] = {}  # row-level: true = row fails
-    key_checks: dict[int, list[str]] = {}  # duplicate keys: their own key-only pass
-    for i, spec in enumerate(specs):
-        if i in outcomes:
-            continue
-        if spec.check in KEY_CHECKS:
-            cols = spec.params["columns"]
-            absent = [c for c in cols if c not in top_level]
-            if absent:
-                outcomes[i] = Outcome(spec, "skipped", f"key column absent: {', '.join(absent)}")
-                continue
-            key_checks[i] = cols
-            fail_exprs[i] = X.is_duplicated(cols)  # for quarantine only
-            continue
-        if spec.check == "rule":
-            expr = _rule_expr(spec, top_level)
-            if isinstance(expr, str):
-                outcomes[i] = Outcome(spec, "skipped", expr)
-            else:
-                fail_exprs[i] = ~expr
-            continue
-        value = typed_cols.get(spec.column or "")
-        if value is None:
-            outcomes[i] = Outcome(spec, "skipped", "column absent or not checked")
-            continue
-        if spec.check == "castable":
-            fail_exprs[i] = cast_fail[spec.column]
-        elif spec.check == "not_null":
-            fail_exprs[i] = ~X.not_null(value)
-        elif spec.check == "in_values":
-            fail_exprs[i] = ~X.in_values(value, spec.params["values"])
-        elif spec.check == "between":
-            dtype = polars_dtype(contract.columns[spec.column])
-            num = value if dtype.is_numeric() else value.cast(pl.Float64, strict=False)
-            fail_exprs[i] = ~X.between(num, spec.params["min"], spec.params["max"])
-        elif spec.check == "regex":
-            fail_exprs[i] = ~X.matches(value, spec.params["pattern"])
+    def numeric(spec: CheckSpec, value: pl.Expr) -> pl.Expr:
+        dtype = polars_dtype(contract.columns[spec.column])
+        return value if dtype.is_numeric() else value.cast(pl.Float64, strict=False)
+
+    # row-level: true = row fails; duplicate keys get their own key-only pass
+    fail_exprs, key_checks = row_checks(
+        specs,
+        outcomes,
+        top_level=top_level,
+        typed=typed_cols,
+        cast_fail=cast_fail,
+        ops=X,
+        compile_rule=lambda spec: _rule_expr(spec, top_level),
+        numeric=numeric,
+    )
+    for i, cols in key_checks.items():
+        fail_exprs[i] = X.is_duplicated(cols)  # for samples and quarantine only
 
     ts_cols = [
         n
@@ -260,7 +240,7 @@ def check_partition(
         max_timestamps={n: _scalar(row[f"m{j}"]) for j, n in enumerate(ts_cols)},
         scan_ms=scan_ms,
     )
-    failed = [i for i in fail_exprs if outcomes[i].failed]
+    failed = sorted(i for i in fail_exprs if outcomes[i].failed)  # reasons in spec order
     if quarantine and failed:
         result.quarantine = _quarantine(typed_lf, schema, specs, fail_exprs, failed, casts)
     return result

@@ -22,16 +22,17 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from wdguard.checks import spark_expressions as S
-from wdguard.checks.derive import specs_for
-from wdguard.checks.engine import KEY_CHECKS, PartitionResult
-from wdguard.checks.outcome import Outcome, jsonable
-from wdguard.checks.rule_sql import rule_columns
-from wdguard.checks.schema_step import (
+from wdguard.checks.compile import (
     ARRAY_ELEMENTS,
     NESTED_IN_SCALAR,
     count_outcome,
+    row_checks,
     schema_outcomes,
 )
+from wdguard.checks.derive import specs_for
+from wdguard.checks.engine import PartitionResult
+from wdguard.checks.outcome import Outcome, jsonable
+from wdguard.checks.rule_sql import rule_columns
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
@@ -165,43 +166,20 @@ def check_partition(
     df = df.withColumns(casts) if casts else df
     top_level = set(schema.fieldNames())
 
-    fail: dict[int, Column] = {}
-    key_checks: dict[int, list[str]] = {}
-    for i, spec in enumerate(specs):
-        if i in outcomes:
-            continue
-        if spec.check in KEY_CHECKS:
-            cols = spec.params["columns"]
-            absent = [c for c in cols if c not in top_level]
-            if absent:
-                outcomes[i] = Outcome(spec, "skipped", f"key column absent: {', '.join(absent)}")
-            else:
-                key_checks[i] = cols
-            continue
-        if spec.check == "rule":
-            expr = _rule(spec, top_level)
-            if isinstance(expr, str):
-                outcomes[i] = Outcome(spec, "skipped", expr)
-            else:
-                fail[i] = ~expr
-            continue
-        value = typed.get(spec.column or "")
-        if value is None:
-            outcomes[i] = Outcome(spec, "skipped", "column absent or not checked")
-            continue
-        if spec.check == "castable":
-            fail[i] = cast_fail[spec.column]
-        elif spec.check == "not_null":
-            fail[i] = ~S.not_null(value)
-        elif spec.check == "in_values":
-            fail[i] = ~S.in_values(value, spec.params["values"])
-        elif spec.check == "between":
-            dtype = S.spark_type(contract.columns[spec.column])
-            numeric = isinstance(dtype, T.NumericType)
-            num = value if numeric else value.try_cast("double")
-            fail[i] = ~S.between(num, spec.params["min"], spec.params["max"])
-        elif spec.check == "regex":
-            fail[i] = ~S.matches(value, spec.params["pattern"])
+    def numeric(spec: CheckSpec, value: Column) -> Column:
+        dtype = S.spark_type(contract.columns[spec.column])
+        return value if isinstance(dtype, T.NumericType) else value.try_cast("double")
+
+    fail, key_checks = row_checks(
+        specs,
+        outcomes,
+        top_level=top_level,
+        typed=typed,
+        cast_fail=cast_fail,
+        ops=S,
+        compile_rule=lambda spec: _rule(spec, top_level),
+        numeric=numeric,
+    )
 
     ts_cols = [
         n for n, c in contract.columns.items() if n in typed and c.type in ("timestamp", "date")
@@ -251,7 +229,7 @@ def check_partition(
         },
         scan_ms=scan_ms,
     )
-    failed = [i for i in [*fail, *key_checks] if outcomes[i].failed]
+    failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)
     if quarantine and failed:
         reasons = dict(fail)
         for i in key_checks:

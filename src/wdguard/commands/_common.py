@@ -86,13 +86,18 @@ def _source_failure(exc: Exception) -> str | None:
 
 
 def command_contracts(
-    schema: Path | None, contracts_dir: Path | None, *, default_optional: bool = False
+    schema: Path | None,
+    contracts_dir: Path | None,
+    *,
+    default_optional: bool = False,
+    default_schema: str | None = None,
 ) -> list[Contract]:
     """Contracts from --schema (derived in memory) or --contracts, not both; without
     either, ./contracts (none at all if it is missing and `default_optional`)."""
     from wdguard.api import load_contracts_from
 
-    return load_contracts_from(schema, contracts_dir, optional=default_optional)
+    return load_contracts_from(schema, contracts_dir, optional=default_optional,
+                               default_schema=default_schema)
 
 
 def print_json(data: Any) -> None:

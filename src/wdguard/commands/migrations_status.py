@@ -13,7 +13,7 @@ from wdguard.commands.drift_postgres import DSN_OPTION
 from wdguard.drift.history import migration_history
 from wdguard.findings import worst_exit
 from wdguard.report.findings import findings_json, render_findings_table, summary_line
-from wdguard.sources.postgres import connect, describe, resolve_dsn
+from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
 _STATUS_STYLE = {
     "applied": "green",
@@ -32,8 +32,12 @@ def migrations_status(
     migrations: Path = typer.Option(
         Path("prisma/migrations"), "--migrations", "-m", help="Prisma migrations folder."
     ),
-    table_schema: str = typer.Option(
-        "public", "--table-schema", help="Postgres schema holding _prisma_migrations."
+    table_schema: str | None = typer.Option(
+        None,
+        "--table-schema",
+        help="Postgres schema holding _prisma_migrations [default: the DSN's ?schema=, "
+        "else public].",
+        show_default=False,
     ),
     strict: bool = typer.Option(False, "--strict", help="Warnings (pending) fail too."),
     fmt: OutputFormat = FORMAT_OPTION,
@@ -45,7 +49,7 @@ def migrations_status(
     """
     dsn = resolve_dsn(dsn)
     with connect(dsn) as conn:
-        history = migration_history(conn, migrations, table_schema)
+        history = migration_history(conn, migrations, table_schema or dsn_schema(dsn) or "public")
     code = worst_exit(history.findings, strict=strict)
     if fmt is OutputFormat.json:
         print_json(

@@ -36,12 +36,19 @@ from wdguard.report.render_md import render_markdown
 FILES = ("report.json", "report.md", "report.html")
 
 
-def _contracts(schema: Path | None, contracts_dir: Path | None) -> list[Contract]:
+def _contracts(
+    schema: Path | None, contracts_dir: Path | None, dsn: str | None = None
+) -> list[Contract]:
     if schema is None:
         return command_contracts(None, contracts_dir, default_optional=True)
+    from wdguard.sources.postgres import DSN_ENV, dsn_schema
+
+    # Prisma's ?schema= in the DSN is where models without @@schema live
+    db_schema = dsn_schema(dsn or os.environ.get(DSN_ENV, ""))
     # schema.prisma describes PostgreSQL only: MongoDB contracts still come from -c
     others = load_contracts(contracts_dir) if contracts_dir is not None else []
-    return command_contracts(schema, None) + [c for c in others if c.source.kind != "postgres"]
+    derived = command_contracts(schema, None, default_schema=db_schema)
+    return derived + [c for c in others if c.source.kind != "postgres"]
 
 
 def write_outputs(out: Path, texts: dict[str, str]) -> None:
@@ -103,7 +110,7 @@ def nightly(
         store = open_store(lake)
         audit.set_store(store)
         alert_cfg = alerts.load_alert_config(load_config(config))
-        contracts = _contracts(schema, contracts_dir)
+        contracts = _contracts(schema, contracts_dir, dsn)
 
         drift: dict[str, list[Finding]] = {}
         for path in drift_json or []:

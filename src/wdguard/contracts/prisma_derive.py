@@ -23,6 +23,7 @@ from wdguard.contracts.prisma_parser import (
 from wdguard.contracts.prisma_postgres import (
     JoinTable,
     column_name,
+    datasource_schema,
     db_default,
     db_type,
     enum_db_name,
@@ -96,7 +97,7 @@ def _unique_columns(model: Model) -> set[str]:
     return {f.name for f in model.fields if f.attr("unique")}
 
 
-def _model_contract(model: Model, schema: Schema) -> Contract:
+def _model_contract(model: Model, schema: Schema, default_schema: str = "public") -> Contract:
     table = table_name(model)
     is_view = model.kind == "view"
     fks = [] if is_view else foreign_keys(model, schema)
@@ -149,7 +150,9 @@ def _model_contract(model: Model, schema: Schema) -> Contract:
 
     return Contract(
         contract=model.name,
-        source=Source(kind="postgres", schema=schema_name(model), table=table, view=is_view),
+        source=Source(
+            kind="postgres", schema=schema_name(model, default_schema), table=table, view=is_view
+        ),
         primary_key=primary_key,
         columns=columns,
         unique_keys=unique_keys,
@@ -234,8 +237,11 @@ def _check_unique_constraint_names(models: list[Model], contracts: list[Contract
             seen[key] = model.name
 
 
-def derive_from_schema(schema: Schema) -> list[Contract]:
-    """Contracts of a parsed schema: models and views in order, then join tables."""
+def derive_from_schema(schema: Schema, default_schema: str | None = None) -> list[Contract]:
+    """Contracts of a parsed schema: models and views in order, then join tables.
+
+    Models without `@@schema` live in `default_schema` (the `?schema=` of the URL the app
+    connects with), else in the literal datasource url's `?schema=`, else in public."""
     kind = provider(schema)
     if kind not in (None, "postgresql", "postgres"):
         ds = schema.datasources[0]
@@ -245,12 +251,13 @@ def derive_from_schema(schema: Schema) -> list[Contract]:
             where=str(ds.pos),
         )
     models = [m for m in schema.models if m.attr("ignore") is None]
-    contracts = [_model_contract(m, schema) for m in models]
+    default = default_schema or datasource_schema(schema) or "public"
+    contracts = [_model_contract(m, schema, default) for m in models]
     _check_unique_constraint_names(models, contracts)
-    contracts += [_join_contract(jt, schema) for jt in implicit_many_to_many(schema)]
+    contracts += [_join_contract(jt, schema) for jt in implicit_many_to_many(schema, default)]
     return contracts
 
 
-def derive_contracts(path: Path | str) -> list[Contract]:
+def derive_contracts(path: Path | str, default_schema: str | None = None) -> list[Contract]:
     """Parse schema.prisma (or a folder of .prisma files) and derive its contracts."""
-    return derive_from_schema(parse_path(path))
+    return derive_from_schema(parse_path(path), default_schema)

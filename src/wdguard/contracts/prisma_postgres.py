@@ -79,8 +79,32 @@ def table_name(model: Model) -> str:
     return _str_arg(model.attr("map"), "name") or model.name
 
 
-def schema_name(model: Model | Enum) -> str:
-    return _str_arg(model.attr("schema"), "name") or "public"
+def schema_name(model: Model | Enum, default: str = "public") -> str:
+    """`@@schema("x")`, else the datasource's default schema (`?schema=`, else public)."""
+    return _str_arg(model.attr("schema"), "name") or default
+
+
+def datasource_schema(schema: Schema) -> str | None:
+    """`?schema=` of a literal datasource url (Prisma's default schema), if any.
+
+    An `env("...")` url or a Prisma 7 datasource without url says nothing: the caller
+    passes the schema of the URL it connects with instead."""
+    for ds in schema.datasources:
+        url = ds.properties.get("url")
+        if isinstance(url, Str):
+            return url_schema(url.value)
+    return None
+
+
+def url_schema(url: str) -> str | None:
+    """Prisma's `schema` query parameter of a postgresql:// URL."""
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        values = parse_qs(urlsplit(url).query).get("schema")
+    except ValueError:
+        return None
+    return values[-1] if values else None
 
 
 def column_name(f: Field) -> str:
@@ -362,7 +386,7 @@ def single_id(model: Model) -> Field | None:
     return None
 
 
-def implicit_many_to_many(schema: Schema) -> list[JoinTable]:
+def implicit_many_to_many(schema: Schema, default_schema: str = "public") -> list[JoinTable]:
     """Relations with a list field on both sides and no `fields:` anywhere."""
     found: dict[str, JoinTable] = {}
     for model in schema.models:
@@ -388,7 +412,7 @@ def implicit_many_to_many(schema: Schema) -> list[JoinTable]:
             id_a, id_b = single_id(a), single_id(b)
             if id_a is None or id_b is None:
                 continue  # Prisma rejects this schema; nothing to derive
-            found[name] = JoinTable(name, schema_name(a), a, b, id_a, id_b)
+            found[name] = JoinTable(name, schema_name(a, default_schema), a, b, id_a, id_b)
     return [found[k] for k in sorted(found)]
 
 

@@ -99,6 +99,30 @@ def read_folder(path: Path) -> dict[str, str]:
     return folder
 
 
+def locate_migrations_table(conn: psycopg.Connection, preferred: str = "public") -> str:
+    """`preferred` when it has `_prisma_migrations`, else the only schema that has one
+    (none: `preferred`, so that `read_rows` says clearly that there is none; several:
+    an input error, since guessing could compare the wrong app's history)."""
+    found = [
+        nsp
+        for (nsp,) in conn.execute(
+            "SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            " ON n.oid = c.relnamespace WHERE c.relname = %s AND c.relkind IN ('r', 'p')"
+            " ORDER BY 1",
+            (TABLE,),
+        ).fetchall()
+    ]
+    if preferred in found or not found:
+        return preferred
+    if len(found) > 1:
+        raise InputError(
+            f"{TABLE} exists in schemas {', '.join(found)} and not in {preferred}: "
+            "say which with ?schema=... in the postgresql:// DSN",
+            where="--dsn",
+        )
+    return found[0]
+
+
 def read_rows(conn: psycopg.Connection, schema: str = "public") -> list[MigrationRow]:
     """Every `_prisma_migrations` row, oldest first; a clear error when there is none."""
     exists = conn.execute(

@@ -4,8 +4,10 @@ Expected and live are reduced to the same plain shapes (see `pg_types`), then co
 object by object. A difference that follows from a bigger one is not repeated: a missing
 table hides its columns, a dropped column hides the indexes and keys that used it, and
 a table or column whose live twin differs only by name is reported once as renamed.
-Prisma's own output (its type spellings, defaults, constraint names, `_AToB` join
-tables, `_prisma_migrations`) is never drift.
+Prisma's own output (its type spellings, defaults, `_AToB` join tables,
+`_prisma_migrations`, the redundant unique index of `@id @unique`) is never drift; keys
+and indexes are compared in `pg_indexes` (names only as info), and what Prisma cannot
+model (CHECK/EXCLUDE constraints, views) is listed as info by `pg_unmodelled`.
 """
 
 from __future__ import annotations
@@ -30,16 +32,15 @@ from wdguard.drift.kinds import (
     pg_foreign_key_added,
     pg_foreign_key_changed,
     pg_foreign_key_dropped,
-    pg_index_added,
-    pg_index_dropped,
+    pg_foreign_key_renamed,
     pg_primary_key_changed,
     pg_table_extra,
     pg_table_missing,
-    pg_unique_key_added,
-    pg_unique_key_dropped,
 )
+from wdguard.drift.pg_indexes import compare_indexes
 from wdguard.drift.pg_introspect import LiveColumn, LiveSchema, LiveTable
 from wdguard.drift.pg_types import is_widening, live_type, norm_default, norm_type
+from wdguard.drift.pg_unmodelled import unmodelled_constraints, unmodelled_views
 from wdguard.findings import Finding
 
 _AS_WARNING = {"compat": "warning", "severity": "warning"}  # milder than the kind's class
@@ -240,11 +241,7 @@ def _columns(
 
 def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
     out: list[Finding] = []
-
-    def touches_gone(cols: tuple[str, ...] | frozenset[str]) -> bool:
-        return bool(gone.intersection(cols))
-
-    if contract.primary_key != table.primary_key and not touches_gone(tuple(contract.primary_key)):
+    if contract.primary_key != table.primary_key and not gone.intersection(contract.primary_key):
         live_pk = ", ".join(table.primary_key) or "none"
         out.append(
             pg_primary_key_changed.PrimaryKeyChanged.finding(
@@ -254,59 +251,7 @@ def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> li
             )
         )
 
-    exp_unique: dict[frozenset[str], str] = {}
-    for name, col in contract.columns.items():
-        if col.unique:
-            exp_unique[frozenset([name])] = f"{contract.object_name}_{name}_key"
-    for key in contract.unique_keys:
-        exp_unique.setdefault(frozenset(key), f"{contract.object_name}_{'_'.join(key)}_key")
-    for idx in contract.indexes:
-        if idx.unique:
-            exp_unique[frozenset(idx.columns)] = idx.name
-    exp_unique.pop(frozenset(contract.primary_key), None)
-    live_unique = {
-        frozenset(i.columns): i.name
-        for i in table.indexes
-        if i.unique and not i.primary and not i.partial
-    }
-    for cols, name in exp_unique.items():
-        if cols not in live_unique and not touches_gone(cols):
-            out.append(
-                pg_unique_key_dropped.UniqueKeyDropped.finding(
-                    f"{ctx.table}: unique key {name} on ({', '.join(sorted(cols))}) is missing",
-                    **ctx.at(_one(cols), index=name, columns=sorted(cols)),
-                )
-            )
-    for cols, name in live_unique.items():
-        if cols not in exp_unique and not touches_gone(cols):
-            out.append(
-                pg_unique_key_added.UniqueKeyAdded.finding(
-                    f"{ctx.table}: unique index {name} on ({', '.join(sorted(cols))}) "
-                    "is not in the contract",
-                    **ctx.at(_one(cols), index=name, columns=sorted(cols)),
-                )
-            )
-
-    exp_index = {tuple(i.columns): i.name for i in contract.indexes if not i.unique}
-    live_index = {
-        tuple(i.columns): i.name for i in table.indexes if not i.unique and not i.primary
-    }
-    for cols, name in exp_index.items():
-        if cols not in live_index and not touches_gone(cols):
-            out.append(
-                pg_index_dropped.IndexDropped.finding(
-                    f"{ctx.table}: index {name} on ({', '.join(cols)}) is missing",
-                    **ctx.at(_one(cols), index=name, columns=list(cols)),
-                )
-            )
-    for cols, name in live_index.items():
-        if cols not in exp_index and not touches_gone(cols):
-            out.append(
-                pg_index_added.IndexAdded.finding(
-                    f"{ctx.table}: index {name} on ({', '.join(cols)}) is not in the contract",
-                    **ctx.at(_one(cols), index=name, columns=list(cols)),
-                )
-            )
+    out.extend(compare_indexes(ctx, contract, table, gone))
     return out
 
 
@@ -353,6 +298,14 @@ def _foreign_keys(
             "on_delete": norm_action(live.on_delete),
             "on_update": norm_action(live.on_update),
         }
+        if want == got and live.name != fk.name:
+            out.append(
+                pg_foreign_key_renamed.ForeignKeyRenamed.finding(
+                    f"{ctx.table}: foreign key ({', '.join(cols)}) -> {got['references']} is "
+                    f"named {live.name}; the contract says {fk.name}",
+                    **ctx.at(_one(cols), constraint=fk.name, live_name=live.name),
+                )
+            )
         if want != got:
             diffs = [f"{k} {got[k]} (contract: {want[k]})" for k in want if want[k] != got[k]]
             out.append(
@@ -374,14 +327,21 @@ def _foreign_keys(
 
 
 def _enums(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
-    """Each enum type once, however many columns use it."""
+    """Each enum type once, however many columns use it.
+
+    Enum arrays (`Role[]`) count as uses. The type's schema is the live column's
+    (multiSchema: a table in `billing` may use an enum of `base`), else the contract's."""
     out: list[Finding] = []
     expected: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for contract in contracts:
+        table = live.tables.get((schema_of(contract), contract.object_name))
         for name, col in contract.columns.items():
-            if col.type == "enum" and col.enum_name and col.values:
-                key = (schema_of(contract), col.enum_name)
-                entry = expected.setdefault(key, (list(col.values), []))
+            if "enum" in (col.type, col.items) and col.enum_name and col.values:
+                got = table.columns.get(name) if table else None
+                schema = schema_of(contract)
+                if got is not None and got.enum_type and got.enum_type[1] == col.enum_name:
+                    schema = got.enum_type[0]
+                entry = expected.setdefault((schema, col.enum_name), (list(col.values), []))
                 entry[1].append(f"{contract.object_name}.{name}")
     for (schema, enum), (values, used_by) in sorted(expected.items()):
         got = live.enums.get((schema, enum))
@@ -425,7 +385,7 @@ def _is_implicit_m2m(table: LiveTable) -> bool:
 
 def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
     """Every drift between the Postgres contracts and the live schema."""
-    contracts = postgres_contracts(contracts)
+    all_contracts, contracts = contracts, postgres_contracts(contracts)
     targets = {c.contract: (schema_of(c), c.object_name) for c in contracts}
     expected = {(schema_of(c), c.object_name): c for c in contracts}
     findings: list[Finding] = []
@@ -472,5 +432,7 @@ def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
         findings.extend(col_findings)
         findings.extend(_keys(ctx, contract, table, gone))
         findings.extend(_foreign_keys(ctx, contract, table, gone, targets, renames))
+        findings.extend(unmodelled_constraints(ctx, table))
     findings.extend(_enums(contracts, live))
+    findings.extend(unmodelled_views(all_contracts, live))
     return findings

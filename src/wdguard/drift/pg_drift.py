@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 
 from wdguard.contracts.model import Contract
-from wdguard.drift.history import History, migration_history
+from wdguard.drift.history import History, locate_migrations_table, migration_history
 from wdguard.drift.pg_diff import diff, postgres_contracts, schemas_of
 from wdguard.drift.pg_introspect import introspect
 from wdguard.findings import Finding, findings_json, worst_exit
@@ -52,9 +52,12 @@ def postgres_drift(
     *,
     target: str = "",
     migrations_dir: Path | None = None,
-    migrations_schema: str = "public",
+    migrations_schema: str | None = None,
 ) -> PostgresDrift:
-    """Schema drift of every Postgres contract, plus the migration history when asked."""
+    """Schema drift of every Postgres contract, plus the migration history when asked.
+
+    `migrations_schema` None: `_prisma_migrations` is looked up in public, else in the one
+    schema that has it (a `?schema=` or multiSchema project)."""
     schemas = schemas_of(contracts)
     live = introspect(conn, schemas)
     result = PostgresDrift(
@@ -65,6 +68,7 @@ def postgres_drift(
         findings=diff(contracts, live),
     )
     if migrations_dir is not None:
-        result.history = migration_history(conn, migrations_dir, migrations_schema)
+        where = migrations_schema or locate_migrations_table(conn)
+        result.history = migration_history(conn, migrations_dir, where)
         result.findings.extend(result.history.findings)
     return result

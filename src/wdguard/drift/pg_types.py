@@ -9,6 +9,7 @@ never reported as drift.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from wdguard.drift.pg_introspect import LiveColumn
@@ -33,8 +34,10 @@ _ALIASES = [
     (r"^bigserial$", "bigint"),
     (r"^smallserial$", "smallint"),
 ]
+_ALIAS_RES = [(re.compile(pattern), repl) for pattern, repl in _ALIASES]
 
 
+@functools.lru_cache(maxsize=4096)  # a schema repeats a few spellings over many columns
 def norm_type(text: str | None) -> str | None:
     """Lower-case, unquoted, schema-less, long-form type name."""
     if text is None:
@@ -45,8 +48,8 @@ def norm_type(text: str | None) -> str | None:
     t = t.rsplit(".", 1)[-1] if "(" not in t.split(".", 1)[0] else t
     t = re.sub(r"\s*,\s*", ",", re.sub(r"\s+", " ", t.lower()))
     t = re.sub(r"\s*\(", "(", t)
-    for pattern, repl in _ALIASES:
-        t = re.sub(pattern, repl, t)
+    for pattern, repl in _ALIAS_RES:
+        t = pattern.sub(repl, t)
     return t + ("[]" if array else "")
 
 
@@ -57,14 +60,18 @@ def live_type(col: LiveColumn) -> str:
     return norm_type(col.db_type) or ""
 
 
+# `::type`, `::"Enum"`, and schema-qualified `::app.unit` / `::base."Currency"` (format of
+# a type that is not on the session's search_path: `?schema=` and multiSchema projects)
 _CAST = re.compile(
-    r"::(?:\"[^\"]+\"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?",
+    r"::(?:(?:\"[^\"]+\"|[a-z_][a-z0-9_]*)\.)?"
+    r"(?:\"[^\"]+\"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?",
     re.IGNORECASE,
 )
 _NEXTVAL = re.compile(r"^nextval\(.*\)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=4096)
 def norm_default(text: str | None, *, identity: bool = False) -> str | None:
     """A default expression reduced to what a person would write in schema.prisma."""
     if identity:

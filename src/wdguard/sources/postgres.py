@@ -9,6 +9,7 @@ named (`application_name`) so a DBA can see who it is in pg_stat_activity.
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -16,6 +17,43 @@ from wdguard.errors import InputError, SourceError
 from wdguard.redact import redact_text
 
 DSN_ENV = "WDGUARD_PG_DSN"
+
+# query parameters of a Prisma DATABASE_URL that libpq does not know (and refuses)
+PRISMA_ONLY_PARAMS = frozenset(
+    {
+        "schema",
+        "connection_limit",
+        "pool_timeout",
+        "pgbouncer",
+        "statement_cache_size",
+        "socket_timeout",
+        "sslaccept",
+        "sslidentity",
+    }
+)
+
+
+def split_prisma_params(dsn: str) -> tuple[str, dict[str, str]]:
+    """A Prisma DATABASE_URL works as a DSN: (the URL without Prisma-only parameters,
+    those parameters). `schema=` is Prisma's default schema, where `_prisma_migrations`
+    and every model without `@@schema` live."""
+    if not dsn.startswith(("postgres://", "postgresql://")):
+        return dsn, {}
+    try:
+        parts = urlsplit(dsn)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return dsn, {}
+    taken = {k: v for k, v in pairs if k in PRISMA_ONLY_PARAMS}
+    if not taken:
+        return dsn, {}
+    kept = [(k, v) for k, v in pairs if k not in PRISMA_ONLY_PARAMS]
+    return urlunsplit(parts._replace(query=urlencode(kept))), taken
+
+
+def dsn_schema(dsn: str) -> str | None:
+    """Prisma's `?schema=` of a DSN, if it has one."""
+    return split_prisma_params(dsn)[1].get("schema") or None
 
 
 
@@ -29,6 +67,7 @@ def resolve_dsn(dsn: str | None) -> str:
 
 def describe(dsn: str) -> str:
     """A short, password-free name of the target: user@host:port/dbname."""
+    dsn = split_prisma_params(dsn)[0]
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError:
@@ -50,6 +89,7 @@ def connect(
 ) -> psycopg.Connection:
     """Open a read-only, time-bounded autocommit session (catalog reads hold no locks)."""
     target = describe(dsn)
+    dsn = split_prisma_params(dsn)[0]
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:

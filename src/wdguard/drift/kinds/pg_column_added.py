@@ -19,6 +19,15 @@ class ColumnAdded(RuleKind):
 
     Add the field to schema.prisma and re-derive the contract; add new columns nullable
     or with a default.
+
+    **Compared**
+
+    Live columns the contract does not list.
+
+    **Severity**
+
+    compatible when nullable or defaulted; warning when NOT NULL without a default,
+    since the app's inserts then fail.
     """
 
     code = "PGD112"

@@ -18,6 +18,14 @@ class ColumnBecameNotNull(RuleKind):
 
     Make the Prisma field required and re-derive the contract in the same PR as the
     migration.
+
+    **Compared**
+
+    `attnotnull` vs the field's `?`.
+
+    **Severity**
+
+    warning: the app's inserts without the column fail; readers are unaffected.
     """
 
     code = "PGD115"

@@ -18,6 +18,15 @@ class ColumnBecameNullable(RuleKind):
 
     Make the Prisma field optional (`?`) and re-derive, so the nullability checks and
     the gold mappings learn about it.
+
+    **Compared**
+
+    `attnotnull` vs the field's `?` (Prisma scalar lists are created nullable and are
+    not reported).
+
+    **Severity**
+
+    warning: rows with NULL can now land where the gate expects none.
     """
 
     code = "PGD114"

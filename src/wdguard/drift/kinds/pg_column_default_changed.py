@@ -17,6 +17,16 @@ class ColumnDefaultChanged(RuleKind):
     **Best practice**
 
     Change `@default(...)` in schema.prisma and let a migration apply it.
+
+    **Compared**
+
+    `pg_get_expr()` of the default with casts removed (also schema-qualified ones),
+    `now()` = `CURRENT_TIMESTAMP`, sequences and identity = `autoincrement`; client-side
+    defaults (`uuid()`, `cuid()`, `@updatedAt`) expect none.
+
+    **Severity**
+
+    warning: values change for new rows, existing data does not.
     """
 
     code = "PGD116"

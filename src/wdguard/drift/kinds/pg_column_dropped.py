@@ -18,6 +18,15 @@ class ColumnDropped(RuleKind):
 
     Stop reading the column downstream first, then drop it; rename through add,
     backfill, switch readers, drop.
+
+    **Compared**
+
+    Column names of each contract vs `pg_attribute` (`@map` honoured); a rename is told
+    by one unmatched live column of the same type and nullability.
+
+    **Severity**
+
+    breaking: queries selecting the column fail.
     """
 
     code = "PGD111"

@@ -18,6 +18,17 @@ class ColumnTypeChanged(RuleKind):
 
     Add a new column of the new type, backfill it, move readers, then drop the old one;
     update the contract's type in the same PR.
+
+    **Compared**
+
+    `format_type()` with modifiers after normalising spellings (`varchar` = `character
+    varying`, quotes and schema dropped); enums by type name; a contract without
+    `db_type` by logical family.
+
+    **Severity**
+
+    breaking when narrowed or another family; warning when it only widens (`varchar(32)`
+    to `text`, `int` to `bigint`, more precision).
     """
 
     code = "PGD113"

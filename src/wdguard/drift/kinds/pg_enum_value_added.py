@@ -18,6 +18,15 @@ class EnumValueAdded(RuleKind):
 
     Add the value to the Prisma enum, re-derive, and extend the gold mappings in the
     same release.
+
+    **Compared**
+
+    Labels of each enum type (in the schema of the live column's type, so multiSchema
+    enums used across schemas are found) vs the contract's values.
+
+    **Severity**
+
+    warning: gold mappings may not know the value.
     """
 
     code = "PGD121"

@@ -18,6 +18,14 @@ class EnumValueRemoved(RuleKind):
 
     Deprecate values instead of removing them; when removal is needed, migrate the rows
     and the lake's history first.
+
+    **Compared**
+
+    Same comparison, the other way.
+
+    **Severity**
+
+    breaking: rows and code using the value fail.
     """
 
     code = "PGD122"

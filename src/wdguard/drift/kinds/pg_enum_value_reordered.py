@@ -17,9 +17,19 @@ class EnumValueReordered(RuleKind):
     **Best practice**
 
     Append new values at the end; never recreate an enum in another order.
+
+    **Compared**
+
+    `pg_enum.enumsortorder` of the values both sides share.
+
+    **Severity**
+
+    compatible (info): Prisma treats both orders as the same enum, and values added over
+    time with `ALTER TYPE ... ADD VALUE` (with or without `BEFORE`) seldom sit where
+    schema.prisma lists them; only `ORDER BY` and `<` on the column see the order.
     """
 
     code = "PGD123"
     name = "enum.value_reordered"
     family = "drift"
-    compat = "warning"
+    compat = "compatible"

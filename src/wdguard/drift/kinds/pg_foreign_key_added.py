@@ -17,6 +17,14 @@ class ForeignKeyAdded(RuleKind):
     **Best practice**
 
     Declare the relation in schema.prisma and re-derive.
+
+    **Compared**
+
+    Live foreign keys the contract does not list.
+
+    **Severity**
+
+    compatible: readers are unaffected.
     """
 
     code = "PGD152"

@@ -17,6 +17,15 @@ class ForeignKeyChanged(RuleKind):
     **Best practice**
 
     Change `onDelete` / `onUpdate` in the Prisma relation and let a migration apply it.
+
+    **Compared**
+
+    Target table and columns, `ON DELETE` and `ON UPDATE` of foreign keys matched by
+    columns.
+
+    **Severity**
+
+    warning: deletes cascade or are refused differently from what the schema says.
     """
 
     code = "PGD153"

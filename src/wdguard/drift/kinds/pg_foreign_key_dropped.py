@@ -17,6 +17,14 @@ class ForeignKeyDropped(RuleKind):
 
     Keep referential integrity in the database; if a relation really goes, remove it
     from schema.prisma first.
+
+    **Compared**
+
+    Foreign keys by their local column list.
+
+    **Severity**
+
+    warning: orphans become possible; existing rows are unchanged.
     """
 
     code = "PGD151"

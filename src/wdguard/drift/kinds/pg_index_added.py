@@ -17,6 +17,16 @@ class IndexAdded(RuleKind):
     **Best practice**
 
     Declare it with `@@index` in schema.prisma.
+
+    **Compared**
+
+    Live indexes not in the contract: plain ones, and partial, expression and unique-
+    partial ones with their `pg_get_indexdef()` (`details.unmodelled`).
+
+    **Severity**
+
+    compatible (info): no reader is affected; Prisma cannot declare partial or
+    expression indexes at all.
     """
 
     code = "PGD142"

@@ -18,6 +18,14 @@ class IndexDropped(RuleKind):
 
     Drop indexes through a reviewed migration (`@@index` removed) so the extract plan is
     checked.
+
+    **Compared**
+
+    Non-unique indexes by their column list in order.
+
+    **Severity**
+
+    warning: queries slow down; no data changes.
     """
 
     code = "PGD141"

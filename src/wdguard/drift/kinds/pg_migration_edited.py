@@ -17,6 +17,14 @@ class MigrationEdited(RuleKind):
     **Best practice**
 
     Never edit an applied migration; add a new one that makes the change.
+
+    **Compared**
+
+    Hex SHA-256 of `migration.sql` vs the applied row's `checksum`.
+
+    **Severity**
+
+    breaking: the database was built by SQL no longer in the repository.
     """
 
     code = "PGD204"

@@ -18,6 +18,14 @@ class MigrationFailed(RuleKind):
 
     Fix the database by hand, then `prisma migrate resolve --applied` or `--rolled-back`
     it.
+
+    **Compared**
+
+    Rows with no `finished_at` and no `rolled_back_at`.
+
+    **Severity**
+
+    breaking: Prisma refuses to deploy until it is resolved.
     """
 
     code = "PGD202"

@@ -17,6 +17,15 @@ class MigrationPending(RuleKind):
     **Best practice**
 
     Run `prisma migrate deploy` as part of the release, before the pipeline's next run.
+
+    **Compared**
+
+    Migration folders without a finished, not rolled back `_prisma_migrations` row (in
+    the schema of `?schema=`, else public, else the one schema that has the table).
+
+    **Severity**
+
+    warning: the database is behind the code; the next deploy applies it.
     """
 
     code = "PGD201"

@@ -18,6 +18,14 @@ class MigrationRolledBack(RuleKind):
 
     Re-apply the corrected migration (`prisma migrate deploy`) or remove it from the
     folder.
+
+    **Compared**
+
+    Migrations whose only rows are rolled back.
+
+    **Severity**
+
+    breaking: the schema the code expects is not there.
     """
 
     code = "PGD203"

@@ -18,6 +18,14 @@ class MigrationUnknown(RuleKind):
 
     Restore the migration folder from the branch that applied it, or squash with a
     baseline migration.
+
+    **Compared**
+
+    Applied rows whose migration name has no folder.
+
+    **Severity**
+
+    breaking: the database holds changes the repository does not know.
     """
 
     code = "PGD205"

@@ -18,6 +18,14 @@ class PrimaryKeyChanged(RuleKind):
 
     Change identity only with a planned migration of the lake's merge keys; keep the
     contract's `primary_key` in step.
+
+    **Compared**
+
+    Primary key columns in order.
+
+    **Severity**
+
+    breaking: the row identity gold joins on changed.
     """
 
     code = "PGD131"

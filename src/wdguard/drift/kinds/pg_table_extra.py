@@ -18,6 +18,15 @@ class TableExtra(RuleKind):
 
     Re-derive the contracts (`wdguard contracts derive prisma`) in the PR that adds the
     model.
+
+    **Compared**
+
+    Live tables of the compared schemas that no contract names; `_prisma_migrations` and
+    Prisma's `_AToB` join tables (when no contract lists join tables) are not counted.
+
+    **Severity**
+
+    compatible: nothing reads a table it does not know.
     """
 
     code = "PGD102"

@@ -18,6 +18,15 @@ class TableMissing(RuleKind):
 
     Keep the old table (or a view with its name) until every consumer has moved; rename
     through an expand/contract sequence and update the contract in the same PR.
+
+    **Compared**
+
+    Tables by schema and name (`@@map`, `@@schema`, `?schema=`); a missing table with
+    exactly one unmatched live table of the same columns is named as `renamed_to`.
+
+    **Severity**
+
+    breaking: every reader of the table fails.
     """
 
     code = "PGD101"

@@ -17,6 +17,15 @@ class UniqueKeyAdded(RuleKind):
     **Best practice**
 
     Declare it with `@unique` / `@@unique` and re-derive.
+
+    **Compared**
+
+    Live unique indexes on plain columns, without WHERE, not in the contract (partial
+    and expression ones are PGD142 info).
+
+    **Severity**
+
+    warning: the app's inserts can fail on a rule schema.prisma does not state.
     """
 
     code = "PGD133"

@@ -18,6 +18,16 @@ class UniqueKeyDropped(RuleKind):
 
     Keep unique keys that consumers rely on; remove `@unique` in schema.prisma first if
     the rule truly changed.
+
+    **Compared**
+
+    Unique keys (`@unique`, `@@unique`, unique indexes) by their column set; a unique
+    index on exactly the primary key's columns (`@id @unique`) adds no rule and is
+    neither expected nor reported.
+
+    **Severity**
+
+    breaking: duplicates become possible in a business key.
     """
 
     code = "PGD132"

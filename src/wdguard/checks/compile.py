@@ -1,0 +1,122 @@
+"""What every engine shares: which spec becomes which outcome or which expression.
+
+A check's meaning is defined once, here and in `derive.py`; an engine only supplies the
+pieces in its dataframe library:
+
+* the schema step: `resolve(name)` (the engine's column for a contract key, None when
+  absent, or a reason string when wdguard does not check that kind of path) and
+  `type_verdict(name, column, resolved)` (ok, message);
+* the row checks: a module of tiny expression builders with the same names
+  (`expressions` for Polars, `spark_expressions` for Spark: not_null, in_values,
+  between, matches), a rule compiler and a numeric view of a `between` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any, TypeVar
+
+from wdguard.checks.outcome import Outcome
+from wdguard.checks.spec import CheckSpec
+from wdguard.contracts.model import Column, Contract
+
+R = TypeVar("R")
+ARRAY_ELEMENTS = "array element paths are not checked"
+NESTED_IN_SCALAR = "nested path inside a non-struct column is not checked"
+
+
+def schema_outcomes(
+    contract: Contract,
+    specs: list[CheckSpec],
+    resolve: Callable[[str], R | None | str],
+    type_verdict: Callable[[str, Column, R], tuple[bool, str]],
+) -> tuple[dict[int, Outcome], dict[str, R]]:
+    """(outcomes of the column_missing / dtype specs by spec index, resolved columns)."""
+    outcomes: dict[int, Outcome] = {}
+    resolved: dict[str, Any] = {}
+    for name, column in contract.columns.items():
+        col = resolve(name)
+        if col is not None and not isinstance(col, str):
+            resolved[name] = col
+        for i, spec in enumerate(specs):
+            if spec.column != name or spec.check not in ("column_missing", "dtype"):
+                continue
+            if isinstance(col, str):
+                outcomes[i] = Outcome(spec, "skipped", col)
+            elif col is None:
+                outcomes[i] = (
+                    Outcome(spec, "fail", f"column {name!r} is absent from the partition")
+                    if spec.check == "column_missing"
+                    else Outcome(spec, "skipped", "column absent")
+                )
+            elif spec.check == "column_missing":
+                outcomes[i] = Outcome(spec, "pass")
+            else:
+                ok, msg = type_verdict(name, column, col)
+                outcomes[i] = Outcome(spec, "pass" if ok else "fail", "" if ok else msg)
+    return outcomes, resolved
+
+
+def count_outcome(spec: CheckSpec, failing: int, rows: int) -> Outcome:
+    """A row or key check's outcome from its failing-row count."""
+    out = Outcome(spec, "fail" if failing else "pass", rows_scanned=rows, failing_rows=failing)
+    if failing:
+        out.message = f"{failing} of {rows} row(s) fail"
+    return out
+
+
+KEY_CHECKS = frozenset({"unique", "duplicate_pk"})
+
+
+def row_checks(
+    specs: list[CheckSpec],
+    outcomes: dict[int, Outcome],
+    *,
+    top_level: set[str],
+    typed: Mapping[str, Any],
+    cast_fail: Mapping[str, Any],
+    ops: ModuleType,
+    compile_rule: Callable[[CheckSpec], Any],
+    numeric: Callable[[CheckSpec, Any], Any],
+) -> tuple[dict[int, Any], dict[int, list[str]]]:
+    """(fail expression by spec index - true = the row fails, key columns by spec index).
+
+    Specs that cannot run get their `skipped` outcome in `outcomes`. `compile_rule` returns
+    the rule's expression or a reason string; `numeric` the value `between` compares."""
+    fail: dict[int, Any] = {}
+    keys: dict[int, list[str]] = {}
+    for i, spec in enumerate(specs):
+        if i in outcomes:
+            continue
+        if spec.check in KEY_CHECKS:
+            cols = spec.params["columns"]
+            absent = [c for c in cols if c not in top_level]
+            if absent:
+                outcomes[i] = Outcome(spec, "skipped", f"key column absent: {', '.join(absent)}")
+            else:
+                keys[i] = cols
+            continue
+        if spec.check == "rule":
+            expr = compile_rule(spec)
+            if isinstance(expr, str):
+                outcomes[i] = Outcome(spec, "skipped", expr)
+            else:
+                fail[i] = ~expr
+            continue
+        value = typed.get(spec.column or "")
+        if value is None:
+            outcomes[i] = Outcome(spec, "skipped", "column absent or not checked")
+            continue
+        if spec.check == "castable":
+            fail[i] = cast_fail[spec.column]
+        elif spec.check == "not_null":
+            fail[i] = ~ops.not_null(value)
+        elif spec.check == "in_values":
+            fail[i] = ~ops.in_values(value, spec.params["values"])
+        elif spec.check == "between":
+            num = numeric(spec, value)
+            fail[i] = ~ops.between(num, spec.params["min"], spec.params["max"])
+        elif spec.check == "regex":
+            fail[i] = ~ops.matches(value, spec.params["pattern"])
+    return fail, keys

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Room_tags_idx" ON "Room" USING GIN ("tags");

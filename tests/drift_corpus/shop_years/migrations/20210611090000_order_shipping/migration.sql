@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "OrderStatus" ADD VALUE 'SHIPPED';
+ALTER TYPE "OrderStatus" ADD VALUE 'CANCELLED';
