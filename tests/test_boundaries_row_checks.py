@@ -1,0 +1,284 @@
+"""Every row-check kind at its boundary: exactly one failing row fails the check (and closes
+the gate), zero failing rows pass, and the values on the edge (min, max, a null where
+nulls are allowed) pass.
+
+Written against the public behaviour (`check_partition`, `check_fk`, `run_gate`), on
+real Polars frames and real parquet partitions.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tests.gate_helpers import ORDER, USER, orders, users, write_contracts, write_partition
+from wdguard.checks.engine import check_partition
+from wdguard.checks.referential import check_fk
+from wdguard.contracts.model import contract_from_dict
+from wdguard.gate import run_gate
+
+T = contract_from_dict(
+    {
+        "contract": "T",
+        "source": {"kind": "postgres", "table": "t"},
+        "primary_key": ["id"],
+        "columns": {
+            "id": {"type": "bigint", "nullable": False},
+            "code": {"type": "string", "nullable": False, "regex": "^[A-Z]{3}$"},
+            "email": {"type": "string", "unique": True},
+            "status": {"type": "enum", "values": ["OPEN", "CLOSED"]},
+            "qty": {"type": "integer", "min": 0, "max": 10},
+            "price": {"type": "float", "min": -1.5, "max": 2.5},
+            "note": {"type": "string"},
+        },
+        "unique_keys": [["code", "status"]],
+        "rules": [{"name": "big_is_closed", "sql": "qty <= 5 OR status = 'CLOSED'"}],
+    }
+)
+
+SILVER = {
+    "id": pl.Int64,
+    "code": pl.String,
+    "email": pl.String,
+    "status": pl.String,
+    "qty": pl.Int32,
+    "price": pl.Float64,
+    "note": pl.String,
+}
+
+
+def clean() -> pl.DataFrame:
+    """Five rows that pass every check, several of them sitting on an edge."""
+    return pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5],
+            "code": ["ABC", "DEF", "GHI", "JKL", "MNO"],
+            "email": ["a@x", "b@x", None, None, "e@x"],  # two nulls: not duplicates
+            "status": ["OPEN", "CLOSED", None, "OPEN", "CLOSED"],
+            "qty": [0, 10, None, 5, 7],  # min and max themselves are inside
+            "price": [-1.5, 2.5, None, 0.0, 1.0],
+            "note": [None, "x", None, "y", None],
+        },
+        schema=SILVER,
+    )
+
+
+def run(df: pl.DataFrame, layer: str = "silver", contract=T):
+    result = check_partition(df.lazy(), contract, layer, where="t")
+    return result, {(o.spec.column, o.spec.check): o for o in result.outcomes}
+
+
+def set_row(df: pl.DataFrame, row: int, column: str, value) -> pl.DataFrame:
+    values = df[column].to_list()
+    values[row] = value
+    return df.with_columns(pl.Series(column, values, dtype=df.schema[column]))
+
+
+def test_clean_frame_passes_every_row_check():
+    result, outs = run(clean())
+    assert result.row_count == 5
+    failed = [(o.spec.column, o.spec.check, o.message) for o in result.outcomes if o.failed]
+    assert failed == []
+    for key in [("id", "not_null"), ("code", "regex"), ("email", "unique"),
+                ("status", "in_values"), ("qty", "between"), ("price", "between"),
+                ("id", "duplicate_pk"), ("code,status", "unique"), ("status,qty", "rule")]:
+        out = outs[key]
+        assert (out.status, out.failing_rows, out.rows_scanned) == ("pass", 0, 5), key
+
+
+ONE_BAD_ROW = [
+    # (row, column, value placed there, the check that must fail); row 1 is CLOSED with
+    # qty 10, row 3 is OPEN with qty 5, so the rule stays true in both
+    (3, "id", None, ("id", "not_null")),
+    (3, "code", None, ("code", "not_null")),
+    (3, "code", "abc", ("code", "regex")),
+    (3, "code", "ABCD", ("code", "regex")),  # anchored: one letter too many
+    (3, "status", "open", ("status", "in_values")),  # enum values are case-sensitive
+    (3, "status", "OPEN ", ("status", "in_values")),
+    (3, "status", "PENDING", ("status", "in_values")),
+    (1, "qty", -1, ("qty", "between")),
+    (1, "qty", 11, ("qty", "between")),
+    (1, "price", -1.5000001, ("price", "between")),
+    (1, "price", 2.5000001, ("price", "between")),
+    (3, "email", "a@x", ("email", "unique")),
+    (3, "id", 1, ("id", "duplicate_pk")),
+]
+
+
+@pytest.mark.parametrize("row,column,value,check", ONE_BAD_ROW)
+def test_exactly_one_failing_row_fails_its_check_and_nothing_else(row, column, value, check):
+    df = set_row(clean(), row, column, value)
+    result, outs = run(df)
+    out = outs[check]
+    assert (out.status, out.failing_rows) == ("fail", 1), out
+    assert out.message.startswith("1 of 5 row(s) fail")
+    assert out.spec.severity == "error"
+    others = [(o.spec.column, o.spec.check) for o in result.outcomes if o.failed]
+    assert others == [check]
+    assert out.sample_keys and all(set(k) == {"id"} for k in out.sample_keys)
+
+
+def test_one_row_breaking_the_rule_fails_it_and_null_rule_result_passes():
+    df = set_row(clean(), 3, "qty", 6)  # OPEN with qty 6: the rule is false
+    _, outs = run(df)
+    rule = outs[("status,qty", "rule")]
+    assert (rule.status, rule.failing_rows, rule.sample_keys) == ("fail", 1, [{"id": 4}])
+    assert rule.spec.name == "big_is_closed"
+    null_status = set_row(set_row(clean(), 2, "qty", 9), 2, "status", None)  # NULL OR NULL
+    _, outs = run(null_status)
+    assert outs[("status,qty", "rule")].status == "pass"
+
+
+def test_one_repeated_composite_key_fails_the_unique_key():
+    df = set_row(clean(), 4, "code", "JKL")
+    df = set_row(df, 4, "status", "OPEN")  # (JKL, OPEN) twice
+    _, outs = run(df)
+    assert (outs[("code,status", "unique")].status, outs[("code,status", "unique")].failing_rows) \
+        == ("fail", 1)
+    assert outs[("code", "regex")].status == "pass"
+
+
+def test_offending_values_are_named_for_value_checks():
+    _, outs = run(set_row(clean(), 3, "status", "open"))
+    assert outs[("status", "in_values")].message == "1 of 5 row(s) fail; values: 'open'"
+    assert outs[("status", "in_values")].sample_keys == [{"id": 4}]
+    _, outs = run(set_row(clean(), 0, "qty", 11))
+    assert outs[("qty", "between")].message == "1 of 5 row(s) fail; values: 11"
+
+
+def test_duplicates_count_rows_beyond_the_first():
+    df = pl.concat([clean(), clean().head(2), clean().head(1)])  # id 1 thrice, id 2 twice
+    _, outs = run(df)
+    assert outs[("id", "duplicate_pk")].failing_rows == 3
+    assert outs[("email", "unique")].failing_rows == 3
+    assert sorted(k["id"] for k in outs[("id", "duplicate_pk")].sample_keys) == [1, 2]
+
+
+def test_string_primary_key_duplicates_use_the_hash_path_exactly():
+    c = contract_from_dict({"contract": "S", "source": {"kind": "postgres", "table": "s"},
+                            "primary_key": ["k"], "columns": {"k": {"type": "string"}}})
+    keys = [f"key-{i}" for i in range(1000)]
+    _, outs = run(pl.DataFrame({"k": keys}), contract=c)
+    assert (outs[("k", "duplicate_pk")].status, outs[("k", "duplicate_pk")].failing_rows) == (
+        "pass", 0)
+    _, outs = run(pl.DataFrame({"k": [*keys, "key-500"]}), contract=c)
+    assert outs[("k", "duplicate_pk")].failing_rows == 1
+    assert outs[("k", "duplicate_pk")].sample_keys == [{"k": "key-500"}]
+    _, outs = run(pl.DataFrame({"k": [*keys, None, None]}), contract=c)
+    assert outs[("k", "duplicate_pk")].failing_rows == 0
+
+
+def test_bronze_one_uncastable_value_fails_castable_nulls_and_good_text_pass():
+    bronze = clean().with_columns(pl.col("qty").cast(pl.String), pl.col("price").cast(pl.String))
+    _, outs = run(bronze, "bronze")
+    assert outs[("qty", "castable")].status == "pass"
+    assert outs[("qty", "between")].status == "pass"  # "10" cast to 10: on the edge
+    _, outs = run(set_row(bronze, 3, "qty", "five"), "bronze")
+    out = outs[("qty", "castable")]
+    assert (out.status, out.failing_rows, out.sample_keys) == ("fail", 1, [{"id": 4}])
+    assert outs[("qty", "between")].status == "pass"  # the cast-failed value is not "out of range"
+    _, outs = run(set_row(bronze, 3, "qty", "11"), "bronze")
+    assert outs[("qty", "castable")].status == "pass"
+    assert outs[("qty", "between")].failing_rows == 1
+
+
+def test_bronze_text_numbers_are_compared_as_numbers():
+    c = contract_from_dict({"contract": "D", "source": {"kind": "postgres", "table": "d"},
+                            "columns": {"amount": {"type": "decimal", "precision": 12,
+                                                   "scale": 2, "min": 0, "max": 100}}})
+    _, outs = run(pl.DataFrame({"amount": ["0.00", "100.00", "9.50"]}), "bronze", c)
+    assert outs[("amount", "between")].status == "pass"
+    _, outs = run(pl.DataFrame({"amount": ["0.00", "100.01", "9.50"]}), "bronze", c)
+    assert outs[("amount", "between")].failing_rows == 1
+
+
+# --- referential ----------------------------------------------------------------------
+
+PARENT = contract_from_dict({"contract": "P", "source": {"kind": "postgres", "table": "p"},
+                             "primary_key": ["id"],
+                             "columns": {"id": {"type": "bigint", "nullable": False}}})
+CHILD = contract_from_dict({"contract": "C", "source": {"kind": "postgres", "table": "c"},
+                            "primary_key": ["id"],
+                            "columns": {"id": {"type": "bigint", "nullable": False},
+                                        "p_id": {"type": "bigint", "references": "P.id"}}})
+
+
+def fk(children: list, parents: list = (1, 2, 3), child_ids=None):
+    ids = child_ids or list(range(100, 100 + len(children)))
+    child = pl.LazyFrame({"id": ids, "p_id": children}, schema={"id": pl.Int64, "p_id": pl.Int64})
+    parent = pl.LazyFrame({"id": list(parents)}, schema={"id": pl.Int64})
+    [ref] = CHILD.references()
+    return check_fk(CHILD, child, ref, PARENT, parent)
+
+
+def test_fk_zero_orphans_pass_and_null_in_a_nullable_fk_is_not_an_orphan():
+    out = fk([1, 2, 3, 3, None, None])
+    assert (out.status, out.failing_rows) == ("pass", 0)
+    assert out.spec.check == "orphan_fk" and out.spec.params["references"] == "P(id)"
+
+
+def test_fk_exactly_one_orphan_fails():
+    out = fk([1, 2, 4, None])
+    assert (out.status, out.failing_rows) == ("fail", 1)
+    assert out.sample_keys == [{"p_id": 4, "id": 102}]
+    assert out.message == "1 row(s) reference a missing P(id)"
+    assert out.spec.severity == "error"
+
+
+def test_fk_bronze_text_keys_match_typed_parents():
+    child = pl.LazyFrame({"id": ["100", "101"], "p_id": ["1", "9"]})
+    parent = pl.LazyFrame({"id": [1, 2]}, schema={"id": pl.Int64})
+    [ref] = CHILD.references()
+    out = check_fk(CHILD, child, ref, PARENT, parent)
+    assert (out.status, out.failing_rows) == ("fail", 1)
+
+
+def test_fk_without_parent_contract_or_partition_is_skipped():
+    [ref] = CHILD.references()
+    child = pl.LazyFrame({"id": [1], "p_id": [1]})
+    assert check_fk(CHILD, child, ref, None, None).status == "skipped"
+    assert check_fk(CHILD, child, ref, PARENT, None).status == "skipped"
+    gone = check_fk(CHILD, pl.LazyFrame({"id": [1]}), ref, PARENT, pl.LazyFrame({"id": [1]}))
+    assert gone.status == "skipped" and "p_id" in gone.message
+
+
+# --- through the gate: one bad row closes it --------------------------------------------
+
+DATE = "2026-11-20"
+
+
+@pytest.mark.parametrize(
+    "obj,column,value,check",
+    [
+        ("users", "email", None, "not_null"),
+        ("users", "email", "no-at-sign", "regex"),
+        ("users", "role", "customer", "in_values"),
+        ("orders", "total_amount", "-0.01", "between"),
+        ("orders", "total_amount", "1O.00", "castable"),
+        ("orders", "user_id", "u9", "orphan_fk"),
+    ],
+)
+def test_one_bad_row_closes_the_gate(local_lake, tmp_path, obj, column, value, check):
+    contracts = write_contracts(tmp_path / "contracts", USER, ORDER)
+    u, o = users(), orders()
+    if obj == "users":
+        u = set_row(u, 2, column, value)
+    else:
+        o = set_row(o, 2, column, value)
+    write_partition(local_lake, "bronze", "users", u)
+    write_partition(local_lake, "bronze", "orders", o)
+    record = run_gate(local_lake, DATE, layers=["bronze"], contracts_dir=contracts, write=False)
+    failed = [(c.object, c.column, c.check, c.failing_rows) for c in record.checks
+              if c.status == "fail"]
+    assert failed == [(obj, column, check, 1)]
+    assert (record.verdict, record.exit_code) == ("fail", 1)
+
+
+def test_the_same_lake_without_the_bad_row_passes_the_gate(local_lake, tmp_path):
+    contracts = write_contracts(tmp_path / "contracts", USER, ORDER)
+    u = set_row(users(), 2, "email", "u2@example.com")  # a valid change: nothing to find
+    write_partition(local_lake, "bronze", "users", u)
+    write_partition(local_lake, "bronze", "orders", orders())
+    record = run_gate(local_lake, DATE, layers=["bronze"], contracts_dir=contracts, write=False)
+    assert [c.id for c in record.checks if c.status == "fail"] == []
+    assert (record.verdict, record.exit_code) == ("pass", 0)
