@@ -10,7 +10,8 @@
 # Each group runs in its own scratch copy (.mutation/<group>/) with its own test
 # selection; mutmut then runs, for each mutant, only the tests that call the mutated
 # function (its per-mutant selection from the stats pass). MUTATION_CHILDREN (default 2)
-# bounds the worker processes. Exit 1 when a group scores under MUTATION_MIN (default 90).
+# bounds the worker processes; MUTATION_TESTS_FROM=<git ref> runs that ref's tests instead
+# of the working tree's (to measure a "before" score). Exit 1 when a group scores under MUTATION_MIN (default 90).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -33,6 +34,10 @@ for group in "${groups[@]}"; do
   rm -rf "$scratch"
   mkdir -p "$scratch"
   cp -r src tests fixtures contracts pyproject.toml "$scratch/"
+  if [[ -n "${MUTATION_TESTS_FROM:-}" ]]; then  # measure an older suite (a "before" score)
+    rm -rf "$scratch/tests"
+    git archive "$MUTATION_TESTS_FROM" tests | tar -x -C "$scratch"
+  fi
   [[ -e node_modules ]] && ln -s "$ROOT/node_modules" "$scratch/node_modules"
   "$PY" "$ROOT/scripts/mutation_config.py" "$scratch/pyproject.toml" "$group"
   start=$(date +%s)
