@@ -2,7 +2,7 @@
 
     mutation_config.py PYPROJECT GROUP
         rewrite PYPROJECT's [tool.mutmut] for one group of [tool.mutmut.groups]
-    mutation_config.py --score RESULTS GROUP SECONDS MIN EQUIVALENT_FILE
+    mutation_config.py --score RESULTS GROUP SECONDS CPU_SECONDS MIN EQUIVALENT_FILE
         print the group's score from `mutmut results --all true`; exit 1 under MIN %
 """
 
@@ -49,7 +49,9 @@ def equivalents(path: Path) -> set[str]:
     return names
 
 
-def score(results: Path, group: str, seconds: int, minimum: float, equiv_file: Path) -> int:
+def score(
+    results: Path, group: str, seconds: int, cpu: int, minimum: float, equiv_file: Path
+) -> int:
     status: dict[str, str] = {}
     for line in results.read_text().splitlines():
         m = re.match(r"\s*([\w.]+__mutmut_\d+): (.+)$", line)
@@ -65,7 +67,8 @@ def score(results: Path, group: str, seconds: int, minimum: float, equiv_file: P
     )
     print(
         f"mutation {group}: {pct:.1f}% killed ({killed}/{considered} non-equivalent; "
-        f"{len(equivalent)} equivalent; {dict(sorted(counts.items()))}) in {seconds}s"
+        f"{len(equivalent)} equivalent; {dict(sorted(counts.items()))}) "
+        f"in {seconds}s wall, {cpu}s CPU"
     )
     for name in survivors:
         print(f"  {status[name]}: {name}")
@@ -74,8 +77,8 @@ def score(results: Path, group: str, seconds: int, minimum: float, equiv_file: P
 
 def main(argv: list[str]) -> int:
     if argv[0] == "--score":
-        _, results, group, seconds, minimum, equiv = argv
-        return score(Path(results), group, int(seconds), float(minimum), Path(equiv))
+        _, results, group, seconds, cpu, minimum, equiv = argv
+        return score(Path(results), group, int(seconds), int(cpu), float(minimum), Path(equiv))
     rewrite(Path(argv[0]), argv[1])
     return 0
 
