@@ -18,14 +18,44 @@ from pathlib import Path
 import pytest
 
 from tests.test_lint_rules import CASES, HISTORY
+from wdguard.contracts.model import contract_from_dict
 from wdguard.drift.lint import lint, parse_migration_text
 
 GOLDEN = Path(__file__).with_name("lint_cases.golden.json")
 
 
-def findings(sql: str):
+# the contracts of HISTORY's tables, so each pipeline finding also says what it changes
+CONTRACTS = [
+    contract_from_dict({
+        "contract": "Order", "source": {"kind": "postgres", "table": "orders"},
+        "primary_key": ["id"], "consumers": ["FactOrders"],
+        "columns": {
+            "id": {"type": "uuid", "nullable": False},
+            "user_id": {"type": "uuid", "nullable": False, "references": "User.id"},
+            "status": {"type": "enum", "nullable": False, "enum_name": "OrderStatus",
+                       "values": ["PENDING", "PAID", "REFUNDED"]},
+            "total": {"type": "decimal", "nullable": False, "precision": 10, "scale": 2},
+            "note": {"type": "string"},
+            "quantity": {"type": "integer", "nullable": False},
+        },
+    }),
+    contract_from_dict({
+        "contract": "User", "source": {"kind": "postgres", "table": "users"},
+        "primary_key": ["id"], "consumers": ["DimUser"],
+        "columns": {
+            "id": {"type": "uuid", "nullable": False},
+            "email": {"type": "string", "nullable": False, "unique": True},
+            "phone": {"type": "string"},
+            "full_name": {"type": "string", "nullable": False},
+        },
+    }),
+]
+
+
+def findings(sql: str, contracts=None):
     history = parse_migration_text(HISTORY, "0_init.sql")
-    return lint([parse_migration_text(sql, "1_change.sql")], history=[history]).findings
+    return lint([parse_migration_text(sql, "1_change.sql")], history=[history],
+                contracts=contracts).findings
 
 
 EDGES: list[tuple[str, list[tuple]]] = [
@@ -317,9 +347,31 @@ def test_edge_case_findings_exactly(sql, expected):
 
 
 def test_every_rules_anti_pattern_finding_in_full():
-    got = {code: [f.to_dict() for f in findings(bad) if f.code == code]
+    got = {code: [f.to_dict() for f in findings(bad, CONTRACTS) if f.code == code]
            for code, (bad, _) in sorted(CASES.items())}
     if os.environ.get("WDGUARD_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
     assert got == json.loads(GOLDEN.read_text())
     assert all(len(v) >= 1 for v in got.values())
+
+
+@pytest.mark.parametrize("sql,changes", [
+    ('ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey";',
+     ["Order: ~ primary_key: [id] -> []"]),
+    ('ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey", '
+     'ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("id", "user_id");',
+     ["Order: ~ primary_key: [id] -> [id, user_id]"]),
+    ('CREATE UNIQUE INDEX CONCURRENTLY "u_np" ON "users"("full_name", "phone");\n'
+     'DROP INDEX "u_np";', ["User: - unique_keys: [full_name, phone]"]),  # a composite key
+    ('DROP INDEX "users_email_key";', ["User: ~ columns.email.unique: true -> false"]),
+    ("ALTER TYPE \"OrderStatus\" RENAME VALUE 'REFUNDED' TO 'RETURNED';",
+     ["Order: ~ columns.status.values: -REFUNDED +RETURNED"]),
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;',
+     ["User: ~ columns.full_name.type: string -> integer"]),
+    ('ALTER TABLE "users" ALTER COLUMN "phone" SET DATA TYPE VARCHAR(64);', []),
+    ('ALTER TABLE "users" RENAME TO "customers";', ["User: ~ source.table: users -> customers"]),
+])
+def test_key_and_type_changes_say_what_the_contract_loses(sql, changes):
+    got = [c for f in findings(sql, CONTRACTS) if f.code in ("WDL003", "WDL005", "WDL007", "WDL008")
+           for c in f.details.get("contract_changes", [])]
+    assert got == changes
