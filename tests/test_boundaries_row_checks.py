@@ -282,3 +282,65 @@ def test_the_same_lake_without_the_bad_row_passes_the_gate(local_lake, tmp_path)
     record = run_gate(local_lake, DATE, layers=["bronze"], contracts_dir=contracts, write=False)
     assert [c.id for c in record.checks if c.status == "fail"] == []
     assert (record.verdict, record.exit_code) == ("pass", 0)
+
+
+# --- what a failing check reports: samples and offending values -------------------------
+
+
+def test_offending_values_first_five_distinct_in_order_of_appearance():
+    codes = ["zz1", "AB", "zz2", "zz1", "zz3", "zz4", "zz5", "zz6"]  # AB passes
+    df = pl.DataFrame({"id": range(len(codes)), "code": codes},
+                      schema={"id": pl.Int64, "code": pl.String})
+    c = contract_from_dict({"contract": "R", "source": {"kind": "postgres", "table": "r"},
+                            "primary_key": ["id"],
+                            "columns": {"id": {"type": "bigint"},
+                                        "code": {"type": "string", "regex": "^[A-Z]+$"}}})
+    _, outs = run(df, contract=c)
+    out = outs[("code", "regex")]
+    assert out.failing_rows == 7
+    assert out.message == "7 of 8 row(s) fail; values: 'zz1', 'zz2', 'zz3', 'zz4', 'zz5'"
+    assert out.sample_keys == [{"id": 0}, {"id": 2}, {"id": 3}, {"id": 4}, {"id": 5}]
+
+
+def test_sample_key_count_follows_sample_keys():
+    df = set_row(set_row(clean(), 0, "code", "x"), 1, "code", "y")
+    for n, expected in ((0, []), (1, [{"id": 1}]), (2, [{"id": 1}, {"id": 2}])):
+        result = check_partition(df.lazy(), T, "silver", where="t", sample_keys=n)
+        out = next(o for o in result.outcomes if o.spec.check == "regex")
+        assert out.failing_rows == 2 and out.sample_keys == expected, n
+
+
+def test_samples_keep_the_order_rows_fail_in():
+    ids = list(range(40, 0, -1))
+    df = pl.DataFrame({"id": ids, "code": ["bad"] * 40}, schema={"id": pl.Int64, "code": pl.String})
+    c = contract_from_dict({"contract": "R", "source": {"kind": "postgres", "table": "r"},
+                            "primary_key": ["id"],
+                            "columns": {"id": {"type": "bigint"},
+                                        "code": {"type": "string", "regex": "^[A-Z]+$"}}})
+    _, outs = run(df, contract=c)
+    assert outs[("code", "regex")].sample_keys == [{"id": i} for i in (40, 39, 38, 37, 36)]
+
+
+def test_without_a_primary_key_samples_name_the_checked_columns():
+    c = contract_from_dict({
+        "contract": "N", "source": {"kind": "postgres", "table": "n"},
+        "columns": {"a": {"type": "string", "regex": "^[a-z]$"}, "b": {"type": "integer"}},
+        "unique_keys": [["a", "b"]],
+    })
+    df = pl.DataFrame({"a": ["x", "x", "YY"], "b": [1, 1, 2]},
+                      schema={"a": pl.String, "b": pl.Int32})
+    _, outs = run(df, contract=c)
+    assert outs[("a", "regex")].sample_keys == [{"a": "YY"}]
+    assert outs[("a,b", "unique")].sample_keys == [{"a": "x", "b": 1}]
+
+
+def test_an_unreadable_partition_is_one_source_error_line(tmp_path):
+    from wdguard.errors import SourceError
+
+    bad = tmp_path / "part-00000.parquet"
+    bad.write_bytes(b"PAR1 this is not\\n a parquet file PAR1")
+    with pytest.raises(SourceError) as err:
+        check_partition(pl.scan_parquet(bad), T, "silver", where="raw/t")
+    line = err.value.one_line()
+    assert line.startswith("raw/t: cannot read partition: ")
+    assert "\n" not in str(err.value.message) and len(err.value.message) <= 330
