@@ -344,3 +344,75 @@ def test_an_unreadable_partition_is_one_source_error_line(tmp_path):
     line = err.value.one_line()
     assert line.startswith("raw/t: cannot read partition: ")
     assert "\n" not in str(err.value.message) and len(err.value.message) <= 330
+
+
+# --- rules: refused, invalid, or naming absent columns ---------------------------------
+
+
+def rule_contract(sql: str):
+    return contract_from_dict({
+        "contract": "Q", "source": {"kind": "postgres", "table": "q"},
+        "columns": {"a": {"type": "integer"}, "b": {"type": "integer"}, "c": {"type": "integer"},
+                    "note": {"type": "string"}},
+        "rules": [{"name": "r1", "sql": sql}],
+    })
+
+
+def rule_outcome(sql: str, df=None):
+    df = df if df is not None else pl.DataFrame(
+        {"a": [1, 2], "note": ["x", "select me"]}, schema={"a": pl.Int32, "note": pl.String})
+    result = check_partition(df.lazy(), rule_contract(sql), "silver", where="q")
+    return next(o for o in result.outcomes if o.spec.check == "rule")
+
+
+@pytest.mark.parametrize("sql,word", [
+    ("a > (SELECT max(a) FROM self)", "SELECT"),
+    ("EXISTS (FROM read_csv('/etc/passwd'))", "(FROM"),
+    ("a IN (VALUES (1))", "VALUES"),
+])
+def test_a_rule_shaped_like_a_query_is_refused_naming_the_word(sql, word):
+    from wdguard.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        rule_outcome(sql)
+    assert err.value.where == "contract Q"
+    assert err.value.message.startswith("rule 'r1' is not a valid SQL expression: a rule is an "
+                                        "expression over one row's columns, not a query (")
+    assert f"{word!r} is not allowed)" in err.value.message
+
+
+def test_query_words_inside_string_literals_are_data():
+    out = rule_outcome("note <> 'select me' OR a > 1")
+    assert (out.status, out.failing_rows) == ("pass", 0)
+    assert rule_outcome("note <> 'select me'").failing_rows == 1
+
+
+def test_invalid_rule_sql_names_contract_and_rule():
+    from wdguard.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        rule_outcome("a >>>= (")
+    assert err.value.where == "contract Q"
+    assert err.value.message.startswith("rule 'r1' is not a valid SQL expression: ")
+
+
+def test_a_rule_over_absent_columns_is_skipped_naming_them_all():
+    out = rule_outcome("a < b AND b < c")
+    assert out.status == "skipped"
+    assert out.message == "rule uses columns absent from the partition: b, c"
+
+
+def test_max_timestamp_of_an_all_null_column_is_none_not_a_string():
+    c = contract_from_dict({"contract": "TS", "source": {"kind": "postgres", "table": "ts"},
+                            "columns": {"at": {"type": "timestamp"}, "on": {"type": "date"}}})
+    empty = pl.DataFrame({"at": [None, None], "on": [None, None]},
+                         schema={"at": pl.Datetime("us"), "on": pl.Date})
+    result = check_partition(empty.lazy(), c, "silver", where="ts")
+    assert result.max_timestamps == {"at": None, "on": None}
+    import datetime as dt
+
+    full = pl.DataFrame({"at": [dt.datetime(2026, 1, 2, 3, 4), None],
+                         "on": [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]},
+                        schema={"at": pl.Datetime("us"), "on": pl.Date})
+    result = check_partition(full.lazy(), c, "silver", where="ts")
+    assert result.max_timestamps == {"at": "2026-01-02T03:04:00+00:00", "on": "2026-02-01"}
