@@ -217,6 +217,10 @@ def test_a_failed_attempt_after_an_applied_one_is_failed(wastedump_db):
     assert one(h) == ("PGD202", LAST, "breaking")
     assert h.findings[0].details == {"id": failed, "logs": "ERROR: deadlock detected"}
     assert h.status[LAST] == "failed" and h.head == NAMES[-2]
+    message = h.findings[0].message
+    assert message.startswith(f"migration {LAST} started 20") and message.endswith(
+        " and never finished; resolve it before the next deploy")
+    assert h.folder_path == pgutil.MIGRATIONS_DIR
 
 
 def test_history_summary_counts(wastedump_db):
