@@ -416,3 +416,31 @@ def test_max_timestamp_of_an_all_null_column_is_none_not_a_string():
                         schema={"at": pl.Datetime("us"), "on": pl.Date})
     result = check_partition(full.lazy(), c, "silver", where="ts")
     assert result.max_timestamps == {"at": "2026-01-02T03:04:00+00:00", "on": "2026-02-01"}
+
+
+# --- quarantine: the failing rows, raw, with the labels of what they fail ----------------
+
+
+def test_quarantine_holds_exactly_the_failing_rows_raw_with_reasons():
+    bronze = clean().with_columns(pl.col("qty").cast(pl.String))
+    bronze = set_row(set_row(bronze, 3, "qty", "five"), 1, "status", "closed")
+    result = check_partition(bronze.lazy(), T, "bronze", where="t", quarantine=True)
+    rows = result.quarantine.collect().sort("id")
+    assert rows.columns == [*bronze.columns, "_wdguard_reasons"]
+    assert rows["id"].to_list() == [2, 4]
+    assert rows["qty"].to_list() == ["10", "five"]  # the raw text, not the cast value
+    assert rows["_wdguard_reasons"].to_list() == [
+        ["status:in_values", "status,qty:rule:big_is_closed"],  # qty 10 and no longer CLOSED
+        ["qty:castable"],
+    ]
+
+
+def test_no_quarantine_without_failures_or_without_asking():
+    assert check_partition(clean().lazy(), T, "silver", where="t", quarantine=True).quarantine \
+        is None
+    bad = set_row(clean(), 0, "code", "x")
+    assert check_partition(bad.lazy(), T, "silver", where="t").quarantine is None
+    two = set_row(set_row(clean(), 0, "code", "x"), 0, "qty", 99)
+    q = check_partition(two.lazy(), T, "silver", where="t", quarantine=True).quarantine.collect()
+    assert q["_wdguard_reasons"].to_list() == [
+        ["code:regex", "qty:between", "status,qty:rule:big_is_closed"]]

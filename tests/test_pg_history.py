@@ -231,3 +231,28 @@ def test_history_summary_counts(wastedump_db):
     assert (d["folder_count"], d["applied_count"]) == (len(NAMES), len(NAMES) - 1)
     assert {"name": LAST, "status": "pending"} in d["migrations"]
     assert len(d["migrations"]) == len(NAMES)
+
+
+def test_failed_attempt_logs_are_cut_at_500_and_absent_logs_are_none(wastedump_db):
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("UPDATE _prisma_migrations SET finished_at = NULL, logs = %s"
+                     " WHERE migration_name = %s", ("E" * 600, LAST))
+        conn.execute("UPDATE _prisma_migrations SET finished_at = NULL, logs = NULL"
+                     " WHERE migration_name = %s", (NAMES[-2],))
+    h = history(wastedump_db)
+    by_object = {f.object: f for f in h.findings}
+    assert by_object[LAST].details["logs"] == "E" * 500
+    assert by_object[NAMES[-2]].details["logs"] is None
+    assert {h.status[LAST], h.status[NAMES[-2]]} == {"failed"}
+
+
+def test_unknown_migration_status_message_and_row(wastedump_db):
+    name = "20991231000000_from_another_branch"
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        row_id = pgutil.record_migration(conn, name, checksum="ab" * 32)
+    h = history(wastedump_db)
+    assert h.status[name] == "unknown"
+    [f] = h.findings
+    assert f.message == f"migration {name} is applied to the database but absent from the folder"
+    assert f.details == {"id": row_id} and f.file is None
+    assert h.head == LAST and name not in h.to_dict()["head"]
