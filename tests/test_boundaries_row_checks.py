@@ -444,3 +444,80 @@ def test_no_quarantine_without_failures_or_without_asking():
     q = check_partition(two.lazy(), T, "silver", where="t", quarantine=True).quarantine.collect()
     assert q["_wdguard_reasons"].to_list() == [
         ["code:regex", "qty:between", "status,qty:rule:big_is_closed"]]
+
+
+# --- schema checks: absent columns, paths wdguard does not check, dtypes -----------------
+
+S = contract_from_dict({
+    "contract": "S", "source": {"kind": "mongodb", "collection": "s"},
+    "primary_key": ["_id"],
+    "columns": {
+        "_id": {"type": "string", "nullable": False},
+        "qty": {"type": "integer", "nullable": False},
+        "gone": {"type": "string", "nullable": False},
+        "doc": {"type": "object"},
+        "raw": {"type": "json"},
+        "tags[].name": {"type": "string"},
+        "qty.inner": {"type": "string"},
+    },
+})
+
+
+def schema_run(df, layer="bronze", failures=None):
+    result = check_partition(df.lazy(), S, layer, where="s", schema_failures=failures)
+    return {(o.spec.column, o.spec.check): o for o in result.outcomes}
+
+
+def frame(**over):
+    cols = {"_id": pl.Series(["a", "b"]), "qty": pl.Series([1, 2], dtype=pl.Int32),
+            "doc": pl.Series([{"k": 1}, {"k": 2}]), "raw": pl.Series(['{"a": 1}', "[]"])}
+    cols.update(over)
+    return pl.DataFrame(cols)
+
+
+def test_absent_column_fails_column_missing_and_skips_its_other_checks():
+    outs = schema_run(frame())
+    missing = outs[("gone", "column_missing")]
+    assert (missing.status, missing.message) == ("fail", "column 'gone' is absent from the partition")
+    assert (outs[("gone", "dtype")].status, outs[("gone", "dtype")].message) == (
+        "skipped", "column absent")
+    assert (outs[("gone", "not_null")].status, outs[("gone", "not_null")].message) == (
+        "skipped", "column absent or not checked")
+    assert outs[("qty", "column_missing")].status == "pass"
+
+
+def test_paths_wdguard_does_not_check_are_skipped_with_the_reason():
+    outs = schema_run(frame())
+    for check in ("column_missing", "dtype"):
+        assert (outs[("tags[].name", check)].status, outs[("tags[].name", check)].message) == (
+            "skipped", "array element paths are not checked")
+        assert (outs[("qty.inner", check)].status, outs[("qty.inner", check)].message) == (
+            "skipped", "nested path inside a non-struct column is not checked")
+
+
+def test_bronze_dtype_objects_may_be_structs_or_text_scalars_must_not_be_nested():
+    outs = schema_run(frame())
+    assert [outs[(c, "dtype")].status for c in ("_id", "qty", "doc", "raw")] == ["pass"] * 4
+    outs = schema_run(frame(doc=pl.Series(['{"k": 1}', "{}"]), raw=pl.Series([{"a": 1}, {"a": 2}])))
+    assert outs[("doc", "dtype")].status == "pass" and outs[("raw", "dtype")].status == "pass"
+    outs = schema_run(frame(doc=pl.Series([1, 2]), qty=pl.Series([[1], [2]])))
+    assert outs[("doc", "dtype")].status == "fail"
+    assert outs[("qty", "dtype")].status == "fail"
+    assert outs[("qty", "dtype")].message == "dtype is List(Int64), the contract says Int32"
+    assert outs[("qty", "castable")].status == "pass"  # a list column is checked by dtype only
+
+
+def test_silver_dtype_must_be_exact_and_pandera_decides_when_given():
+    outs = schema_run(frame(qty=pl.Series([1, 2], dtype=pl.Int64)), "silver")
+    assert outs[("qty", "dtype")].status == "fail"
+    assert outs[("qty", "dtype")].message == "dtype is Int64, the contract says Int32"
+    assert outs[("_id", "dtype")].status == "pass" and outs[("_id", "dtype")].message == ""
+    verdict = {"qty": "pandera: expected Int32"}
+    outs = schema_run(frame(qty=pl.Series([1, 2], dtype=pl.Int64)), "silver", verdict)
+    assert outs[("qty", "dtype")].message == (
+        "dtype is Int64, the contract says Int32 (pandera: expected Int32)")
+    outs = schema_run(frame(), "silver", {"qty": "pandera: a check failed"})
+    assert (outs[("qty", "dtype")].status, outs[("qty", "dtype")].message) == (
+        "fail", "pandera: a check failed")  # the dtype itself is right: only pandera's reason
+    outs = schema_run(frame(qty=pl.Series([1, 2], dtype=pl.Int64)), "silver", {})
+    assert (outs[("qty", "dtype")].status, outs[("qty", "dtype")].message) == ("pass", "")
