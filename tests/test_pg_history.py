@@ -206,6 +206,7 @@ def test_rolled_back_twice_is_one_rolled_back_finding_naming_the_last_attempt(wa
     h = history(wastedump_db)
     assert one(h) == ("PGD203", LAST, "breaking")
     assert h.findings[0].details == {"id": again}
+    assert h.findings[0].message == f"migration {LAST} was rolled back and has not been re-applied"
     assert h.status[LAST] == "rolled_back" and h.head == NAMES[-2]
 
 
