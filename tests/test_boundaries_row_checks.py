@@ -368,6 +368,7 @@ def rule_outcome(sql: str, df=None):
 @pytest.mark.parametrize("sql,word", [
     ("a > (SELECT max(a) FROM self)", "SELECT"),
     ("EXISTS (FROM read_csv('/etc/passwd'))", "(FROM"),
+    ("EXISTS (  FROM read_csv('/etc/passwd'))", "( FROM"),  # spaces folded in the message
     ("a IN (VALUES (1))", "VALUES"),
 ])
 def test_a_rule_shaped_like_a_query_is_refused_naming_the_word(sql, word):
@@ -521,3 +522,49 @@ def test_silver_dtype_must_be_exact_and_pandera_decides_when_given():
         "fail", "pandera: a check failed")  # the dtype itself is right: only pandera's reason
     outs = schema_run(frame(qty=pl.Series([1, 2], dtype=pl.Int64)), "silver", {})
     assert (outs[("qty", "dtype")].status, outs[("qty", "dtype")].message) == ("pass", "")
+
+
+def test_struct_field_values_that_do_not_cast_fail_castable_one_by_one():
+    c = contract_from_dict({"contract": "M", "source": {"kind": "mongodb", "collection": "m"},
+                            "primary_key": ["_id"],
+                            "columns": {"_id": {"type": "string"}, "dev": {"type": "object"},
+                                        "dev.n": {"type": "integer", "min": 0}}})
+    df = pl.DataFrame({"_id": ["a", "b", "c"],
+                       "dev": [{"n": "7"}, {"n": "x"}, {"n": None}]})
+    result = check_partition(df.lazy(), c, "bronze", where="m")
+    outs = {(o.spec.column, o.spec.check): o for o in result.outcomes}
+    assert (outs[("dev.n", "castable")].failing_rows, outs[("dev.n", "castable")].sample_keys) == (
+        1, [{"_id": "b"}])
+    assert outs[("dev.n", "between")].status == "pass"
+    assert ("dev", "castable") not in outs and outs[("dev", "dtype")].status == "pass"
+
+
+def test_key_checks_over_absent_columns_are_skipped_naming_them():
+    c = contract_from_dict({"contract": "K", "source": {"kind": "postgres", "table": "k"},
+                            "primary_key": ["a", "b"],
+                            "columns": {"a": {"type": "integer"}, "b": {"type": "integer"},
+                                        "c": {"type": "integer"}},
+                            "unique_keys": [["b", "c"]]})
+    df = pl.DataFrame({"c": [1, 1]}, schema={"c": pl.Int32})
+    result = check_partition(df.lazy(), c, "silver", where="k")
+    outs = {(o.spec.column, o.spec.check): o for o in result.outcomes}
+    assert (outs[("a,b", "duplicate_pk")].status, outs[("a,b", "duplicate_pk")].message) == (
+        "skipped", "key column absent: a, b")
+    assert outs[("b,c", "unique")].message == "key column absent: b"
+
+
+def test_bronze_text_that_is_no_number_fails_castable_not_the_bounds():
+    c = contract_from_dict({"contract": "D", "source": {"kind": "postgres", "table": "d"},
+                            "columns": {"amount": {"type": "decimal", "precision": 12,
+                                                   "scale": 2, "min": 0, "max": 100}}})
+    result = check_partition(pl.LazyFrame({"amount": ["1.00", "abc", "-1"]}), c, "bronze",
+                             where="d")
+    outs = {o.spec.check: o for o in result.outcomes}
+    assert (outs["castable"].failing_rows, outs["between"].failing_rows) == (1, 1)
+
+
+def test_quarantine_names_a_repeated_composite_key():
+    df = set_row(set_row(clean(), 4, "code", "JKL"), 4, "status", "OPEN")
+    q = check_partition(df.lazy(), T, "silver", where="t", quarantine=True).quarantine.collect()
+    assert sorted(q["id"].to_list()) == [4, 5]
+    assert all("code,status:unique" in r for r in q["_wdguard_reasons"].to_list())
