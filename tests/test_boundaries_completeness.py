@@ -107,3 +107,40 @@ def test_files_sum_mismatch_closes_the_gate(local_lake, tmp_path):
     [hit] = [c for c in record.checks if c.status == "fail"]
     assert hit.check == "row_count" and "files sum to 3 row(s)" in hit.message
     assert record.exit_code == 1
+
+
+def test_outcomes_name_contract_and_object(local_lake):
+    part = write_partition(local_lake, "bronze", "users", users(4), files=2)
+    local_lake.delete(f"{part}/part-00001.parquet")
+    local_lake.write_bytes(f"{part}/part-00007.parquet",
+                           local_lake.read_bytes(f"{part}/part-00000.parquet"))
+    p = part_of(local_lake)
+    for out in (files_match(CONTRACT, p), partition_present(CONTRACT, p), rows_match(CONTRACT, p, 4)):
+        assert (out.spec.contract, out.spec.object) == ("User", "users")
+    assert files_match(CONTRACT, p).message == (
+        "missing file(s) listed in _source.json: part-00001.parquet; "
+        "file(s) not in _source.json: part-00007.parquet")
+    gone = partition_present(CONTRACT, locate(local_lake, "bronze", "postgres", "2026-11-21",
+                                              "users"))
+    assert (gone.spec.contract, gone.spec.object, gone.status) == ("User", "users", "fail")
+
+
+def test_unexpected_objects_warn_per_stranger_and_pass_per_clean_source(local_lake):
+    from wdguard.checks.completeness import unexpected_objects
+
+    write_partition(local_lake, "bronze", "users", users(2))
+    outs = unexpected_objects(local_lake, [CONTRACT], "bronze", DATE)
+    assert [(o.spec.object, o.status, o.spec.severity) for o in outs] == [
+        ("(postgres)", "pass", "warn")]
+    write_partition(local_lake, "bronze", "audit_log", users(2))
+    write_partition(local_lake, "bronze", "zz_tmp", users(2))
+    write_partition(local_lake, "bronze", "events", users(2), source="mongodb")
+    outs = unexpected_objects(local_lake, [CONTRACT], "bronze", DATE)
+    got = [(o.spec.object, o.status, o.spec.severity, o.spec.code, o.message) for o in outs]
+    assert got == [
+        ("audit_log", "fail", "warn", "WDG005", "raw/postgres/2026-11-20/audit_log/ has no contract"),
+        ("zz_tmp", "fail", "warn", "WDG005", "raw/postgres/2026-11-20/zz_tmp/ has no contract"),
+        ("events", "fail", "warn", "WDG005", "raw/mongodb/2026-11-20/events/ has no contract"),
+    ]
+    assert all(o.spec.contract == "" for o in outs)
+    assert unexpected_objects(local_lake, [CONTRACT], "silver", DATE) == []

@@ -568,3 +568,43 @@ def test_quarantine_names_a_repeated_composite_key():
     q = check_partition(df.lazy(), T, "silver", where="t", quarantine=True).quarantine.collect()
     assert sorted(q["id"].to_list()) == [4, 5]
     assert all("code,status:unique" in r for r in q["_wdguard_reasons"].to_list())
+
+
+def test_composite_fk_severity_samples_and_message():
+    parent_c = contract_from_dict({"contract": "P2", "source": {"kind": "postgres", "table": "p2"},
+                                   "primary_key": ["x", "y"],
+                                   "columns": {"x": {"type": "integer"}, "y": {"type": "integer"}}})
+    def child_c(sev_a, sev_b):
+        return contract_from_dict({
+            "contract": "C2", "source": {"kind": "postgres", "table": "c2"}, "primary_key": ["id"],
+            "columns": {"id": {"type": "integer"}, "a": {"type": "integer", "severity": sev_a},
+                        "b": {"type": "integer", "severity": sev_b}},
+            "foreign_keys": [{"name": "c2_ab_fkey", "columns": ["a", "b"], "references": "P2",
+                              "ref_columns": ["x", "y"]}]})
+    kids = pl.LazyFrame({"id": [None, 2, 3, 4, 5, 6, 7, 8], "a": [9, 1, 9, 9, 9, 9, 9, None],
+                         "b": [9, 1, 8, 7, 6, 5, 4, 1]},
+                        schema={"id": pl.Int32, "a": pl.Int32, "b": pl.Int32})
+    parents = pl.LazyFrame({"x": [1], "y": [1]}, schema={"x": pl.Int32, "y": pl.Int32})
+    c = child_c("warn", "warn")
+    [ref] = c.references()
+    out = check_fk(c, kids, ref, parent_c, parents)
+    assert (out.status, out.failing_rows) == ("fail", 6)  # a NULL part of the key is no orphan
+    assert out.message == "6 row(s) reference a missing P2(x, y)"
+    assert (out.spec.column, out.spec.name, out.spec.params) == (
+        "a,b", "c2_ab_fkey", {"references": "P2(x,y)"})
+    assert (out.spec.contract, out.spec.object, out.spec.severity) == ("C2", "c2", "warn")
+    assert len(out.sample_keys) == 5 and out.sample_keys[0] == {"a": 9, "b": 9, "id": None}
+    assert check_fk(child_c("warn", None), kids, ref, parent_c, parents).spec.severity == "error"
+    assert check_fk(c, kids, ref, parent_c, parents, sample_keys=0).sample_keys == []
+    assert len(check_fk(c, kids, ref, parent_c, parents, sample_keys=1).sample_keys) == 1
+
+
+def test_fk_skip_reasons_are_exact():
+    [ref] = CHILD.references()
+    child = pl.LazyFrame({"id": [1], "p_id": [1]})
+    assert check_fk(CHILD, child, ref, None, None).message == "no contract named 'P'"
+    none = check_fk(CHILD, child, ref, PARENT, None)
+    assert none.message == "child or parent partition not readable or absent"
+    assert (none.spec.contract, none.spec.check) == ("C", "orphan_fk")
+    gone = check_fk(CHILD, pl.LazyFrame({"x": [1]}), ref, PARENT, pl.LazyFrame({"z": [1]}))
+    assert gone.message == "key column(s) absent: p_id, P.id"
