@@ -119,6 +119,45 @@ def _assert_whole(store) -> dict[str, list[str]]:
     return found
 
 
+def _written(store) -> set[str]:
+    """What the gate has written so far, temp files included: its per-phase marker. A
+    quarantine object (or its .tmp- file) means the write phase has begun; the run record,
+    then the audit entry, mean it is nearly over."""
+    if isinstance(store, LocalStore):
+        return {p.relative_to(store.root).as_posix()
+                for top in ("_wdguard", "quarantine") for p in (store.root / top).rglob("*")
+                if p.is_file()}  # fmt: skip
+    return set(_artefacts(store)["all"])
+
+
+def _phase(new: set[str]) -> str:
+    """Where a kill landed, from what the killed run left behind."""
+    if any(p.startswith("_wdguard/audit/") and not Path(p).name.startswith(".tmp-")
+           for p in new):  # fmt: skip
+        return "finished"
+    if new:
+        return "write"
+    return "check"
+
+
+def _kill(store, lake, env, contracts, *, after: float | None) -> str:
+    """Start a check and SIGKILL it: after a fixed delay, or (after=None) as soon as its
+    first write shows up. Returns the phase the kill hit."""
+    before = _written(store)
+    proc = _check(lake, env, contracts)
+    if after is not None:
+        time.sleep(after)
+    else:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if _written(store) - before:
+                break
+            time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    return _phase(_written(store) - before)
+
+
 def test_killed_check_leaves_nothing_torn_and_rerun_decides_the_same(target):
     store, lake, env, contracts = target
     baseline = _check(lake, env, contracts)
@@ -127,13 +166,21 @@ def test_killed_check_leaves_nothing_torn_and_rerun_decides_the_same(target):
     verdict = json.loads(out)["verdict"]
     failing = sorted(c["id"] for c in json.loads(out)["checks"] if c["status"] == "fail")
     assert verdict == "fail" and failing
+    assert any(c["failing_rows"] for c in json.loads(out)["checks"] if c["status"] == "fail")
+    assert _artefacts(store)["quarantine"]  # the run writes quarantine files to be torn
 
+    phases = []
     for delay in KILL_AFTER:
-        proc = _check(lake, env, contracts)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
+        phases.append(_kill(store, lake, env, contracts, after=delay))
         _assert_whole(store)
+    # fixed sleeps can all land before the first write on a loaded machine: these kills
+    # wait for the gate's first write, so at least one kill hits the write phase
+    for _ in range(3):
+        phases.append(_kill(store, lake, env, contracts, after=None))
+        _assert_whole(store)
+        if "write" in phases:
+            break
+    assert "write" in phases, phases
 
     rerun = _check(lake, env, contracts)
     out, err = rerun.communicate(timeout=120)

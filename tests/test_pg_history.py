@@ -122,3 +122,138 @@ def test_missing_folder_is_an_input_error(tmp_path):
 def test_compare_without_database_each_name_one_verdict():
     h = compare({"a": "1", "b": "2"}, [])
     assert h.status == {"a": "pending", "b": "pending"} and h.head is None
+
+
+# --- several rows per migration: the LATEST applied attempt decides --------------------
+
+
+def _attempt(conn, name: str, checksum: str, started: str, *, rolled_back: bool = False) -> str:
+    """One more `_prisma_migrations` row for `name`, started at an explicit time."""
+    row_id = pgutil.record_migration(conn, name, checksum=checksum, rolled_back=rolled_back)
+    conn.execute("UPDATE _prisma_migrations SET started_at = %s, finished_at = %s WHERE id = %s",
+                 (started, started, row_id))
+    return row_id
+
+
+def _edited_copy(tmp_path, name: str):
+    folder = tmp_path / "migrations"
+    shutil.copytree(pgutil.MIGRATIONS_DIR, folder)
+    script = folder / name / "migration.sql"
+    script.write_text(script.read_text() + "\n-- edited after the re-apply\n")
+    return folder, pgutil.checksum(script)
+
+
+def test_applied_twice_with_the_same_checksum_is_clean(wastedump_db):
+    original = pgutil.checksum(pgutil.MIGRATIONS_DIR / LAST / "migration.sql")
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        _attempt(conn, LAST, original, "2099-01-01T00:00:00Z")
+        n = conn.execute("SELECT count(*) FROM _prisma_migrations WHERE migration_name = %s",
+                         (LAST,)).fetchone()[0]
+    assert n == 2
+    h = history(wastedump_db)
+    assert h.findings == [] and h.status[LAST] == "applied" and h.head == LAST
+
+
+def test_rolled_back_then_reapplied_with_new_sql_compares_the_latest_row(wastedump_db, tmp_path):
+    """First row: the old SQL, rolled back. Second: the new SQL, applied. The folder holds
+    the new SQL, so this is clean; comparing the first row would call it edited."""
+    folder, new = _edited_copy(tmp_path, LAST)
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("UPDATE _prisma_migrations SET rolled_back_at = now()"
+                     " WHERE migration_name = %s", (LAST,))
+        _attempt(conn, LAST, new, "2099-01-01T00:00:00Z")
+    h = history(wastedump_db, folder)
+    assert h.findings == [] and h.status[LAST] == "applied" and h.head == LAST
+
+
+def test_applied_twice_old_then_new_sql_compares_the_latest_row(wastedump_db, tmp_path):
+    """Two finished rows (a manual re-apply): the older with the old checksum. The folder
+    matches the newer one: clean. The folder matching only the older one: edited."""
+    original = pgutil.checksum(pgutil.MIGRATIONS_DIR / LAST / "migration.sql")
+    folder, new = _edited_copy(tmp_path, LAST)
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        latest = _attempt(conn, LAST, new, "2099-01-01T00:00:00Z")
+    h = history(wastedump_db, folder)
+    assert h.findings == [] and h.status[LAST] == "applied"
+    stale = history(wastedump_db)  # the folder still holds the OLD sql: edited vs the latest
+    assert one(stale) == ("PGD204", LAST, "breaking")
+    assert stale.findings[0].details == {"applied_checksum": new, "file_checksum": original}
+    assert stale.status[LAST] == "edited" and stale.head == LAST  # edited still counts applied
+    assert latest in {r.id for r in stale.rows}
+
+
+def test_edited_after_a_reapply_names_the_latest_applied_checksum(wastedump_db, tmp_path):
+    original = pgutil.checksum(pgutil.MIGRATIONS_DIR / LAST / "migration.sql")
+    second = "cd" * 32
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("UPDATE _prisma_migrations SET rolled_back_at = now()"
+                     " WHERE migration_name = %s", (LAST,))
+        _attempt(conn, LAST, second, "2099-01-01T00:00:00Z")
+    h = history(wastedump_db)  # the folder holds the original sql; the db applied `second`
+    assert one(h) == ("PGD204", LAST, "breaking")
+    f = h.findings[0]
+    assert f.details == {"applied_checksum": second, "file_checksum": original}
+    assert f.message == (f"migration {LAST}: migration.sql was edited after it was applied "
+                         f"(checksum {original[:12]}… vs applied {second[:12]}…)")
+    assert f.file == str(pgutil.MIGRATIONS_DIR / LAST / "migration.sql")
+
+
+def test_rolled_back_twice_is_one_rolled_back_finding_naming_the_last_attempt(wastedump_db):
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("UPDATE _prisma_migrations SET rolled_back_at = now()"
+                     " WHERE migration_name = %s", (LAST,))
+        again = _attempt(conn, LAST, "ef" * 32, "2099-01-01T00:00:00Z", rolled_back=True)
+    h = history(wastedump_db)
+    assert one(h) == ("PGD203", LAST, "breaking")
+    assert h.findings[0].details == {"id": again}
+    assert h.findings[0].message == f"migration {LAST} was rolled back and has not been re-applied"
+    assert h.status[LAST] == "rolled_back" and h.head == NAMES[-2]
+
+
+def test_a_failed_attempt_after_an_applied_one_is_failed(wastedump_db):
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        failed = pgutil.record_migration(conn, LAST, checksum="ab" * 32, finished=False,
+                                         logs="ERROR: deadlock detected")
+    h = history(wastedump_db)
+    assert one(h) == ("PGD202", LAST, "breaking")
+    assert h.findings[0].details == {"id": failed, "logs": "ERROR: deadlock detected"}
+    assert h.status[LAST] == "failed" and h.head == NAMES[-2]
+    message = h.findings[0].message
+    assert message.startswith(f"migration {LAST} started 20") and message.endswith(
+        " and never finished; resolve it before the next deploy")
+    assert h.folder_path == pgutil.MIGRATIONS_DIR
+
+
+def test_history_summary_counts(wastedump_db):
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("DELETE FROM _prisma_migrations WHERE migration_name = %s", (LAST,))
+    d = history(wastedump_db).to_dict()
+    assert d["head"] == NAMES[-2]
+    assert (d["folder_count"], d["applied_count"]) == (len(NAMES), len(NAMES) - 1)
+    assert {"name": LAST, "status": "pending"} in d["migrations"]
+    assert len(d["migrations"]) == len(NAMES)
+
+
+def test_failed_attempt_logs_are_cut_at_500_and_absent_logs_are_none(wastedump_db):
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute("UPDATE _prisma_migrations SET finished_at = NULL, logs = %s"
+                     " WHERE migration_name = %s", ("E" * 600, LAST))
+        conn.execute("UPDATE _prisma_migrations SET finished_at = NULL, logs = NULL"
+                     " WHERE migration_name = %s", (NAMES[-2],))
+    h = history(wastedump_db)
+    by_object = {f.object: f for f in h.findings}
+    assert by_object[LAST].details["logs"] == "E" * 500
+    assert by_object[NAMES[-2]].details["logs"] is None
+    assert {h.status[LAST], h.status[NAMES[-2]]} == {"failed"}
+
+
+def test_unknown_migration_status_message_and_row(wastedump_db):
+    name = "20991231000000_from_another_branch"
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        row_id = pgutil.record_migration(conn, name, checksum="ab" * 32)
+    h = history(wastedump_db)
+    assert h.status[name] == "unknown"
+    [f] = h.findings
+    assert f.message == f"migration {name} is applied to the database but absent from the folder"
+    assert f.details == {"id": row_id} and f.file is None
+    assert h.head == LAST and name not in h.to_dict()["head"]

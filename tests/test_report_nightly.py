@@ -121,6 +121,31 @@ def test_no_secret_anywhere(report, lake):
     assert "hunter2" not in json.dumps(read_entries(LocalStore(lake)))
 
 
+def test_todays_error_line_is_shown_redacted(lake, tmp_path):
+    """The run the report shows in full is TODAY's: its error line must be redacted (the
+    five-day-old undecided run above is only a dot on the gate strip)."""
+    store = LocalStore(lake)
+    today = make_record(END, stale_payment=True, undecided=True)
+    today.errors.append("silver/postgres/users: lake https://acct.blob.core.windows.net/c"
+                        "?sv=2024&sig=SasToday-h17 via postgresql://app:UrlToday-h17@db/wd")
+    today.verdict, today.exit_code = "undecided", 2
+    store.write_text(f"_wdguard/runs/{DAY}/{today.run_id}.json", today.to_json())
+    res = _run(["--lake", str(lake), "--date", DAY, "--out", str(tmp_path / "out"),
+                "--contracts", CONTRACTS])
+    assert res.exit_code in (1, 2), res.output
+    r = json.loads((tmp_path / "out" / "report.json").read_text())
+    error = r["gate"]["today"]["error"]
+    assert "corrupt parquet (password=***" in error and "sig=***" in error
+    assert "postgresql://app:***@db/wd" in error
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "Could not decide: silver/postgres/orders: corrupt parquet (password=***" in md
+    for p in (tmp_path / "out").iterdir():
+        text = p.read_text()
+        for secret in ("hunter2", "SasToday-h17", "UrlToday-h17"):
+            assert secret not in text, (p.name, secret)
+    assert "SasToday-h17" not in res.output and "hunter2" not in res.output
+
+
 def test_next_day_marks_known_drift_and_run_is_audited(report, lake, tmp_path):
     store = LocalStore(lake)
     nxt = END + timedelta(days=1)

@@ -325,3 +325,31 @@ def contracts_dir(tmp_path):
 
 
 _ = dt  # dates in helpers
+
+
+def test_duplicate_keys_integer_bitmap_path_and_compound_keys_match_polars(spark):
+    """A single integer key is counted through bitmap aggregates, other keys by group-by:
+    both must give Polars' counts (nulls skipped, negatives, keys far apart)."""
+    contract = parse_contract_text(
+        "contract: K\nsource: {kind: postgres, table: k}\nprimary_key: [id]\n"
+        "unique_keys: [[a, b]]\ncolumns:\n"
+        "  id: {type: bigint, nullable: false}\n  n: {type: integer, unique: true}\n"
+        "  a: {type: string}\n  b: {type: integer}\n",
+        "K.yaml",
+    )
+    frame = pl.DataFrame(
+        {
+            "id": [1, 1, 1, -5, -5, 2**40, 2**40, 32768, 32769, 0, 0, None],
+            "n": [7, 7, None, None, -1, -1, 100000, 3, 4, 5, 6, 8],
+            "a": ["x", "x", "x", "y", None, None, "z", "z", "w", "w", "v", "v"],
+            "b": [1, 1, 2, 3, None, None, 9, 9, 9, 9, 9, 9],
+        },
+        schema={"id": pl.Int64, "n": pl.Int32, "a": pl.String, "b": pl.Int32},
+    )
+    on_polars = validate_dataframe(frame, contract)
+    on_spark = validate_dataframe(spark.createDataFrame(frame.to_arrow()), contract)
+    counts = {c.column: c.failing_rows for c in on_spark.checks if c.check in ("duplicate_pk", "unique")}
+    assert counts == {"id": 5, "n": 2, "a,b": 4}
+    assert counts == {
+        c.column: c.failing_rows for c in on_polars.checks if c.check in ("duplicate_pk", "unique")
+    }

@@ -1,9 +1,10 @@
 """Strip secrets from anything wdguard records or sends (audit entries, alerts, reports).
 
 Secrets live in DSNs (`postgresql://user:pw@host`, `password=...`), Mongo URIs, Azure
-connection strings (`AccountKey=...`), SAS query strings (`sig=...`) and webhook URLs
-(the URL itself is the credential). Redaction is by shape, so a secret passed in an
-unexpected option is still caught; keys whose name says "secret" are masked whole.
+connection strings (`AccountKey=...`), SAS query strings (`sig=...`), HTTP bearer tokens
+(`Bearer ...`) and webhook URLs (the URL itself is the credential). Redaction is by
+shape, so a secret passed in an unexpected option is still caught; keys whose name says
+"secret" are masked whole.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _WEBHOOK = re.compile(
     r"|outlook\.office\.com)[^\s\"']*",
     re.IGNORECASE,
 )
+# `Authorization: Bearer <token>` pasted into an option or echoed by a driver
+_BEARER = re.compile(r"\b(?P<key>bearer\s+)[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE)
 _SECRET_KEY = re.compile(r"(password|secret|token|webhook|api_?key|account_?key)", re.I)
 
 
@@ -35,6 +38,7 @@ def redact_text(text: str) -> str:
     """The text with every recognisable secret replaced by ***."""
     text = _WEBHOOK.sub(lambda m: "https://" + m.group(0).split("/")[2] + "/" + MASK, text)
     text = _URL_PASSWORD.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{MASK}@", text)
+    text = _BEARER.sub(lambda m: f"{m.group('key')}{MASK}", text)
     return _KV_SECRET.sub(lambda m: f"{m.group('key')}{MASK}", text)
 
 

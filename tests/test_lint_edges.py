@@ -1,0 +1,377 @@
+"""Lint rules at their edges: the statement that fires and the one a step away that does
+not, with the exact findings (code, table, column, message, details) each produces; and
+every rule's anti-pattern finding in full (message and help included) against
+`lint_cases.golden.json`, reviewed by hand. Regenerate that file after an intended
+wording change with WDGUARD_UPDATE_GOLDEN=1.
+
+Found while writing these and left as they are (reported, not fixed here): `SET
+lock_timeout = 0` (which disables the timeout) silences WDL109, and `DROP INDEX IF EXISTS`
+of an unknown index reports WDL109 naming the index as a table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.test_lint_rules import CASES, HISTORY
+from wdguard.contracts.model import contract_from_dict
+from wdguard.drift.lint import lint, parse_migration_text
+
+GOLDEN = Path(__file__).with_name("lint_cases.golden.json")
+
+
+# the contracts of HISTORY's tables, so each pipeline finding also says what it changes
+CONTRACTS = [
+    contract_from_dict({
+        "contract": "Order", "source": {"kind": "postgres", "table": "orders"},
+        "primary_key": ["id"], "consumers": ["FactOrders"],
+        "columns": {
+            "id": {"type": "uuid", "nullable": False},
+            "user_id": {"type": "uuid", "nullable": False, "references": "User.id"},
+            "status": {"type": "enum", "nullable": False, "enum_name": "OrderStatus",
+                       "values": ["PENDING", "PAID", "REFUNDED"]},
+            "total": {"type": "decimal", "nullable": False, "precision": 10, "scale": 2},
+            "note": {"type": "string"},
+            "quantity": {"type": "integer", "nullable": False},
+        },
+    }),
+    contract_from_dict({
+        "contract": "User", "source": {"kind": "postgres", "table": "users"},
+        "primary_key": ["id"], "consumers": ["DimUser"],
+        "columns": {
+            "id": {"type": "uuid", "nullable": False},
+            "email": {"type": "string", "nullable": False, "unique": True},
+            "phone": {"type": "string"},
+            "full_name": {"type": "string", "nullable": False},
+        },
+    }),
+]
+
+
+def findings(sql: str, contracts=None):
+    history = parse_migration_text(HISTORY, "0_init.sql")
+    return lint([parse_migration_text(sql, "1_change.sql")], history=[history],
+                contracts=contracts).findings
+
+
+EDGES: list[tuple[str, list[tuple]]] = [
+    (
+        'ALTER TABLE "users" ALTER COLUMN "phone" SET DATA TYPE TEXT;',
+        [
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "users" ALTER COLUMN "phone" SET DATA TYPE VARCHAR(32);',
+        [
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "users" ALTER COLUMN "phone" SET DATA TYPE VARCHAR(16);',
+        [
+            ('WDL105', 'users', 'phone', 'changing users.phone to varchar rewrites the table under an exclusive lock'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "total" SET DATA TYPE DECIMAL(12,2);',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "total" SET DATA TYPE DECIMAL(12,3);',
+        [
+            ('WDL105', 'orders', 'total', 'changing orders.total to numeric rewrites the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "total" SET DATA TYPE DECIMAL(9,2);',
+        [
+            ('WDL105', 'orders', 'total', 'changing orders.total to numeric rewrites the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" SET DATA TYPE VARCHAR(10);',
+        [
+            ('WDL105', 'orders', 'note', 'changing orders.note to varchar rewrites the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nALTER TABLE "t" ALTER COLUMN "a" SET DATA TYPE BIGINT;',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey";',
+        [
+            ('WDL008', 'orders', None, 'primary key orders_pkey of orders is dropped', {'key': 'primary'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey", ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("id", "user_id");',
+        [
+            ('WDL008', 'orders', None, 'primary key of orders is replaced by (id, user_id)', {'key': 'primary', 'new': ['id', 'user_id']}),
+            ('WDL108', 'orders', None, 'primary key orders_pkey on orders builds its index under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "users" ADD CONSTRAINT "u_key" UNIQUE ("phone");\nALTER TABLE "users" DROP CONSTRAINT "u_key";',
+        [
+            ('WDL108', 'users', None, 'unique constraint u_key on users builds its index under an exclusive lock'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+            ('WDL008', 'users', None, 'unique constraint u_key on users is dropped', {'key': 'unique'}),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "orders_user_id_fkey";',
+        [
+            ('WDL014', 'orders', None, 'foreign key orders_user_id_fkey of orders is dropped', {'constraint': 'orders_user_id_fkey'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'DROP INDEX "users_phone_idx";',
+        [
+            ('WDL102', 'users', None, 'dropping index users_phone_idx locks its table against reads and writes'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT, CONSTRAINT "t_pkey" PRIMARY KEY ("a"));\nALTER TABLE "t" DROP CONSTRAINT "t_pkey";',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "c" INT NOT NULL DEFAULT 0;',
+        [
+            ('WDL011', 'orders', 'c', 'column orders.c is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "c" INT NOT NULL GENERATED ALWAYS AS IDENTITY;',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+            ('WDL111', 'orders', 'c', 'generated column orders.c fills every row: table rewrite'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nALTER TABLE "t" ADD COLUMN "c" INT NOT NULL;',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "c" INT DEFAULT 0;',
+        [
+            ('WDL011', 'orders', 'c', 'column orders.c is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" DROP NOT NULL;',
+        [
+            ('WDL009', 'orders', 'note', 'column orders.note becomes nullable'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT NOT NULL);\nALTER TABLE "t" ALTER COLUMN "a" DROP NOT NULL;',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'SET statement_timeout = \'5s\';\nALTER TABLE "orders" ADD COLUMN "x" TEXT;',
+        [
+            ('WDL011', 'orders', 'x', 'column orders.x is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "x" TEXT;\nSET lock_timeout = \'2s\';',
+        [
+            ('WDL011', 'orders', 'x', 'column orders.x is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nALTER TABLE "t" ADD COLUMN "x" TEXT;',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'BEGIN;\nDROP INDEX CONCURRENTLY "users_phone_idx";\nCOMMIT;',
+        [
+            ('WDL113', None, None, 'CONCURRENTLY inside BEGIN ... COMMIT: PostgreSQL will refuse it in a transaction'),
+        ],
+    ),
+    (
+        'BEGIN;\nSELECT 1;\nCOMMIT;\nCREATE INDEX CONCURRENTLY "i" ON "orders"("note");',
+        [
+            ('WDL113', None, None, 'CONCURRENTLY with other statements: PostgreSQL will refuse it in a transaction'),
+        ],
+    ),
+    (
+        'BEGIN;\nSELECT 1;\nBEGIN;\nCOMMIT;\nCOMMIT;',
+        [
+            ('WDL116', None, None, 'BEGIN inside an open transaction'),
+            ('WDL116', None, None, 'COMMIT/ROLLBACK without an open transaction'),
+        ],
+    ),
+    (
+        'START TRANSACTION;\nBEGIN;\nCOMMIT;',
+        [
+            ('WDL116', None, None, 'BEGIN inside an open transaction'),
+        ],
+    ),
+    (
+        'COMMIT;',
+        [
+            ('WDL116', None, None, 'COMMIT/ROLLBACK without an open transaction'),
+        ],
+    ),
+    (
+        'CREATE UNIQUE INDEX "orders_note_key" ON "orders"("note");',
+        [
+            ('WDL101', 'orders', None, 'unique index orders_note_key on existing table orders blocks writes while it builds'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nCREATE INDEX "t_a" ON "t"("a");',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "r" FLOAT DEFAULT random();',
+        [
+            ('WDL011', 'orders', 'r', 'column orders.r is added'),
+            ('WDL106', 'orders', 'r', 'default random() on new column orders.r rewrites the table'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "at" TIMESTAMP DEFAULT clock_timestamp();',
+        [
+            ('WDL011', 'orders', 'at', 'column orders.at is added'),
+            ('WDL106', 'orders', 'at', 'default clock_timestamp() on new column orders.at rewrites the table'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "n" INT DEFAULT 1;',
+        [
+            ('WDL011', 'orders', 'n', 'column orders.n is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD CONSTRAINT "fk2" FOREIGN KEY ("user_id") REFERENCES "users"("id");',
+        [
+            ('WDL107', 'orders', None, 'foreign key fk2 on orders validates every row under a lock that blocks writes'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD CONSTRAINT "fk2" FOREIGN KEY ("user_id") REFERENCES "users"("id") NOT VALID;',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "quantity" SET NOT NULL;',
+        [
+            ('WDL104', 'orders', 'quantity', 'SET NOT NULL on orders.quantity scans the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "users" RENAME COLUMN "phone" TO "mobile";',
+        [
+            ('WDL004', 'users', 'phone', "column users.phone is renamed to 'mobile'", {'new_name': 'mobile'}),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TYPE "OrderStatus" ADD VALUE IF NOT EXISTS \'DISPUTED\' AFTER \'PAID\';',
+        [
+            ('WDL012', None, None, 'enum OrderStatus gains value(s) DISPUTED', {'enum': 'OrderStatus', 'added': ['DISPUTED']}),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD COLUMN "x" TEXT, ADD COLUMN "y" INT;',
+        [
+            ('WDL011', 'orders', 'x', 'column orders.x is added'),
+            ('WDL011', 'orders', 'y', 'column orders.y is added'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'DROP SCHEMA IF EXISTS "archive";',
+        [
+            ('WDL013', None, None, "schema 'archive' is dropped"),
+        ],
+    ),
+    (
+        'DROP TABLE IF EXISTS "orders", "users";',
+        [
+            ('WDL001', 'orders', None, "table 'orders' is dropped"),
+            ('WDL001', 'users', None, "table 'users' is dropped"),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("sql,expected", EDGES, ids=[f"edge{i}" for i in range(len(EDGES))])
+def test_edge_case_findings_exactly(sql, expected):
+    got = [(f.code, f.object, f.column, f.message) + ((f.details,) if f.details else ())
+           for f in findings(sql)]
+    assert got == expected
+
+
+def test_every_rules_anti_pattern_finding_in_full():
+    got = {code: [f.to_dict() for f in findings(bad, CONTRACTS) if f.code == code]
+           for code, (bad, _) in sorted(CASES.items())}
+    if os.environ.get("WDGUARD_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert got == json.loads(GOLDEN.read_text())
+    assert all(len(v) >= 1 for v in got.values())
+
+
+@pytest.mark.parametrize("sql,changes", [
+    ('ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey";',
+     ["Order: ~ primary_key: [id] -> []"]),
+    ('ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey", '
+     'ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("id", "user_id");',
+     ["Order: ~ primary_key: [id] -> [id, user_id]"]),
+    ('CREATE UNIQUE INDEX CONCURRENTLY "u_np" ON "users"("full_name", "phone");\n'
+     'DROP INDEX "u_np";', ["User: - unique_keys: [full_name, phone]"]),  # a composite key
+    ('DROP INDEX "users_email_key";', ["User: ~ columns.email.unique: true -> false"]),
+    ("ALTER TYPE \"OrderStatus\" RENAME VALUE 'REFUNDED' TO 'RETURNED';",
+     ["Order: ~ columns.status.values: -REFUNDED +RETURNED"]),
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;',
+     ["User: ~ columns.full_name.type: string -> integer"]),
+    ('ALTER TABLE "users" ALTER COLUMN "phone" SET DATA TYPE VARCHAR(64);', []),
+    ('ALTER TABLE "users" RENAME TO "customers";', ["User: ~ source.table: users -> customers"]),
+])
+def test_key_and_type_changes_say_what_the_contract_loses(sql, changes):
+    got = [c for f in findings(sql, CONTRACTS) if f.code in ("WDL003", "WDL005", "WDL007", "WDL008")
+           for c in f.details.get("contract_changes", [])]
+    assert got == changes
