@@ -4,9 +4,9 @@ every rule's anti-pattern finding in full (message and help included) against
 `lint_cases.golden.json`, reviewed by hand. Regenerate that file after an intended
 wording change with WDGUARD_UPDATE_GOLDEN=1.
 
-Found while writing these and left as they are (reported, not fixed here): `SET
-lock_timeout = 0` (which disables the timeout) silences WDL109, and `DROP INDEX IF EXISTS`
-of an unknown index reports WDL109 naming the index as a table.
+Found while writing these: `SET lock_timeout = 0` (which disables the timeout) silenced
+WDL109 (fixed, cases below); `DROP INDEX IF EXISTS` of an unknown index reports WDL109
+naming the index as a table (left as it is).
 """
 
 from __future__ import annotations
@@ -327,6 +327,26 @@ EDGES: list[tuple[str, list[tuple]]] = [
         [
             ('WDL013', None, None, "schema 'archive' is dropped"),
         ],
+    ),
+    # a timeout of 0 (or DEFAULT, or RESET) is no timeout: WDL109 still fires
+    *[
+        (
+            f'{setting}\nALTER TABLE "users" ADD COLUMN "nick" TEXT;',
+            [
+                ('WDL011', 'users', 'nick', 'column users.nick is added'),
+                ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+            ],
+        )
+        for setting in (
+            "SET lock_timeout = 0;",
+            "SET lock_timeout = '0ms';",
+            "SET lock_timeout TO DEFAULT;",
+            "SET lock_timeout = '2s';\nRESET lock_timeout;",
+        )
+    ],
+    (
+        'SET lock_timeout = \'2s\';\nALTER TABLE "users" ADD COLUMN "nick" TEXT;',
+        [('WDL011', 'users', 'nick', 'column users.nick is added')],
     ),
     (
         'DROP TABLE IF EXISTS "orders", "users";',

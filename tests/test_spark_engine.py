@@ -353,3 +353,16 @@ def test_duplicate_keys_integer_bitmap_path_and_compound_keys_match_polars(spark
     assert counts == {
         c.column: c.failing_rows for c in on_polars.checks if c.check in ("duplicate_pk", "unique")
     }
+
+
+@pytest.mark.parametrize(("sql", "failing"), [("1 = 0", 4), ("1 = 1", 0), ("NULL", 0)])
+def test_rule_reading_no_column_counts_every_row_on_both_engines(spark, sql, failing):
+    """A constant rule is true or false for every row: `1 = 0` fails all 4 rows (it used to
+    count 1 on Polars, a scalar summed once)."""
+    text = ORDER.replace("status <> 'PAID' OR paid_at IS NOT NULL", sql)
+    contract = parse_contract_text(text, "Order.yaml")
+    frame = silver_orders()
+    for verdict in (validate_dataframe(frame, contract),
+                    validate_dataframe(spark.createDataFrame(frame.to_arrow()), contract)):
+        (rule,) = [c for c in verdict.checks if c.name == "paid_has_paid_at"]
+        assert (rule.status, rule.failing_rows) == ("fail" if failing else "pass", failing)

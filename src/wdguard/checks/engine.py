@@ -102,7 +102,9 @@ def _rule_expr(spec: CheckSpec, available: set[str]) -> pl.Expr | str:
     missing = sorted(roots - available)
     if missing:
         return f"rule uses columns absent from the partition: {', '.join(missing)}"
-    return expr
+    # a rule that reads no column (`1 = 0`) is a scalar: one value per row, or its sum
+    # would count 1 failing row whatever the partition's size
+    return expr if roots else pl.repeat(expr, pl.len())
 
 
 def _scalar(value: Any) -> str | None:

@@ -12,6 +12,7 @@ seen for what it is: the enum `X` changing its values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,5 +229,22 @@ class LintContext:
             "lock_timeout",
             "statement_timeout",
         ):
-            self.timeouts_set.add(node.name)
+            if _sets_a_bound(node):
+                self.timeouts_set.add(node.name)
+            else:  # `= 0`, `TO DEFAULT`, `RESET`: no timeout (PostgreSQL's default is 0)
+                self.timeouts_set.discard(node.name)
         self.state.apply(node)
+
+
+_ZERO = re.compile(r"^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$")
+
+
+def _sets_a_bound(node: ast.VariableSetStmt) -> bool:
+    """`SET lock_timeout = '2s'` bounds the wait; `= 0` (or '0ms'), `TO DEFAULT` and
+    `RESET` switch the timeout off."""
+    if node.kind != enums.VariableSetKind.VAR_SET_VALUE or not node.args:
+        return False
+    value = node.args[0]
+    raw = getattr(value, "val", value)
+    text = str(getattr(raw, "ival", getattr(raw, "sval", raw)))
+    return not _ZERO.match(text)
