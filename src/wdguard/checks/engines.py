@@ -22,8 +22,10 @@ import io
 import os
 import shutil
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from wdguard.checks.engine import PartitionResult
@@ -66,10 +68,9 @@ class PolarsEngine:
         return [fn(item) for item in items]
 
     def versions(self) -> dict[str, str]:
-        import pandera
-        import polars as pl
+        from importlib.metadata import version
 
-        return {"polars": pl.__version__, "pandera": getattr(pandera, "__version__", "?")}
+        return {"polars": version("polars"), "pandera": version("pandera")}
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -231,6 +232,9 @@ def spark_session(master: str | None = None):
     """The active SparkSession (a cluster, a notebook), else a local one on `master`.
 
     Java or pyspark missing is bad input, named in one line (exit 2)."""
+    # pyspark.pandas warns on pandas 3 when pandera or pyspark import it; wdguard never
+    # uses it, and a gate's stderr is for the gate's own lines
+    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -249,13 +253,18 @@ def spark_session(master: str | None = None):
             "on PATH)", where="--engine spark",
             hint="apt-get install openjdk-17-jre-headless",
         )
+    master = master or "local[*]"
+    if master.startswith("local"):
+        # a local session binds to loopback, not to whatever the host name resolves to
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    log4j = Path(__file__).with_name("spark_log4j2.properties").as_uri()
     builder = (
-        SparkSession.builder.master(master or "local[*]")
+        SparkSession.builder.master(master)
         .appName("wdguard")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(max(2, (os.cpu_count() or 2) * 2)))
-        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j}")
     )
     try:
         spark = builder.getOrCreate()

@@ -10,10 +10,17 @@ depth is SCHEMA_AND_DATA (`validate(..., data=True)` below sets it explicitly).
 
 from __future__ import annotations
 
-import pandera.polars as pa
+import warnings
+
 import polars as pl
-from pandera.config import ValidationDepth, config_context
-from pandera.errors import SchemaError, SchemaErrors
+
+with warnings.catch_warnings():
+    # with pyspark installed (the spark extra), importing pandera imports pyspark.pandas,
+    # which warns on pandas 3 although wdguard never uses it: keep the gate's stderr clean
+    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+    import pandera.polars as pa
+    from pandera.config import ValidationDepth, config_context
+    from pandera.errors import SchemaError, SchemaErrors
 
 from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype

@@ -47,7 +47,9 @@ class TimeoutMissing(LintRule):
 
     A DDL lock request queues behind any long transaction and every query behind it
     queues too: without ``lock_timeout`` a blocked migration takes the table down.
-    Reported once per migration, at the first locking statement. Squawk:
+    Reported once per migration, at the first locking statement. ``SET lock_timeout = 0``
+    (or ``'0ms'``, ``TO DEFAULT``, ``RESET``) switches the timeout off and counts as
+    not set. Squawk:
     ``require-timeout-settings`` (``require-lock-timeout`` and
     ``require-statement-timeout`` since Squawk 2). Atlas: none.
 
