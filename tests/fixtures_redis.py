@@ -36,9 +36,24 @@ REDIS_SERVER = shutil.which("redis-server")
 
 
 def free_port() -> int:
+    """A free loopback port at most 55535: a cluster-mode server also binds port + 10000,
+    and refuses to start on a higher port (the kernel's ephemeral range reaches 60999)."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port <= 55535 and _free(port + 10000):
+            return port
+    raise RuntimeError("no free loopback port at or below 55535")
+
+
+def _free(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def plain_client(port: int = SHARED_PORT, db: int = 0, **kw) -> redis.Redis:
