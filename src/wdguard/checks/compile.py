@@ -14,6 +14,7 @@ pieces in its dataframe library:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -64,6 +65,44 @@ def count_outcome(spec: CheckSpec, failing: int, rows: int) -> Outcome:
     if failing:
         out.message = f"{failing} of {rows} row(s) fail"
     return out
+
+
+@dataclass
+class ResolvedColumn:
+    expr: Any  # the raw value, as the engine's column expression
+    dtype: Any  # the engine's type of it
+    nested: bool  # a struct field, not a top-level column
+
+
+def resolve_column(
+    name: str,
+    top_level: Mapping[str, Any],
+    *,
+    column: Callable[[str], Any],
+    field: Callable[[Any, str], Any],
+    struct_fields: Callable[[Any], Mapping[str, Any] | None],
+) -> ResolvedColumn | None | str:
+    """A contract column key -> the raw column; None when absent; a reason string when
+    wdguard does not check that kind of path. `struct_fields(dtype)` is the engine's
+    {field: type} of a struct type, None for any other type."""
+    if name in top_level:
+        return ResolvedColumn(column(name), top_level[name], False)
+    if "[]" in name:
+        return ARRAY_ELEMENTS
+    if "." not in name:
+        return None
+    top, *rest = name.split(".")
+    if top not in top_level:
+        return None
+    expr, dtype = column(top), top_level[top]
+    for part in rest:
+        inner = struct_fields(dtype)
+        if inner is None:
+            return NESTED_IN_SCALAR
+        if part not in inner:
+            return None
+        expr, dtype = field(expr, part), inner[part]
+    return ResolvedColumn(expr, dtype, True)
 
 
 KEY_CHECKS = frozenset({"unique", "duplicate_pk"})

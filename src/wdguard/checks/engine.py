@@ -22,9 +22,9 @@ import polars as pl
 
 from wdguard.checks import expressions as X
 from wdguard.checks.compile import (
-    ARRAY_ELEMENTS,
-    NESTED_IN_SCALAR,
+    ResolvedColumn,
     count_outcome,
+    resolve_column,
     row_checks,
     schema_outcomes,
 )
@@ -49,34 +49,16 @@ class PartitionResult:
     quarantine: pl.LazyFrame | None = None  # failing rows + reasons, when asked
 
 
-@dataclass
-class _Col:
-    expr: pl.Expr  # the raw value
-    dtype: pl.DataType
-    nested: bool  # a struct field, not a top-level column
-
-
-def _resolve(name: str, schema: pl.Schema) -> _Col | None | str:
-    """A contract column key -> the raw column; None when absent; a str reason when
-    wdguard does not check that kind of path (array elements)."""
-    if name in schema:
-        return _Col(pl.col(name), schema[name], False)
-    if "[]" in name:
-        return ARRAY_ELEMENTS
-    if "." not in name:
-        return None
-    top, *rest = name.split(".")
-    if top not in schema:
-        return None
-    expr, dtype = pl.col(top), schema[top]
-    for part in rest:
-        if not isinstance(dtype, pl.Struct):
-            return NESTED_IN_SCALAR
-        fields = {f.name: f.dtype for f in dtype.fields}
-        if part not in fields:
-            return None
-        expr, dtype = expr.struct.field(part), fields[part]
-    return _Col(expr, dtype, True)
+def _resolve(name: str, schema: pl.Schema) -> ResolvedColumn | None | str:
+    return resolve_column(
+        name,
+        schema,
+        column=pl.col,
+        field=lambda expr, part: expr.struct.field(part),
+        struct_fields=lambda t: {f.name: f.dtype for f in t.fields}
+        if isinstance(t, pl.Struct)
+        else None,
+    )
 
 
 _NESTED = (pl.List, pl.Struct, pl.Array)
@@ -135,7 +117,7 @@ def check_partition(
     except Exception as exc:
         raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
 
-    def type_verdict(name: str, column, col: _Col) -> tuple[bool, str]:
+    def type_verdict(name: str, column, col: ResolvedColumn) -> tuple[bool, str]:
         expected = polars_dtype(column)
         ok = _dtype_ok(layer, col.dtype, expected, column.type)
         msg = "" if ok else f"dtype is {col.dtype}, the contract says {expected}"

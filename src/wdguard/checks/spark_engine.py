@@ -13,7 +13,6 @@ Foreign keys are one left-anti join each (`check_fk`).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from typing import Any
@@ -24,9 +23,9 @@ from pyspark.sql import types as T
 
 from wdguard.checks import spark_expressions as S
 from wdguard.checks.compile import (
-    ARRAY_ELEMENTS,
-    NESTED_IN_SCALAR,
+    ResolvedColumn,
     count_outcome,
+    resolve_column,
     row_checks,
     schema_outcomes,
 )
@@ -44,33 +43,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY0 = date(1970, 1, 1)
 
 
-@dataclass
-class _Col:
-    expr: Column  # the raw value
-    dtype: T.DataType
-    nested: bool  # a struct field, not a top-level column
-
-
-def _resolve(name: str, schema: T.StructType) -> _Col | None | str:
-    fields = {f.name: f.dataType for f in schema.fields}
-    if name in fields:
-        return _Col(S.col(name), fields[name], False)
-    if "[]" in name:
-        return ARRAY_ELEMENTS
-    if "." not in name:
-        return None
-    top, *rest = name.split(".")
-    if top not in fields:
-        return None
-    expr, dtype = S.col(top), fields[top]
-    for part in rest:
-        if not isinstance(dtype, T.StructType):
-            return NESTED_IN_SCALAR
-        inner = {f.name: f.dataType for f in dtype.fields}
-        if part not in inner:
-            return None
-        expr, dtype = expr.getField(part), inner[part]
-    return _Col(expr, dtype, True)
+def _resolve(name: str, schema: T.StructType) -> ResolvedColumn | None | str:
+    return resolve_column(
+        name,
+        {f.name: f.dataType for f in schema.fields},
+        column=S.col,
+        field=lambda expr, part: expr.getField(part),
+        struct_fields=lambda t: {f.name: f.dataType for f in t.fields}
+        if isinstance(t, T.StructType)
+        else None,
+    )
 
 
 def _type_ok(layer: str, actual: T.DataType, expected: T.DataType, logical: str) -> bool:
@@ -134,7 +116,7 @@ def check_partition(
     except Exception as exc:
         raise SourceError(f"cannot read partition: {_short(exc)}", where=where) from None
 
-    def type_verdict(name: str, column, col: _Col) -> tuple[bool, str]:
+    def type_verdict(name: str, column, col: ResolvedColumn) -> tuple[bool, str]:
         expected = S.spark_type(column)
         ok = _type_ok(layer, col.dtype, expected, column.type)
         actual, want = col.dtype.simpleString(), expected.simpleString()
