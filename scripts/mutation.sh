@@ -6,6 +6,8 @@
 #   scripts/mutation.sh                 every group of [tool.mutmut.groups] but smoke
 #   scripts/mutation.sh checks lint     some groups
 #   scripts/mutation.sh --smoke         one tiny module (< 1 min): the configuration still works
+#   scripts/mutation.sh --survivors lint   re-run only the last run's survivors of a group
+#                                       against the working tree's tests (after writing tests)
 #
 # Each group runs in its own scratch copy (.mutation/<group>/) with its own test
 # selection; mutmut then runs, for each mutant, only the tests that call the mutated
@@ -20,6 +22,11 @@ MUTMUT="$ROOT/.venv/bin/mutmut"
 CHILDREN="${MUTATION_CHILDREN:-2}"
 MIN="${MUTATION_MIN:-90}"
 
+survivors_only=0
+if [[ "${1:-}" == "--survivors" ]]; then
+  survivors_only=1
+  shift
+fi
 if [[ "${1:-}" == "--smoke" ]]; then
   groups=(smoke)
 elif [[ $# -gt 0 ]]; then
@@ -31,6 +38,31 @@ fi
 status=0
 for group in "${groups[@]}"; do
   scratch="$ROOT/.mutation/$group"
+  if [[ $survivors_only == 1 ]]; then
+    # the mutants and their results stay; the tests are the working tree's (mutmut finds
+    # the new ones and maps them to functions); only the survivors are run again
+    [[ -f "$scratch/results.txt" ]] || { echo "mutation: no earlier run of $group" >&2; status=1; continue; }
+    mapfile -t names < <("$PY" "$ROOT/scripts/mutation_config.py" --survivors \
+      "$scratch/results.txt" "$ROOT/mutation/equivalent.txt")
+    rm -rf "$scratch/tests" "$scratch/mutants/tests"
+    cp -r tests "$scratch/"
+    cp -r tests "$scratch/mutants/"
+    start=$(date +%s)
+    echo "0 0" >"$scratch/cpu.txt"
+    timer=()
+    [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "%U %S" -o "$scratch/cpu.txt")
+    if [[ ${#names[@]} -gt 0 ]]; then
+      (cd "$scratch" && "${timer[@]}" "$MUTMUT" run --max-children "$CHILDREN" "${names[@]}" \
+        >"$scratch/rerun.log" 2>&1) || true
+    fi
+    seconds=$(( $(date +%s) - start ))
+    (cd "$scratch" && "$MUTMUT" results --all true >"$scratch/results.txt" 2>&1) || true
+    cpu=$(awk '{printf "%d", $1 + $2}' "$scratch/cpu.txt")
+    echo "re-ran ${#names[@]} survivors of $group:"
+    "$PY" "$ROOT/scripts/mutation_config.py" --score "$scratch/results.txt" "$group" \
+      "$seconds" "$cpu" "$MIN" "$ROOT/mutation/equivalent.txt" || status=1
+    continue
+  fi
   rm -rf "$scratch"
   mkdir -p "$scratch"
   cp -r src tests fixtures contracts pyproject.toml "$scratch/"

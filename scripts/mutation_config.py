@@ -4,6 +4,8 @@
         rewrite PYPROJECT's [tool.mutmut] for one group of [tool.mutmut.groups]
     mutation_config.py --score RESULTS GROUP SECONDS CPU_SECONDS MIN EQUIVALENT_FILE
         print the group's score from `mutmut results --all true`; exit 1 under MIN %
+    mutation_config.py --survivors RESULTS EQUIVALENT_FILE
+        the names of the mutants not killed (and not equivalent), one a line
 """
 
 from __future__ import annotations
@@ -49,14 +51,20 @@ def equivalents(path: Path) -> set[str]:
     return names
 
 
-def score(
-    results: Path, group: str, seconds: int, cpu: int, minimum: float, equiv_file: Path
-) -> int:
+def statuses(results: Path) -> dict[str, str]:
+    """mutant name -> status, from `mutmut results --all true`."""
     status: dict[str, str] = {}
     for line in results.read_text().splitlines():
         m = re.match(r"\s*([\w.]+__mutmut_\d+): (.+)$", line)
         if m:
             status[m.group(1)] = m.group(2).strip()
+    return status
+
+
+def score(
+    results: Path, group: str, seconds: int, cpu: int, minimum: float, equiv_file: Path
+) -> int:
+    status = statuses(results)
     equivalent = equivalents(equiv_file) & set(status)
     counts = Counter(s for n, s in status.items() if n not in equivalent)
     # a timeout is not counted as a kill: on a loaded machine (or a deadlocked worker) it
@@ -78,6 +86,11 @@ def score(
 
 
 def main(argv: list[str]) -> int:
+    if argv[0] == "--survivors":
+        status, equivalent = statuses(Path(argv[1])), equivalents(Path(argv[2]))
+        print("\n".join(n for n, s in sorted(status.items())
+                        if s != "killed" and n not in equivalent))
+        return 0
     if argv[0] == "--score":
         _, results, group, seconds, cpu, minimum, equiv = argv
         return score(Path(results), group, int(seconds), int(cpu), float(minimum), Path(equiv))
