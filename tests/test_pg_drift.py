@@ -195,3 +195,148 @@ def test_no_false_alarms_on_prisma_defaults_and_types(fresh_db):
            'ALTER TABLE "Thing" ALTER COLUMN "levels" TYPE TEXT[]')
     found = sorted((f.code, f.column) for f in run(fresh_db, contracts).findings)
     assert found == [("PGD113", "levels"), ("PGD116", "price")]
+
+
+# live column -> the logical family a hand-written contract (no db_type) must name
+FAMILIES = [
+    ("a_uuid", "UUID", "uuid"),
+    ("a_char", "CHARACTER(3)", "string"),
+    ("a_varchar", "VARCHAR(10)", "string"),
+    ("a_text", "TEXT", "string"),
+    ("a_citext", "CITEXT", "string"),
+    ("a_int", "INTEGER", "integer"),
+    ("a_small", "SMALLINT", "integer"),
+    ("a_big", "BIGINT", "bigint"),
+    ("a_double", "DOUBLE PRECISION", "float"),
+    ("a_real", "REAL", "float"),
+    ("a_numeric", "NUMERIC(10,2)", "decimal"),
+    ("a_bool", "BOOLEAN", "boolean"),
+    ("a_ts", "TIMESTAMP(3)", "timestamp"),
+    ("a_tstz", "TIMESTAMPTZ", "timestamp"),
+    ("a_date", "DATE", "date"),
+    ("a_json", "JSON", "json"),
+    ("a_jsonb", "JSONB", "json"),
+    ("a_bytes", "BYTEA", "bytes"),
+    ("a_list", "TEXT[]", "list"),
+    ("a_int_list", "INTEGER[]", "list"),
+    ("a_enum", '"Mood"', "enum"),
+]
+
+
+def _hand_contract(columns: dict[str, dict]):
+    from wdguard.contracts.model import Contract
+
+    extra = {"list": {"items": "string"}, "enum": {"values": ["OK", "MEH"]}}
+    columns = {n: {**extra.get(c["type"], {}), **c} for n, c in columns.items()}
+    return Contract.model_validate(
+        {
+            "contract": "Family",
+            "source": {"kind": "postgres", "table": "family"},
+            "columns": columns,
+        }
+    )
+
+
+@pytest.fixture
+def family_db(fresh_db):
+    cols = ", ".join(f'"{name}" {sql}' for name, sql, _ in FAMILIES)
+    inject(fresh_db, 'CREATE EXTENSION citext; CREATE TYPE "Mood" AS ENUM (\'OK\', \'MEH\');'
+           f'CREATE TABLE "family" ({cols}, "a_point" POINT)')
+    return fresh_db
+
+
+def test_every_live_type_maps_to_its_logical_family(family_db):
+    """A hand-written contract names families, not spellings: each live type must match
+    its own family (no false alarm) and no other (a wrong family is PGD113)."""
+    right = {name: {"type": fam} for name, _, fam in FAMILIES}
+    right["a_point"] = {"type": "unsupported"}
+    assert run(family_db, [_hand_contract(right)]).findings == []
+
+    # each column claimed as the next family in the list: every one is a type change
+    fams = [fam for _, _, fam in FAMILIES]
+    wrong = {}
+    for i, (name, _, fam) in enumerate(FAMILIES):
+        other = next(f for f in fams[i + 1:] + fams[:i] if f != fam)
+        wrong[name] = {"type": other}
+    wrong["a_point"] = {"type": "string"}
+    found = {f.column: f for f in run(family_db, [_hand_contract(wrong)]).findings}
+    assert sorted(found) == sorted([*right])
+    assert {c: (f.code, f.details["expected"], f.details["live"]) for c, f in found.items()} == {
+        c: ("PGD113", wrong[c]["type"], right[c]["type"]) for c in right
+    }
+    assert {f.details["contract"] for f in found.values()} == {"Family"}
+    assert found["a_point"].message == (
+        "family.a_point is point, the contract says string"
+    )
+
+
+def _contract(name: str, table: str, columns: dict, **more):
+    from wdguard.contracts.model import Contract
+
+    return Contract.model_validate(
+        {"contract": name, "source": {"kind": "postgres", "table": table},
+         "columns": columns, **more}
+    )
+
+
+def test_only_a_two_column_a_b_join_table_is_prisma_implicit(fresh_db):
+    inject(fresh_db, 'CREATE TABLE "t" ("id" INTEGER);'
+           'CREATE TABLE "_CatToProduct" ("A" INTEGER, "B" INTEGER);'
+           'CREATE TABLE "_TagToPost" ("A" INTEGER, "B" INTEGER, "C" INTEGER);'
+           'CREATE TABLE "_UserToRole" ("a" INTEGER, "b" INTEGER);'
+           'CREATE TABLE "pairs" ("A" INTEGER, "B" INTEGER)')
+    t = _contract("T", "t", {"id": {"type": "integer", "db_type": "integer"}})
+    found = [(f.code, f.object) for f in run(fresh_db, [t]).findings]
+    assert sorted(found) == [("PGD102", "_TagToPost"), ("PGD102", "_UserToRole"),
+                             ("PGD102", "pairs")]
+
+
+@pytest.fixture
+def fk_db(fresh_db):
+    inject(fresh_db, 'CREATE TABLE "parent" ("a" INTEGER, "b" INTEGER, PRIMARY KEY ("a", "b"));'
+           'CREATE TABLE "child" ("a" INTEGER, "b" INTEGER, "p" INTEGER,'
+           ' CONSTRAINT "child_a_b_fkey" FOREIGN KEY ("a", "b") REFERENCES "parent"("a", "b")'
+           ' ON DELETE SET NULL ON UPDATE NO ACTION)')
+    return fresh_db
+
+
+def _fk_contracts(on_delete: str, on_update: str):
+    ints = {"a": {"type": "integer", "db_type": "integer", "nullable": False},
+            "b": {"type": "integer", "db_type": "integer", "nullable": False}}
+    parent = _contract("Parent", "parent", ints, primary_key=["a", "b"])
+    child = _contract(
+        "Child", "child",
+        {"a": {"type": "integer", "db_type": "integer"},
+         "b": {"type": "integer", "db_type": "integer"},
+         "p": {"type": "integer", "db_type": "integer"}},
+        foreign_keys=[{"name": "child_a_b_fkey", "columns": ["a", "b"], "references": "Parent",
+                       "ref_columns": ["a", "b"], "on_delete": on_delete,
+                       "on_update": on_update}],
+    )
+    return [parent, child]
+
+
+@pytest.mark.parametrize("on_delete,on_update", [
+    ("SetNull", "NoAction"),       # Prisma's spelling
+    ("set_null", "no action"),     # a hand-written one
+    ("SET NULL", "NO ACTION"),     # SQL's
+])
+def test_referential_action_spellings_are_one_action(fk_db, on_delete, on_update):
+    assert run(fk_db, _fk_contracts(on_delete, on_update)).findings == []
+
+
+def test_changed_referential_action_is_named_in_sql_spelling(fk_db):
+    [f] = run(fk_db, _fk_contracts("Cascade", "SetDefault")).findings
+    assert (f.code, f.object, f.column) == ("PGD153", "child", None)  # two columns: no one
+    assert f.message == (
+        "child: foreign key child_a_b_fkey differs: on_delete SET NULL (contract: CASCADE); "
+        "on_update NO ACTION (contract: SET DEFAULT)"
+    )
+    assert f.details["contract"] == "Child"
+
+
+def test_dropped_composite_foreign_key_names_no_single_column(fk_db):
+    inject(fk_db, 'ALTER TABLE "child" DROP CONSTRAINT "child_a_b_fkey"')
+    [f] = run(fk_db, _fk_contracts("SetNull", "NoAction")).findings
+    assert (f.code, f.object, f.column) == ("PGD151", "child", None)
+    assert f.details == {"contract": "Child", "constraint": "child_a_b_fkey"}
