@@ -8,10 +8,12 @@ path with the right compatibility class; the clean collections give no finding.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from pathlib import Path
 
 import pytest
-from bson import Int64
+from bson import Decimal128, Int64
 
 from tests.fixtures_mongo import COLLECTIONS, fixture_docs
 from wdguard.contracts.io import load_contract
@@ -264,3 +266,188 @@ def test_first_type_of_an_always_null_field_is_a_widening():
     after = profile([{"_id": i, "note": "hello"} for i in range(30)])
     (hit,) = diff_collection(before, after, today=TODAY)
     assert (hit.code, hit.column, hit.compat) == ("MGD104", "note", "warning")
+
+
+# --- every finding in full ----------------------------------------------------------------
+# Each scenario changes the fixture documents one way; its findings (code, column, class,
+# message, help, details) are compared whole with mongo_drift.golden.json, reviewed by hand.
+# Regenerate after an intended wording change with WDGUARD_UPDATE_GOLDEN=1.
+
+GOLDEN = Path(__file__).with_name("mongo_drift.golden.json")
+
+
+def _drop(field):
+    def change(docs):
+        for d in docs:
+            d.pop(field, None)
+        return docs
+    return change
+
+
+def _drop_nested(parent, field):
+    def change(docs):
+        for d in docs:
+            d[parent].pop(field, None)
+        return docs
+    return change
+
+
+def _drop_photo_urls(docs):
+    for d in docs:
+        for photo in d["photos"]:
+            photo.pop("url")
+    return docs
+
+
+def _drop_item_quantities(docs):
+    for d in docs:
+        for item in d["metadata"].get("items", []):
+            item.pop("quantity")
+    return docs
+
+
+def _items_without_elements(docs):
+    """metadata.items only ever empty: its elements' fields could not have been sampled."""
+    for d in docs:
+        if "items" in d["metadata"]:
+            d["metadata"]["items"] = []
+    return docs
+
+
+def _null_status_every_tenth(docs):
+    for d in docs[::10]:
+        d["status"] = None
+    return docs
+
+
+def _long_battery(docs):
+    for d in docs[:5]:
+        d["battery"] = Int64(d["battery"])
+    return docs
+
+
+def _rating_as_text(docs):
+    for d in docs[:3]:
+        d["rating"] = str(d["rating"])
+    return docs
+
+
+def _device_as_text(docs):
+    for d in docs:
+        d["device"] = d["device"]["platform"]
+    return docs
+
+
+def _new_status_and_no_arrived(docs):
+    docs = [d for d in docs if d["status"] != "ARRIVED"]
+    docs[0]["status"] = "CANCELLED"
+    docs[1]["status"] = "ABORTED"
+    return docs
+
+
+def _free_text_status(docs):
+    for i, d in enumerate(docs):
+        d["status"] = f"status-{i}"
+    return docs
+
+
+def _new_fields(docs):
+    for d in docs[:50]:
+        d["referrer"] = {"source": "newsletter", "campaign": "nov"}
+        d["device"]["locale"] = "en-GB"
+    for d in docs[:4]:
+        d["metadata"].setdefault("items", []).append({"productId": "p", "quantity": 1,
+                                                       "unitPrice": Decimal128("1.50"),
+                                                       "sku": "x"})
+    return docs
+
+
+def _schema_versions(docs):
+    docs[0]["schemaVersion"] = 3
+    docs[1]["schemaVersion"] = 3
+    docs[2]["schemaVersion"] = 4
+    return docs
+
+
+def _set(field, value):
+    def change(docs):
+        for d in docs:
+            d[field] = value
+        return docs
+    return change
+
+
+SCENARIOS = {
+    "required_top_level_gone": ("reviews", _drop("userId"), TODAY),
+    "required_in_subdocument_gone": ("user_activities", _drop_nested("device", "platform"),
+                                     TODAY),
+    "required_in_array_elements_gone": ("reviews", _drop_photo_urls, TODAY),
+    "required_in_optional_array_gone": ("user_activities", _drop_item_quantities, TODAY),
+    "array_never_has_elements": ("user_activities", _items_without_elements, TODAY),
+    "subdocument_gone_with_its_fields": ("user_activities", _drop("device"), TODAY),
+    "optional_field_gone": ("pickup_tracking", _drop("accuracy"), TODAY),
+    "required_presence_below_ratio": ("pickup_tracking", _null_status_every_tenth, TODAY),
+    "widened": ("pickup_tracking", _long_battery, TODAY),
+    "changed_type": ("reviews", _rating_as_text, TODAY),
+    "subdocument_became_text": ("user_activities", _device_as_text, TODAY),
+    "enum_added_and_unseen": ("pickup_tracking", _new_status_and_no_arrived, TODAY),
+    "enum_became_free_text": ("pickup_tracking", _free_text_status, TODAY),
+    "new_fields": ("user_activities", _new_fields, TODAY),
+    "schema_versions_added": ("reviews", _schema_versions, TODAY),
+    "schema_version_past_retirement": ("user_activities", lambda docs: docs,
+                                       dt.date(2027, 4, 1)),
+    # no element sampled at `tags[]`: empty arrays say nothing; a string is reported once
+    "array_always_empty": ("reviews", _set("tags", []), TODAY),
+    "array_became_text": ("reviews", _set("tags", "clean"), TODAY),
+}
+
+
+def _scenario_findings(mongo_db, name):
+    collection, change, today = SCENARIOS[name]
+    mongo_db.load(collection, change(fixture_docs(collection)))
+    return [f.to_dict() for f in drift(mongo_db, collection, today=today)]
+
+
+def test_every_finding_in_full_matches_the_reviewed_golden_file(mongo_db):
+    got = {}
+    for name in SCENARIOS:
+        got[name] = _scenario_findings(mongo_db, name)
+    got["extra_collections"] = [
+        f.to_dict() for f in extra_collections({"reviews"}, ["audit_log", "reviews"], "wd")
+    ]
+    got["extra_collections_with_models"] = [
+        f.to_dict() for f in extra_collections(
+            {"reviews", "audit_log"}, ["audit_log", "reviews", "tmp"], "wd",
+            modelled={"reviews"})
+    ]
+    got = json.loads(json.dumps(got, default=str))
+    if os.environ.get("WDGUARD_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert got == json.loads(GOLDEN.read_text())
+    assert all(got[name] for name in got
+               if name not in ("array_never_has_elements", "array_always_empty"))
+
+
+def _hand_written(collection: str) -> Contract:
+    """The committed contract as a person would write it: logical types, no bson_types."""
+    c = contract(collection)
+    cols = {p: col.model_copy(update={"bson_types": None, "presence": None})
+            for p, col in c.columns.items()}
+    return c.model_copy(update={"columns": cols})
+
+
+def test_hand_written_contract_accepts_each_logical_types_bson_types(mongo_db):
+    for collection in COLLECTIONS:
+        assert drift(mongo_db, collection, c=_hand_written(collection)) == [], collection
+    docs = fixture_docs("pickup_tracking")
+    docs[0]["battery"] = Int64(50)   # integer: int only, long a widening
+    docs[1]["heading"] = "N"         # integer: a string is a change
+    docs[2]["speed"] = True          # float (int/long/double): a bool is a change
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking", c=_hand_written("pickup_tracking"))
+    assert [(f.code, f.column, f.details["contract_types"], f.details["new_types"])
+            for f in found] == [
+        ("MGD104", "battery", ["int"], {"long": 1}),
+        ("MGD105", "heading", ["int"], {"string": 1}),
+        ("MGD105", "speed", ["double", "int", "long"], {"bool": 1}),
+    ]

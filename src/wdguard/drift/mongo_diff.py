@@ -165,8 +165,12 @@ def _gone(
     parent = parent_path(path)
     if parent in gone:
         return None  # reported at the parent
+    if path.endswith("[]"):
+        # no element sampled at all: the arrays were empty (nothing to say) or are no longer
+        # arrays (reported at the array's own path as a type change)
+        return None
     # could it have appeared? its container must have been sampled as a container
-    places = prof.parent_count(path) if not path.endswith("[]") else _elements(prof, parent)
+    places = prof.parent_count(path)
     if places == 0:
         return None
     obj = contract.contract
@@ -188,13 +192,6 @@ def _gone(
             details={"sampled": places, "presence": 0.0, "contract_presence": presence},
         )
     return None
-
-
-def _elements(prof: Profile, array_path: str | None) -> int:
-    """How many array elements were sampled at an array path."""
-    if array_path is None:
-        return 0
-    return prof.count(array_path + "[]")
 
 
 def _present(
