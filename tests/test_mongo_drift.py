@@ -266,6 +266,7 @@ def test_first_type_of_an_always_null_field_is_a_widening():
     after = profile([{"_id": i, "note": "hello"} for i in range(30)])
     (hit,) = diff_collection(before, after, today=TODAY)
     assert (hit.code, hit.column, hit.compat) == ("MGD104", "note", "warning")
+    assert hit.message == "note: contract type json (only null) widens to string x30"
 
 
 # --- every finding in full ----------------------------------------------------------------
@@ -377,6 +378,13 @@ def _set(field, value):
     return change
 
 
+def _two_speed_types(docs):
+    docs[0]["speed"] = "fast"
+    docs[1]["speed"] = True
+    docs[2]["speed"] = True
+    return docs
+
+
 SCENARIOS = {
     "required_top_level_gone": ("reviews", _drop("userId"), TODAY),
     "required_in_subdocument_gone": ("user_activities", _drop_nested("device", "platform"),
@@ -399,6 +407,7 @@ SCENARIOS = {
     # no element sampled at `tags[]`: empty arrays say nothing; a string is reported once
     "array_always_empty": ("reviews", _set("tags", []), TODAY),
     "array_became_text": ("reviews", _set("tags", "clean"), TODAY),
+    "two_new_types": ("pickup_tracking", _two_speed_types, TODAY),
 }
 
 
