@@ -460,3 +460,14 @@ def test_hand_written_contract_accepts_each_logical_types_bson_types(mongo_db):
         ("MGD105", "heading", ["int"], {"string": 1}),
         ("MGD105", "speed", ["double", "int", "long"], {"bool": 1}),
     ]
+
+
+@pytest.mark.parametrize("nulls,reported", [(4, False), (5, True)])
+def test_required_presence_exactly_at_the_ratio_is_not_a_drop(mongo_db, nulls, reported):
+    docs = fixture_docs("pickup_tracking")
+    assert len(docs) == 400  # 396/400 is exactly the contract's required_ratio 0.99
+    for d in docs[:nulls]:
+        d["status"] = None
+    mongo_db.load("pickup_tracking", docs)
+    found = [(f.code, f.column) for f in drift(mongo_db, "pickup_tracking")]
+    assert found == ([("MGD103", "status")] if reported else [])

@@ -171,6 +171,15 @@ def test_model_without_collection(mongo_db):
     mongo_db.load("reviews", [])
     hit = one(drift(mongo_db, "reviews"))
     assert (hit.code, hit.name, hit.object) == ("MGD116", "model.without_collection", "Review")
+    assert hit.message == "model Review's collection 'reviews' is absent or empty"
+    assert hit.details == {"collection": "reviews", "model": "Review"}
+    # the model's name, not the contract's, when they differ; the contract's without one
+    c = declared("reviews")
+    renamed = c.model_copy(update={"mongoose": c.mongoose.model_copy(update={"model": "Rv"})})
+    assert one(drift(mongo_db, "reviews", renamed)).details["model"] == "Rv"
+    hand = c.model_copy(update={"mongoose": None})
+    assert one(drift(mongo_db, "reviews", hand)).message == (
+        "model Review's collection 'reviews' is absent or empty")
 
 
 def test_collection_without_model():
