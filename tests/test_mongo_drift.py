@@ -340,7 +340,7 @@ def _device_as_text(docs):
 
 
 def _new_status_and_no_arrived(docs):
-    docs = [d for d in docs if d["status"] != "ARRIVED"]
+    docs = [d for d in docs if d["status"] not in ("ARRIVED", "COMPLETED")]
     docs[0]["status"] = "CANCELLED"
     docs[1]["status"] = "ABORTED"
     return docs
@@ -471,3 +471,21 @@ def test_required_presence_exactly_at_the_ratio_is_not_a_drop(mongo_db, nulls, r
     mongo_db.load("pickup_tracking", docs)
     found = [(f.code, f.column) for f in drift(mongo_db, "pickup_tracking")]
     assert found == ([("MGD103", "status")] if reported else [])
+
+
+def test_accepted_values_of_a_string_field_are_checked_and_a_list_has_none_of_its_own(mongo_db):
+    c = contract("pickup_tracking")
+    status = c.columns["status"].model_copy(update={"type": "string", "values": None,
+                                                    "accepted_values": ["ARRIVED", "COLLECTING",
+                                                                        "COMPLETED", "EN_ROUTE"]})
+    r = contract("reviews")
+    tags = r.columns["tags"].model_copy(update={"values": ["clean"]})  # on the list itself
+    docs = fixture_docs("pickup_tracking")
+    docs[0]["status"] = "LOST"
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking",
+                  c=c.model_copy(update={"columns": {**c.columns, "status": status}}))
+    assert [(f.code, f.column, f.details) for f in found] == [
+        ("MGD106", "status", {"added": ["LOST"]})]
+    assert drift(mongo_db, "reviews",
+                 c=r.model_copy(update={"columns": {**r.columns, "tags": tags}})) == []

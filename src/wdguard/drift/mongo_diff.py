@@ -248,10 +248,8 @@ def _types(contract: Contract, prof: Profile, path: str, col: Column) -> list[Fi
 
 def _enum(contract: Contract, prof: Profile, path: str, col: Column) -> list[Finding]:
     listed = set(col.values or []) | set(col.accepted_values or [])
-    if not listed or col.type not in ("enum", "string", "list"):
-        return []
-    if col.type == "list":
-        return []  # the values of a list live on its `path[]` column
+    if not listed or col.type not in ("enum", "string"):
+        return []  # (a list's values live on its `path[]` column)
     observed = prof.distinct.get(path)
     obj = contract.contract
     if observed is None:
