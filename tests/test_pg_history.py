@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import psycopg
@@ -257,3 +258,58 @@ def test_unknown_migration_status_message_and_row(wastedump_db):
     assert f.message == f"migration {name} is applied to the database but absent from the folder"
     assert f.details == {"id": row_id} and f.file is None
     assert h.head == LAST and name not in h.to_dict()["head"]
+
+
+# --- the folder and where the table lives ---------------------------------------------------
+
+
+def test_folder_reader_skips_hidden_folders_and_refuses_a_folder_without_its_script(tmp_path):
+    (tmp_path / "20240101000000_init").mkdir()
+    (tmp_path / "20240101000000_init" / "migration.sql").write_bytes(b"SELECT 1;\n")
+    (tmp_path / ".git").mkdir()  # not a migration, ignored as Prisma does
+    (tmp_path / "README.md").write_text("not a folder")
+    assert read_folder(tmp_path) == {
+        "20240101000000_init": hashlib.sha256(b"SELECT 1;\n").hexdigest()
+    }
+    (tmp_path / "20240102000000_empty").mkdir()
+    with pytest.raises(InputError) as exc:
+        read_folder(tmp_path)
+    assert exc.value.where == str(tmp_path / "20240102000000_empty")
+    assert exc.value.message == "migration folder without migration.sql"
+
+
+def test_an_empty_folder_is_a_history_only_with_prisma_lock_file(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_folder(tmp_path)
+    assert exc.value.where == str(tmp_path)
+    assert exc.value.message == (
+        "no <timestamp>_<name>/migration.sql folders and no migration_lock.toml")
+    (tmp_path / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    assert read_folder(tmp_path) == {}
+
+
+def test_the_migrations_table_is_found_in_the_preferred_or_the_only_schema(fresh_db):
+    from wdguard.drift.history import locate_migrations_table
+
+    def where(preferred="public"):
+        with connect(fresh_db) as conn:
+            return locate_migrations_table(conn, preferred)
+
+    assert where() == "public" and where("app") == "app"  # none anywhere: the preferred one
+    write(fresh_db, 'CREATE SCHEMA "app"; CREATE SCHEMA "old";'
+          'CREATE TABLE "app"."_prisma_migrations" (id int)')
+    assert where() == "app" and where("app") == "app"
+    write(fresh_db, 'CREATE TABLE "old"."_prisma_migrations" (id int)')
+    with pytest.raises(InputError) as exc:
+        where()
+    assert exc.value.where == "--dsn"
+    assert exc.value.message == (
+        "_prisma_migrations exists in schemas app, old and not in public: "
+        "say which with ?schema=... in the postgresql:// DSN"
+    )
+    assert where("old") == "old"
+    write(fresh_db, 'DROP TABLE "old"."_prisma_migrations";'
+          'CREATE VIEW "old"."_prisma_migrations" AS SELECT 1 AS id')
+    assert where() == "app"  # a view of that name is not the table
+    write(fresh_db, 'CREATE TABLE "public"."_prisma_migrations" (id int)')
+    assert where() == "public"
