@@ -5,8 +5,9 @@ every rule's anti-pattern finding in full (message and help included) against
 wording change with WDGUARD_UPDATE_GOLDEN=1.
 
 Found while writing these: `SET lock_timeout = 0` (which disables the timeout) silenced
-WDL109 (fixed, cases below); `DROP INDEX IF EXISTS` of an unknown index reports WDL109
-naming the index as a table (left as it is).
+WDL109 (fixed, cases below); `DROP INDEX IF EXISTS` of an index the history does not know
+made WDL109 name the index as a table (fixed: its table is unknown, so WDL109 is not
+reported; WDL102 still is).
 """
 
 from __future__ import annotations
@@ -348,6 +349,47 @@ EDGES: list[tuple[str, list[tuple]]] = [
         'SET lock_timeout = \'2s\';\nALTER TABLE "users" ADD COLUMN "nick" TEXT;',
         [('WDL011', 'users', 'nick', 'column users.nick is added')],
     ),
+    # an index the history does not know: its table is unknown, so WDL109 names none
+    (
+        'DROP INDEX IF EXISTS "not_in_history";',
+        [
+            ('WDL102', None, None, 'dropping index not_in_history locks its table against reads and writes'),
+        ],
+    ),
+    # a COMMIT right after the BEGIN closes it
+    ('BEGIN;\nCOMMIT;', []),
+    # REINDEX with another option is not CONCURRENTLY
+    (
+        'REINDEX (VERBOSE) TABLE "users";',
+        [('WDL112', None, None, 'REINDEX holds an exclusive lock for the whole rebuild')],
+    ),
+    # WDL105's edges: binary-coercible changes are no rewrite
+    ('SET lock_timeout = \'2s\';\nALTER TABLE "users" ALTER COLUMN "ghost" SET DATA TYPE TEXT;',
+     [('WDL005', 'users', 'ghost', 'column users.ghost changes type to text (string)',
+       {'new_type': 'string'})]),
+    ('SET lock_timeout = \'2s\';\nALTER TABLE "orders" ALTER COLUMN "total" SET DATA TYPE NUMERIC;',
+     []),
+    ('SET lock_timeout = \'2s\';\nALTER TABLE "orders" ALTER COLUMN "total" SET DATA TYPE VARCHAR;',
+     [('WDL005', 'orders', 'total', 'column orders.total changes type from decimal to varchar (string)',
+       {'old_type': 'decimal', 'new_type': 'string'}),
+      ('WDL105', 'orders', 'total', 'changing orders.total to varchar rewrites the table under an exclusive lock')]),
+    (
+        'TRUNCATE "orders";',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CLUSTER "users" USING "users_pkey";',
+        [
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+            ('WDL112', None, None, 'CLUSTER holds an exclusive lock for the whole rebuild'),
+        ],
+    ),
+    (
+        'CLUSTER;',  # every clustered table: no one table to name
+        [('WDL112', None, None, 'CLUSTER holds an exclusive lock for the whole rebuild')],
+    ),
     (
         'DROP TABLE IF EXISTS "orders", "users";',
         [
@@ -395,3 +437,62 @@ def test_key_and_type_changes_say_what_the_contract_loses(sql, changes):
     got = [c for f in findings(sql, CONTRACTS) if f.code in ("WDL003", "WDL005", "WDL007", "WDL008")
            for c in f.details.get("contract_changes", [])]
     assert got == changes
+
+
+def _variant(name: str, **changes):
+    """One of CONTRACTS with some columns removed/changed or another primary key."""
+    c = next(c for c in CONTRACTS if c.contract == name)
+    cols = dict(c.columns)
+    for col in changes.pop("drop", ()):
+        cols.pop(col)
+    for col, update in changes.pop("set", {}).items():
+        cols[col] = cols[col].model_copy(update=update)
+    return [c.model_copy(update={"columns": cols, **changes}),
+            *(o for o in CONTRACTS if o.contract != name)]
+
+
+@pytest.mark.parametrize("sql,contracts,changes", [
+    # a contract change is only what the contract holds now
+    ('ALTER TABLE "orders" DROP COLUMN "note";', CONTRACTS, ["Order: - columns.note"]),
+    ('ALTER TABLE "orders" DROP COLUMN "note";', _variant("Order", drop=["note"]), []),
+    ('ALTER TABLE "orders" ALTER COLUMN "quantity" DROP NOT NULL;', CONTRACTS,
+     ["Order: ~ columns.quantity.nullable: false -> true"]),
+    ('ALTER TABLE "orders" ALTER COLUMN "quantity" DROP NOT NULL;',
+     _variant("Order", set={"quantity": {"nullable": True}}), []),
+    ('ALTER TABLE "orders" ALTER COLUMN "quantity" DROP NOT NULL;',
+     _variant("Order", drop=["quantity"]), []),
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;',
+     _variant("User", drop=["full_name"]), []),
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;',
+     _variant("User", set={"full_name": {"type": "integer"}}), []),
+    ('ALTER TABLE "orders" DROP CONSTRAINT "orders_pkey";',
+     _variant("Order", primary_key=["id", "user_id"]),
+     ["Order: ~ primary_key: [id, user_id] -> []"]),
+    # a unique constraint whose columns the history does not track
+    ('ALTER TABLE "users" ADD CONSTRAINT "u_k" UNIQUE ("phone", "email");\n'
+     'ALTER TABLE "users" DROP CONSTRAINT "u_k";', CONTRACTS, ["User: ~ unique_keys"]),
+])
+def test_contract_changes_are_what_the_contract_holds(sql, contracts, changes):
+    got = [c for f in findings(sql, contracts) for c in f.details.get("contract_changes", [])]
+    assert got == changes
+
+
+@pytest.mark.parametrize("sql,contracts,message", [
+    # the old type: the contract's, else the history's declaration, else unknown
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;', CONTRACTS,
+     "column users.full_name changes type from string to int4 (integer)"),
+    ('ALTER TABLE "users" ALTER COLUMN "full_name" SET DATA TYPE INTEGER;',
+     _variant("User", set={"full_name": {"type": "uuid"}}),
+     "column users.full_name changes type from uuid to int4 (integer)"),
+    ('ALTER TABLE "users" ALTER COLUMN "email" SET DATA TYPE INTEGER;',
+     _variant("User", drop=["email"]),
+     "column users.email changes type from string to int4 (integer)"),
+    ('ALTER TABLE "users" ALTER COLUMN "email" SET DATA TYPE INTEGER;', None,
+     "column users.email changes type from string to int4 (integer)"),
+    ('ALTER TABLE "users" ALTER COLUMN "ghost" SET DATA TYPE INTEGER;', None,
+     "column users.ghost changes type to int4 (integer)"),
+])
+def test_type_change_names_the_old_type_from_the_contract_then_the_history(
+        sql, contracts, message):
+    [f] = [f for f in findings(sql, contracts) if f.code == "WDL005"]
+    assert f.message == message

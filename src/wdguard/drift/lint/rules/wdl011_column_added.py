@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from wdguard.contracts.model import Contract
 from wdguard.drift.lint.context import LintContext
 from wdguard.drift.lint.parse import Statement
 from wdguard.drift.lint.rule import LintRule, added_columns, default_expr, is_not_null
@@ -53,7 +52,3 @@ class ColumnAdded(LintRule):
             # a NOT NULL column without a default is WDL103's
             if not (is_not_null(coldef) and default_expr(coldef) is None)
         ]
-
-    @classmethod
-    def contract_changes(cls, finding: Finding, contract: Contract) -> list[str]:
-        return [] if finding.column in contract.columns else [f"+ columns.{finding.column}"]

@@ -29,8 +29,8 @@ def locked_table(node: object, ctx: LintContext) -> str | None:
         )
     ):
         names = [object_name(o) for o in node.objects or ()]
-        if node.removeType == OT.OBJECT_INDEX:
-            names = [ctx.state.indexes.get(n, n) for n in names]
+        if node.removeType == OT.OBJECT_INDEX:  # the index's table, when the history knows it
+            names = [ctx.state.indexes[n] for n in names if n in ctx.state.indexes]
         table = next((n for n in names if ctx.existing(n)), None)
     elif isinstance(node, ast.TruncateStmt):
         table = node.relations[0].relname if node.relations else None
