@@ -356,6 +356,101 @@ EDGES: list[tuple[str, list[tuple]]] = [
             ('WDL102', None, None, 'dropping index not_in_history locks its table against reads and writes'),
         ],
     ),
+    # a BEGIN with no COMMIT after it
+    (
+        'BEGIN;\nALTER TABLE "users" ADD COLUMN "x" TEXT;',
+        [
+            ('WDL116', None, None, 'BEGIN is never committed in this migration'),
+            ('WDL011', 'users', 'x', 'column users.x is added'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    # an index of a table created here is not reported; the next one in the list is
+    (
+        'CREATE TABLE "t" ("a" INT);\nCREATE INDEX "t_a" ON "t"("a");\nDROP INDEX "t_a", "users_phone_idx";',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+            ('WDL102', 'users', None, 'dropping index users_phone_idx locks its table against reads and writes'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nCREATE UNIQUE INDEX "t_a_key" ON "t"("a");\nDROP INDEX "t_a_key";',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    # a constraint the history does not know: a `_pkey` name is a primary key, others nothing
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "mystery_pkey";',
+        [
+            ('WDL008', 'orders', None, 'primary key mystery_pkey of orders is dropped', {'key': 'primary'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "mystery";',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # a primary key from an existing index names no columns
+    (
+        'ALTER TABLE "orders" ADD CONSTRAINT "orders_pkey2" PRIMARY KEY USING INDEX "orders_id_idx";',
+        [
+            ('WDL008', 'orders', None, 'primary key of orders is replaced', {'key': 'primary'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # the constraint is the second command of the ALTER; an unnamed one
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" SET DEFAULT \'x\', ADD CONSTRAINT "c" CHECK ("quantity" > 0);',
+        [
+            ('WDL107', 'orders', None, 'check constraint c on orders validates every row under a lock that blocks writes'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD CHECK ("quantity" > 0);',
+        [
+            ('WDL107', 'orders', None, 'check constraint on orders validates every row under a lock that blocks writes'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # REINDEX CONCURRENTLY with another statement; another option is not CONCURRENTLY
+    (
+        'REINDEX TABLE CONCURRENTLY "users";\nSELECT 1;',
+        [
+            ('WDL113', None, None, 'CONCURRENTLY with other statements: PostgreSQL will refuse it in a transaction'),
+        ],
+    ),
+    (
+        'REINDEX (VERBOSE) TABLE "users";\nSELECT 1;',
+        [
+            ('WDL112', None, None, 'REINDEX holds an exclusive lock for the whole rebuild'),
+        ],
+    ),
+    # DROP NOT NULL as the second command; of a column no contract has
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" SET DEFAULT \'x\', ALTER COLUMN "quantity" DROP NOT NULL;',
+        [
+            ('WDL009', 'orders', 'quantity', 'column orders.quantity becomes nullable'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "ghost" DROP NOT NULL;',
+        [
+            ('WDL009', 'orders', 'ghost', 'column orders.ghost becomes nullable'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'DROP DATABASE "x";',
+        [
+            ('WDL013', None, None, "database 'x' is dropped"),
+        ],
+    ),
     # a COMMIT right after the BEGIN closes it
     ('BEGIN;\nCOMMIT;', []),
     # REINDEX with another option is not CONCURRENTLY
@@ -496,3 +591,24 @@ def test_type_change_names_the_old_type_from_the_contract_then_the_history(
         sql, contracts, message):
     [f] = [f for f in findings(sql, contracts) if f.code == "WDL005"]
     assert f.message == message
+
+
+EDGES_GOLDEN = Path(__file__).with_name("lint_edges.golden.json")
+
+
+def test_every_edge_finding_in_full_matches_the_reviewed_golden_file():
+    """Help texts, severities and the contract impact of every edge case, whole."""
+    got = {sql: [f.to_dict() for f in findings(sql, CONTRACTS)] for sql, _ in EDGES}
+    if os.environ.get("WDGUARD_UPDATE_GOLDEN"):
+        EDGES_GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert got == json.loads(EDGES_GOLDEN.read_text())
+
+
+def test_not_null_dropped_names_every_contract_that_relies_on_it():
+    order = next(c for c in CONTRACTS if c.contract == "Order")
+    copy = order.model_copy(update={"contract": "OrderArchive"})
+    [f] = [f for f in findings('ALTER TABLE "orders" ALTER COLUMN "quantity" DROP NOT NULL;',
+                               [*CONTRACTS, copy]) if f.code == "WDL009"]
+    assert f.message == ("column orders.quantity becomes nullable; contract Order, OrderArchive "
+                         "requires it non-null")
+    assert (f.severity, f.compat) == ("error", "breaking")

@@ -62,7 +62,8 @@ class ConstraintWithoutNotValid(LintRule):
                         cls.at(
                             stmt,
                             ctx,
-                            f"{_KINDS[con.contype]} {con.conname or ''} on {table} validates "
+                            f"{_KINDS[con.contype]}{' ' + con.conname if con.conname else ''} "
+                            f"on {table} validates "
                             "every row under a lock that blocks writes",
                             help="add it NOT VALID, then VALIDATE CONSTRAINT in a later migration",
                             table=table,
