@@ -451,6 +451,104 @@ EDGES: list[tuple[str, list[tuple]]] = [
             ('WDL013', None, None, "database 'x' is dropped"),
         ],
     ),
+    # unnamed index and unique constraint; a unique constraint on a table created here
+    (
+        'CREATE INDEX ON "users"("phone");',
+        [
+            ('WDL101', 'users', None, 'index on existing table users blocks writes while it builds'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "users" ADD UNIQUE ("phone");',
+        [
+            ('WDL108', 'users', None, 'unique constraint on users builds its index under an exclusive lock'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'CREATE TABLE "t" ("a" INT);\nALTER TABLE "t" ADD CONSTRAINT "t_u" UNIQUE ("a");\nALTER TABLE "t" RENAME COLUMN "a" TO "b";\nALTER TABLE "t" DROP CONSTRAINT "t_b_fkey";',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    # Prisma's enum recreation gaining and losing two values
+    (
+        'BEGIN;\nCREATE TYPE "OrderStatus_new" AS ENUM (\'PENDING\', \'A\', \'B\');\nALTER TABLE "orders" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "orders" ALTER COLUMN "status" TYPE "OrderStatus_new"\n    USING ("status"::text::"OrderStatus_new");\nALTER TYPE "OrderStatus" RENAME TO "OrderStatus_old";\nALTER TYPE "OrderStatus_new" RENAME TO "OrderStatus";\nDROP TYPE "OrderStatus_old";\nALTER TABLE "orders" ALTER COLUMN "status" SET DEFAULT \'PENDING\';\nCOMMIT;\n',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+            ('WDL105', 'orders', 'status', 'changing orders.status to OrderStatus_new rewrites the table under an exclusive lock'),
+            ('WDL006', None, None, 'enum OrderStatus loses value(s) PAID, REFUNDED', {'enum': 'OrderStatus', 'removed': ['PAID', 'REFUNDED']}),
+            ('WDL012', None, None, 'enum OrderStatus gains value(s) A, B', {'enum': 'OrderStatus', 'added': ['A', 'B']}),
+        ],
+    ),
+    # CASCADE of a DROP and of an ALTER TABLE ... DROP
+    (
+        'DROP TABLE "orders" CASCADE;',
+        [
+            ('WDL001', 'orders', None, "table 'orders' is dropped"),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+            ('WDL110', None, None, 'DROP ... CASCADE also removes every dependent object'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" DROP COLUMN "note" CASCADE;',
+        [
+            ('WDL002', 'orders', 'note', 'column orders.note is dropped'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+            ('WDL110', None, None, 'ALTER TABLE ... DROP ... CASCADE also removes every dependent object'),
+        ],
+    ),
+    # domain CHECK constraints; another ALTER DOMAIN
+    (
+        'CREATE DOMAIN "pos" AS INT CHECK (VALUE > 0);',
+        [
+            ('WDL114', None, None, 'CHECK constraint on domain pos locks every table using it'),
+        ],
+    ),
+    (
+        'ALTER DOMAIN "pos" ADD CONSTRAINT "pos_c" CHECK (VALUE > 0);',
+        [
+            ('WDL114', None, None, 'CHECK constraint on domain pos locks every table using it'),
+        ],
+    ),
+    (
+        'ALTER DOMAIN "pos" SET DEFAULT 0;',
+        [
+        ],
+    ),
+    # foreign keys the history does not know: by the `_fkey` name; as a second command
+    (
+        'ALTER TABLE "orders" DROP CONSTRAINT "mystery_fkey";',
+        [
+            ('WDL014', 'orders', None, 'foreign key mystery_fkey of orders is dropped', {'constraint': 'mystery_fkey'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" SET DEFAULT \'x\', DROP CONSTRAINT "orders_user_id_fkey";',
+        [
+            ('WDL014', 'orders', None, 'foreign key orders_user_id_fkey of orders is dropped', {'constraint': 'orders_user_id_fkey'}),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # a partition of a table created here
+    (
+        'CREATE TABLE "p" ("at" DATE) PARTITION BY RANGE ("at");\nCREATE TABLE "p1" PARTITION OF "p" FOR VALUES FROM (\'2024-01-01\') TO (\'2025-01-01\');\nALTER TABLE "p" DETACH PARTITION "p1";',
+        [
+            ('WDL010', 'p', None, "table 'p' is added"),
+            ('WDL010', 'p1', None, "table 'p1' is added"),
+        ],
+    ),
+    # the type change is the second command
+    (
+        'ALTER TABLE "users" ALTER COLUMN "phone" SET DEFAULT \'x\', ALTER COLUMN "phone" TYPE INTEGER;',
+        [
+            ('WDL005', 'users', 'phone', 'column users.phone changes type from string to int4 (integer)', {'old_type': 'string', 'new_type': 'integer'}),
+            ('WDL105', 'users', 'phone', 'changing users.phone to int4 rewrites the table under an exclusive lock'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
     # a COMMIT right after the BEGIN closes it
     ('BEGIN;\nCOMMIT;', []),
     # REINDEX with another option is not CONCURRENTLY

@@ -51,7 +51,7 @@ class IndexNotConcurrent(LintRule):
             cls.at(
                 stmt,
                 ctx,
-                f"{kind} {node.idxname or ''} on existing table {table} "
+                f"{kind}{' ' + node.idxname if node.idxname else ''} on existing table {table} "
                 "blocks writes while it builds",
                 help="use CREATE INDEX CONCURRENTLY, alone in its own migration",
                 table=table,

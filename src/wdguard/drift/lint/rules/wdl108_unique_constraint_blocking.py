@@ -53,8 +53,8 @@ class UniqueConstraintBlocking(LintRule):
                     cls.at(
                         stmt,
                         ctx,
-                        f"{kind} {con.conname or ''} on {table} builds its index under an "
-                        "exclusive lock",
+                        f"{kind}{' ' + con.conname if con.conname else ''} on {table} builds "
+                        "its index under an exclusive lock",
                         help="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT USING INDEX",
                         table=table,
                     )
