@@ -549,6 +549,53 @@ EDGES: list[tuple[str, list[tuple]]] = [
             ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
         ],
     ),
+    # objects of a table created in this migration
+    (
+        'CREATE TABLE "t" ("a" INT, "b" INT);\nALTER TABLE "t" DROP COLUMN "b";\nALTER TABLE "t" ALTER COLUMN "a" TYPE TEXT;',
+        [
+            ('WDL010', 't', None, "table 't' is added"),
+        ],
+    ),
+    # a compatible change, then an incompatible one, in one ALTER
+    (
+        'ALTER TABLE "users" ALTER COLUMN "phone" TYPE VARCHAR(64), ALTER COLUMN "full_name" TYPE INTEGER;',
+        [
+            ('WDL005', 'users', 'full_name', 'column users.full_name changes type from string to int4 (integer)', {'old_type': 'string', 'new_type': 'integer'}),
+            ('WDL105', 'users', 'full_name', 'changing users.full_name to int4 rewrites the table under an exclusive lock'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
+    # a column moved to an enum created here, then another column changed
+    (
+        'CREATE TYPE "E2" AS ENUM (\'a\');\nALTER TABLE "orders" ALTER COLUMN "status" TYPE "E2" USING ("status"::text::"E2"), ALTER COLUMN "quantity" TYPE TEXT;',
+        [
+            ('WDL005', 'orders', 'quantity', 'column orders.quantity changes type from integer to text (string)', {'old_type': 'integer', 'new_type': 'string'}),
+            ('WDL105', 'orders', 'status', 'changing orders.status to E2 rewrites the table under an exclusive lock'),
+            ('WDL105', 'orders', 'quantity', 'changing orders.quantity to text rewrites the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # a column moved to an enum the history created
+    (
+        'ALTER TABLE "orders" ALTER COLUMN "note" TYPE "OrderStatus" USING ("note"::"OrderStatus");',
+        [
+            ('WDL005', 'orders', 'note', 'column orders.note changes type from string to OrderStatus (enum)', {'old_type': 'string', 'new_type': 'enum'}),
+            ('WDL105', 'orders', 'note', 'changing orders.note to OrderStatus rewrites the table under an exclusive lock'),
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
+    # VACUUM FULL rewrites; VACUUM with another option does not
+    (
+        'VACUUM FULL "users";',
+        [
+            ('WDL112', None, None, 'VACUUM FULL holds an exclusive lock for the whole rebuild'),
+        ],
+    ),
+    (
+        'VACUUM (VERBOSE) "users";',
+        [
+        ],
+    ),
     # a COMMIT right after the BEGIN closes it
     ('BEGIN;\nCOMMIT;', []),
     # REINDEX with another option is not CONCURRENTLY
