@@ -492,3 +492,12 @@ def test_accepted_values_of_a_string_field_are_checked_and_a_list_has_none_of_it
         ("MGD106", "status", {"added": ["LOST"]})]
     assert drift(mongo_db, "reviews",
                  c=r.model_copy(update={"columns": {**r.columns, "tags": tags}})) == []
+
+
+def test_findings_do_not_depend_on_the_order_documents_are_sampled_in(mongo_db):
+    docs = _schema_versions(fixture_docs("reviews"))
+    mongo_db.load("reviews", docs)
+    first = [f.to_dict() for f in drift(mongo_db, "reviews")]
+    mongo_db.load("reviews", docs[::-1])
+    assert [f.to_dict() for f in drift(mongo_db, "reviews")] == first
+    assert [f["details"]["version"] for f in first] == ["3", "4"]

@@ -294,7 +294,7 @@ def _versions(contract: Contract, prof: Profile, today: dt.date) -> list[Finding
     obj = contract.contract
     out: list[Finding] = []
     known = set(mongo.schema_versions or {})
-    for version, count in prof.versions.items():
+    for version, count in sorted(prof.versions.items()):  # stable whatever the sample order
         if known and version not in known:
             out.append(
                 SchemaVersionAdded.finding(
