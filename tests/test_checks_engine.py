@@ -172,3 +172,88 @@ def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_
     assert got[("n", "s")][1].collect()["t"].to_list() == ["p", "q"]  # the rows involved
     assert duplicates(lf, ["t"])[1].collect()["n"].to_list() == [1, 1]
     assert duplicates(pl.LazyFrame({"n": [1, 2, None, None]}), ["n"]) == (0, None)
+
+
+# --- edges found by mutation testing ------------------------------------------------------
+
+from wdguard.checks import keys as K  # noqa: E402
+from wdguard.errors import SourceError  # noqa: E402
+
+T = contract_from_dict(
+    {
+        "contract": "T",
+        "source": {"kind": "postgres", "table": "t"},
+        "primary_key": ["id"],
+        "columns": {
+            "id": {"type": "bigint", "nullable": False},
+            "v": {"type": "integer", "min": 0},
+        },
+        "rules": [{"name": "never", "sql": "1 = 0"}, {"name": "always", "sql": "1 = 1"}],
+    }
+)
+
+
+def test_a_rule_without_columns_is_one_verdict_per_row():
+    result = check_partition(pl.LazyFrame({"id": [1, 2, 3], "v": [0, 1, 2]}), T, "silver",
+                             where="t")
+    by_name = {o.spec.name: o for o in result.outcomes if o.spec.check == "rule"}
+    assert (by_name["never"].status, by_name["never"].failing_rows) == ("fail", 3)
+    assert (by_name["always"].status, by_name["always"].failing_rows) == ("pass", 0)
+
+
+def test_explicit_specs_replace_the_contracts_own():
+    lf = pl.LazyFrame({"id": [1, 1], "v": [-1, 0]})
+    assert any(o.status == "fail" for o in check_partition(lf, T, "silver", where="t").outcomes)
+    only = check_partition(lf, T, "silver", where="t", specs=[])
+    assert only.outcomes == [] and only.row_count == 2
+
+
+def test_an_unreadable_partition_names_why(tmp_path):
+    bad = tmp_path / "part.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    with pytest.raises(SourceError) as exc:
+        check_partition(pl.scan_parquet(bad), T, "silver", where="t/2026-01-01")
+    line = exc.value.one_line()
+    assert line.startswith("t/2026-01-01: cannot read partition: ")
+    assert len(line) > len("t/2026-01-01: cannot read partition: ") + 5
+
+
+def test_silver_type_verdicts_come_from_pandera_with_its_reason():
+    lf = pl.LazyFrame({"id": [1], "v": ["x"]})
+    result = check_partition(lf, T, "silver", where="t",
+                             schema_failures={"v": "expected Int32, got String"})
+    v = outcome(result, "v", "dtype")
+    assert v.status == "fail"
+    assert v.message == "dtype is String, the contract says Int32 (expected Int32, got String)"
+    assert outcome(result, "id", "dtype").message == ""
+    # pandera failing a column whose dtype matches: its reason alone
+    result = check_partition(pl.LazyFrame({"id": [1], "v": [1]}).cast({"v": pl.Int32}), T,
+                             "silver", where="t", schema_failures={"v": "out of range"})
+    assert outcome(result, "v", "dtype").message == "out of range"
+
+
+def test_a_hashed_key_is_never_taken_as_exact():
+    schema = pl.Schema({"i": pl.Int64, "d": pl.Date, "s": pl.String, "f": pl.Float64})
+    assert K._key(["i"], schema)[1] is True and K._key(["d"], schema)[1] is True
+    assert K._key(["s"], schema)[1] is False and K._key(["f"], schema)[1] is False
+    assert K._key(["i", "s"], schema)[1] is False
+
+
+def test_hash_collisions_are_not_duplicates():
+    """Two different keys whose 8-byte keys collide: re-checked on the rows, not counted."""
+    lf = pl.LazyFrame({"a": ["x", "y"], "b": [1, 2]})
+    present = pl.lit(True)
+    collide = pl.Series([7, 7], dtype=pl.UInt64)
+    assert K._repeated(lf, collide, ["a", "b"], pl.lit(7, dtype=pl.UInt64), False, present) == (
+        0, None)
+    same = pl.LazyFrame({"a": ["x", "x", "y"], "b": [1, 1, 2]})
+    count, rows = K._repeated(same, pl.Series([7, 7, 7], dtype=pl.UInt64), ["a", "b"],
+                              pl.lit(7, dtype=pl.UInt64), False, present)
+    assert count == 1 and rows.collect().to_dicts() == [{"a": "x", "b": 1}, {"a": "x", "b": 1}]
+
+
+def test_composite_key_duplicates_are_counted_on_the_values():
+    lf = pl.LazyFrame({"a": ["x", "x", "x", None], "b": [1, 1, 2, 1]})
+    count, rows = K.duplicates(lf, ["a", "b"])
+    assert count == 1 and rows.collect().to_dicts() == [{"a": "x", "b": 1}, {"a": "x", "b": 1}]
+    assert K.duplicates(lf, ["a"])[0] == 2

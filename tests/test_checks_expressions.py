@@ -96,3 +96,49 @@ def test_castable_decimal_integer_boolean():
     assert out["d"].to_list() == [False, True, False]
     assert out["i"].to_list() == [False, True, False]  # 2**40 overflows int4
     assert out["b"].to_list() == [False, True, False]
+
+
+UTC_MS = pl.Datetime("ms", "UTC")
+
+
+def _utc(*args):
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("values", "source", "target", "expected"),
+    [
+        # text to the contract's timestamp: offsets converted, naive read as UTC, ms kept
+        (["2026-01-02T03:04:05+02:00", "2026-01-02 03:04:05", "2026-01-02",
+          "2026-01-02T03:04:05.123456", "2026-01-02T03:04:05Z", "2026-1-2 03:04:05", "x"],
+         pl.String(), UTC_MS,
+         [_utc(2026, 1, 2, 1, 4, 5), _utc(2026, 1, 2, 3, 4, 5), _utc(2026, 1, 2),
+          _utc(2026, 1, 2, 3, 4, 5, 123000), _utc(2026, 1, 2, 3, 4, 5), None, None]),
+        # a naive target reads naive text as UTC too (it used to fail on mixed zones)
+        (["2026-01-02T03:04:05+02:00", "2026-01-02 03:04:05"], pl.String(), pl.Datetime("ms"),
+         [_utc(2026, 1, 2, 1, 4, 5), _utc(2026, 1, 2, 3, 4, 5)]),
+        # datetimes: naive ones are UTC, zoned ones converted; the unit becomes ms
+        ([dt.datetime(2026, 1, 2, 3, 4, 5, 123456)], pl.Datetime("us"), UTC_MS,
+         [_utc(2026, 1, 2, 3, 4, 5, 123000)]),
+        ([dt.datetime(2026, 1, 2, 3, 4, 5, 123456)], pl.Datetime("us", "Europe/Paris"), UTC_MS,
+         [_utc(2026, 1, 2, 3, 4, 5, 123000)]),
+        # dates: ISO text only (no one-digit month, no two-digit year, no impossible day)
+        (["2026-01-02", "2026-1-2", "26-01-02", "2026-02-30", "2026-01-02T00:00:00"],
+         pl.String(), pl.Date(), [dt.date(2026, 1, 2), None, None, None, None]),
+        ([dt.datetime(2026, 1, 2, 23, 59)], pl.Datetime("us"), pl.Date(), [dt.date(2026, 1, 2)]),
+        # booleans: the words PostgreSQL accepts, any case, trimmed; others are null
+        (["True", " yes ", "t", "1", "0", "F", "no", "false", "maybe", ""], pl.String(),
+         pl.Boolean(), [True, True, True, True, False, False, False, False, None, None]),
+        # floats: Spark's spellings of NaN and infinity only
+        (["1.5", "1e3", "inf", "-Infinity", "NaN", "INF", "NAN", "inFinity", " 1.5"],
+         pl.String(), pl.Float64(),
+         [1.5, 1000.0, float("inf"), float("-inf"), "nan", None, None, None, None]),
+    ],
+)
+def test_to_dtype_casts_what_both_engines_cast(values, source, target, expected):
+    df = pl.DataFrame({"v": pl.Series(values, dtype=source)})
+    out = df.select(X.to_dtype(pl.col("v"), source, target).alias("o"))["o"]
+    want_dtype = UTC_MS if isinstance(target, pl.Datetime) else target
+    assert out.dtype == want_dtype
+    got = ["nan" if isinstance(v, float) and v != v else v for v in out.to_list()]
+    assert got == expected

@@ -126,26 +126,21 @@ def to_dtype(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Exp
 
 def _parse(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
     if isinstance(target, pl.Datetime):
-        unit = target.time_unit
-        tz = target.time_zone
+        # a contract's timestamp is Datetime("ms", "UTC"); a naive time is read as UTC
+        unit, tz = target.time_unit, target.time_zone or "UTC"
         if isinstance(source, pl.Datetime):
             out = value.dt.cast_time_unit(unit)
-            if tz and source.time_zone is None:
+            if source.time_zone is None:
                 return out.dt.replace_time_zone(tz)
-            return out.dt.convert_time_zone(tz) if tz else out
+            return out.dt.convert_time_zone(tz)
         if source == pl.String:
-            parsed = [
-                value.str.to_datetime(format=f, time_unit=unit, strict=False).dt.convert_time_zone(
-                    tz or "UTC"
-                )
-                for f in _TZ_FORMATS
-            ] + [
-                value.str.to_datetime(format=f, time_unit=unit, strict=False).dt.replace_time_zone(
-                    tz
-                )
-                for f in _NAIVE_FORMATS
-            ]
-            return pl.coalesce(parsed)
+            def parse(f: str) -> pl.Expr:
+                return value.str.to_datetime(format=f, time_unit=unit, strict=False)
+
+            return pl.coalesce(
+                [parse(f).dt.convert_time_zone(tz) for f in _TZ_FORMATS]
+                + [parse(f).dt.replace_time_zone(tz) for f in _NAIVE_FORMATS]
+            )
     if isinstance(target, pl.Date):
         if source == pl.String:
             return value.str.to_date(format="%Y-%m-%d", strict=False)
