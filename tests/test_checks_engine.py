@@ -257,3 +257,47 @@ def test_composite_key_duplicates_are_counted_on_the_values():
     count, rows = K.duplicates(lf, ["a", "b"])
     assert count == 1 and rows.collect().to_dicts() == [{"a": "x", "b": 1}, {"a": "x", "b": 1}]
     assert K.duplicates(lf, ["a"])[0] == 2
+
+
+def test_timings_are_milliseconds_of_the_scan():
+    import time
+
+    def slow(s: pl.Series) -> pl.Series:
+        time.sleep(0.06)
+        return s
+
+    lf = pl.LazyFrame({"id": [1, 2], "v": [0, 1]}).with_columns(
+        pl.col("v").map_batches(slow, return_dtype=pl.Int64))
+    t0 = time.perf_counter()
+    result = check_partition(lf, T, "silver", where="t")
+    wall_ms = (time.perf_counter() - t0) * 1000
+    assert 60 <= result.scan_ms <= wall_ms
+
+
+def test_a_partition_that_fails_while_read_is_one_line_naming_the_first_line_of_why():
+    def boom(s: pl.Series) -> pl.Series:
+        raise ValueError("disk said no\nsecond line " + "x" * 400)
+
+    lf = pl.LazyFrame({"id": [1], "v": [0]}).with_columns(
+        pl.col("v").map_batches(boom, return_dtype=pl.Int64))
+    with pytest.raises(SourceError) as exc:
+        check_partition(lf, T, "silver", where="t/2026-01-01")
+    assert exc.value.where == "t/2026-01-01"
+    assert exc.value.message.startswith("cannot read partition: ")
+    assert "disk said no" in exc.value.message and "second line" not in exc.value.message
+    assert len(exc.value.message) <= len("cannot read partition: ") + 300
+
+
+def test_failing_rule_without_a_primary_key_has_no_samples_and_values_keep_their_order():
+    c = contract_from_dict({
+        "contract": "N", "source": {"kind": "postgres", "table": "n"},
+        "columns": {"s": {"type": "enum", "values": ["a"]}},
+        "rules": [{"name": "never", "sql": "1 = 0"}],
+    })
+    lf = pl.LazyFrame({"s": ["b", "a", "c", "b", "d", None]})
+    result = check_partition(lf, c, "silver", where="n")
+    rule = next(o for o in result.outcomes if o.spec.check == "rule")
+    assert (rule.status, rule.sample_keys) == ("fail", [])
+    values = outcome(result, "s", "in_values")
+    assert values.message.endswith("; values: 'b', 'c', 'd'")
+    assert values.sample_keys == [{"s": "b"}, {"s": "c"}, {"s": "d"}]
