@@ -144,3 +144,17 @@ def test_unexpected_objects_warn_per_stranger_and_pass_per_clean_source(local_la
     ]
     assert all(o.spec.contract == "" for o in outs)
     assert unexpected_objects(local_lake, [CONTRACT], "silver", DATE) == []
+
+
+def test_several_missing_and_extra_files_are_each_named(local_lake):
+    part = write_partition(local_lake, "bronze", "users", users(6), files=3)
+    local_lake.delete(f"{part}/part-00001.parquet")
+    local_lake.delete(f"{part}/part-00002.parquet")
+    assert files_match(CONTRACT, part_of(local_lake)).message == (
+        "missing file(s) listed in _source.json: part-00001.parquet, part-00002.parquet")
+    write_partition(local_lake, "bronze", "users", users(4), files=1)
+    for extra in ("part-00007.parquet", "part-00008.parquet"):
+        local_lake.write_bytes(f"{part}/{extra}",
+                               local_lake.read_bytes(f"{part}/part-00000.parquet"))
+    assert files_match(CONTRACT, part_of(local_lake)).message == (
+        "file(s) not in _source.json: part-00007.parquet, part-00008.parquet")

@@ -236,8 +236,36 @@ def test_fk_bronze_text_keys_match_typed_parents():
 def test_fk_without_parent_contract_or_partition_is_skipped():
     [ref] = CHILD.references()
     child = pl.LazyFrame({"id": [1], "p_id": [1]})
-    assert check_fk(CHILD, child, ref, None, None).status == "skipped"
+    no_parent = check_fk(CHILD, child, ref, None, None)
+    assert (no_parent.status, no_parent.message) == ("skipped", "no contract named 'P'")
+    assert no_parent.spec.check == "orphan_fk" and no_parent.spec.column == "p_id"
     assert check_fk(CHILD, child, ref, PARENT, None).status == "skipped"
+    absent = check_fk(CHILD, pl.LazyFrame({"id": [1]}), ref, PARENT, pl.LazyFrame({"x": [1]}))
+    assert (absent.status, absent.message) == ("skipped", "key column(s) absent: p_id, P.id")
+    assert absent.spec.check == "orphan_fk" and absent.spec.column == "p_id"
+
+
+def test_fk_samples_name_the_child_key_and_none_when_not_asked():
+    """The sample is the foreign key plus the child's primary key columns that are not
+    part of it; with sample_keys=0 there is none, and the time taken is in ms."""
+    import time
+
+    child = pl.LazyFrame({"id": [100, 101], "p_id": [1, 9]})
+    parent = pl.LazyFrame({"id": [1]})
+    [ref] = CHILD.references()
+    t0 = time.perf_counter()
+    out = check_fk(CHILD, child, ref, PARENT, parent, sample_keys=0)
+    wall_ms = (time.perf_counter() - t0) * 1000
+    assert (out.status, out.failing_rows, out.sample_keys) == ("fail", 1, [])
+    assert 0 < out.duration_ms <= wall_ms and out.duration_ms > wall_ms / 100
+    # the child's key is (id, p_id): only id is added to the sample
+    both = contract_from_dict({"contract": "C2", "source": {"kind": "postgres", "table": "c2"},
+                               "primary_key": ["id", "p_id"],
+                               "columns": {"id": {"type": "bigint", "nullable": False},
+                                           "p_id": {"type": "bigint", "references": "P.id"}}})
+    [ref2] = both.references()
+    out = check_fk(both, child, ref2, PARENT, parent)
+    assert out.sample_keys == [{"p_id": 9, "id": 101}]
     gone = check_fk(CHILD, pl.LazyFrame({"id": [1]}), ref, PARENT, pl.LazyFrame({"id": [1]}))
     assert gone.status == "skipped" and "p_id" in gone.message
 

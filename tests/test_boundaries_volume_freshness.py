@@ -129,7 +129,8 @@ def _volume(rows, history, volume="{min_rows: 10, max_change: 0.5}"):
 
 
 def test_exactly_min_rows_passes_one_fewer_fails(history):
-    assert _volume(10, history)["min_rows"].status == "pass"
+    enough = _volume(10, history)["min_rows"]
+    assert (enough.status, enough.message) == ("pass", "")
     short = _volume(9, history)["min_rows"]
     assert short.status == "fail" and short.spec.code == "WDG060"
     assert short.message == "9 row(s), the contract wants at least 10"
