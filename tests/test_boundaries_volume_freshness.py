@@ -197,3 +197,28 @@ def test_volume_outcomes_carry_severity_and_no_volume_means_no_check(history):
     assert out.status == "fail" and out.spec.severity == "warn"
     none = parse_contract_text(USER.replace("volume: {min_rows: 1, max_change: 0.5}\n", ""), "U.yaml")
     assert check_volume(none, "bronze", 0, history) == []
+
+
+def test_volume_outcomes_carry_their_rows_and_baseline_in_full(history, local_lake):
+    ok = _volume(150, history)["volume_change"]
+    assert (ok.status, ok.message, ok.rows_scanned) == ("pass", "", 150)
+    assert ok.details == {"baseline": 100, "baseline_kind": "same weekday, last 4 weeks",
+                          "points": [100, 100, 100, 100], "max_change": 0.5, "change": 0.5}
+    bad = _volume(151, history)["volume_change"]
+    assert (bad.status, bad.rows_scanned) == ("fail", 151)
+    assert bad.message == (
+        "151 row(s) vs baseline 100 (same weekday, last 4 weeks): +51%, allowed ±50%")
+    fresh = History(local_lake, "2031-01-01")  # nothing before it: no baseline
+    none = _volume(5, fresh)["volume_change"]
+    assert (none.status, none.message, none.rows_scanned) == (
+        "skipped", "no baseline yet (too few past partitions)", 5)
+    assert none.details == {"baseline": None, "baseline_kind": none.details["baseline_kind"],
+                            "points": [], "max_change": 0.5}
+
+
+def test_volume_change_is_rounded_to_four_decimals(local_lake):
+    for week in range(1, 5):
+        day = (TODAY - dt.timedelta(days=7 * week)).isoformat()
+        write_partition(local_lake, "bronze", "users", users(3), date=day)
+    out = _volume(4, History(local_lake, TODAY.isoformat()))["volume_change"]
+    assert out.details["change"] == 0.3333
