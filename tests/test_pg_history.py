@@ -291,8 +291,10 @@ def test_an_empty_folder_is_a_history_only_with_prisma_lock_file(tmp_path):
 def test_the_migrations_table_is_found_in_the_preferred_or_the_only_schema(fresh_db):
     from wdguard.drift.history import locate_migrations_table
 
-    def where(preferred="public"):
+    def where(preferred=None):  # None: the default, what `drift postgres` passes
         with connect(fresh_db) as conn:
+            if preferred is None:
+                return locate_migrations_table(conn)
             return locate_migrations_table(conn, preferred)
 
     assert where() == "public" and where("app") == "app"  # none anywhere: the preferred one
