@@ -60,6 +60,7 @@ def test_pending_migration(fresh_db):
     pgutil.apply_migrations(fresh_db, pgutil.MIGRATIONS_DIR, upto=NAMES[-2])
     h = history(fresh_db)
     assert one(h) == ("PGD201", LAST, "warning")
+    assert h.findings[0].message == f"migration {LAST} is in the folder but not applied"
     assert h.head == NAMES[-2]
     assert h.status[LAST] == "pending"
 
@@ -110,14 +111,29 @@ def test_unknown_applied_migration(wastedump_db):
 
 
 def test_database_without_prisma_migrations_is_a_clear_error(fresh_db):
-    with pytest.raises(SourceError, match="_prisma_migrations"):
+    with pytest.raises(SourceError, match="_prisma_migrations") as exc:
         history(fresh_db)
+    assert exc.value.hint == "run `prisma migrate deploy`, or point --dsn at the app's database"
 
 
 def test_missing_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as exc:
         read_folder(tmp_path / "nope")
     assert str(tmp_path / "nope") in exc.value.one_line()
+    assert exc.value.message == "not a migrations folder (no such directory)"
+
+
+def test_history_in_another_schema_is_read_there_only(fresh_db):
+    """Prisma's `?schema=app`: `_prisma_migrations` lives in `app`; `public` has none."""
+    from wdguard.drift.history import read_rows
+
+    pgutil.apply_migrations(fresh_db, pgutil.MIGRATIONS_DIR, schema="app")
+    with connect(fresh_db) as conn:
+        h = migration_history(conn, pgutil.MIGRATIONS_DIR, "app")
+        assert h.findings == [] and h.head == LAST
+        assert [r.migration_name for r in read_rows(conn, "app")] == NAMES
+        with pytest.raises(SourceError):
+            read_rows(conn)  # the default is public, which has no history here
 
 
 def test_compare_without_database_each_name_one_verdict():
