@@ -321,6 +321,12 @@ def _null_status_every_tenth(docs):
     return docs
 
 
+def _null_user_in_ten(docs):
+    for d in docs[:10]:
+        d["userId"] = None
+    return docs
+
+
 def _long_battery(docs):
     for d in docs[:5]:
         d["battery"] = Int64(d["battery"])
@@ -395,6 +401,7 @@ SCENARIOS = {
     "subdocument_gone_with_its_fields": ("user_activities", _drop("device"), TODAY),
     "optional_field_gone": ("pickup_tracking", _drop("accuracy"), TODAY),
     "required_presence_below_ratio": ("pickup_tracking", _null_status_every_tenth, TODAY),
+    "required_presence_of_300": ("reviews", _null_user_in_ten, TODAY),  # 290/300: 0.9667
     "widened": ("pickup_tracking", _long_battery, TODAY),
     "changed_type": ("reviews", _rating_as_text, TODAY),
     "subdocument_became_text": ("user_activities", _device_as_text, TODAY),
