@@ -362,6 +362,7 @@ def _new_fields(docs):
     for d in docs[:50]:
         d["referrer"] = {"source": "newsletter", "campaign": "nov"}
         d["device"]["locale"] = "en-GB"
+        d["code"] = 7 if d is docs[0] else "x7"  # two types in one new field
     for d in docs[:4]:
         d["metadata"].setdefault("items", []).append({"productId": "p", "quantity": 1,
                                                        "unitPrice": Decimal128("1.50"),
@@ -415,6 +416,7 @@ SCENARIOS = {
     "array_always_empty": ("reviews", _set("tags", []), TODAY),
     "array_became_text": ("reviews", _set("tags", "clean"), TODAY),
     "two_new_types": ("pickup_tracking", _two_speed_types, TODAY),
+    "collection_empty": ("reviews", lambda docs: [], TODAY),
 }
 
 
@@ -508,3 +510,52 @@ def test_findings_do_not_depend_on_the_order_documents_are_sampled_in(mongo_db):
     mongo_db.load("reviews", docs[::-1])
     assert [f.to_dict() for f in drift(mongo_db, "reviews")] == first
     assert [f["details"]["version"] for f in first] == ["3", "4"]
+
+
+def test_without_a_mongo_section_the_required_ratio_is_99_percent(mongo_db):
+    c = contract("pickup_tracking")
+    docs = fixture_docs("pickup_tracking")
+    mongo_db.load("pickup_tracking", docs)
+    assert drift(mongo_db, "pickup_tracking", c=c.model_copy(update={"mongo": None})) == []
+    for d in docs[:5]:  # 395/400 = 98.75%
+        d["status"] = None
+    mongo_db.load("pickup_tracking", docs)
+    found = drift(mongo_db, "pickup_tracking", c=c.model_copy(update={"mongo": None}))
+    assert [(f.code, f.details["required"]) for f in found] == [("MGD103", 0.99)]
+    # a contract's own ratio is used: 95% tolerates the same sample
+    looser = c.model_copy(update={"mongo": c.mongo.model_copy(update={"required_ratio": 0.95})})
+    assert drift(mongo_db, "pickup_tracking", c=looser) == []
+
+
+def test_elements_of_a_list_the_contract_never_saw_filled_are_a_new_field(mongo_db):
+    """A list derived while always empty has no `x[]` column: its first elements are new."""
+    r = contract("reviews")
+    cols = {p: col for p, col in r.columns.items() if not p.startswith("tags[]")}
+    found = drift(mongo_db, "reviews", c=r.model_copy(update={"columns": cols}))
+    assert [(f.code, f.column, f.message) for f in found] == [
+        ("MGD101", "tags[]", "new field tags[] (string)")]
+
+
+def test_findings_follow_the_contracts_column_order(mongo_db):
+    c = contract("pickup_tracking")
+    backwards = c.model_copy(update={"columns": dict(reversed(list(c.columns.items())))})
+    docs = fixture_docs("pickup_tracking")
+    for d in docs[:3]:
+        d["battery"] = "low"
+        d["status"] = "LOST"
+    mongo_db.load("pickup_tracking", docs)
+    assert [f.column for f in drift(mongo_db, "pickup_tracking", c=c)] == ["battery", "status"]
+    assert [f.column for f in drift(mongo_db, "pickup_tracking", c=backwards)] == [
+        "status", "battery"]
+
+
+def test_since_samples_only_documents_newer_on_the_freshness_column(mongo_db):
+    docs = fixture_docs("reviews")
+    newest = max(d["createdAt"] for d in docs)
+    mongo_db.load("reviews", docs)
+    source = LiveDocuments(mongo_db.client, mongo_db.name)
+    _, all_docs = drift_collection(source, contract("reviews"), size=1000, today=TODAY)
+    _, recent = drift_collection(source, contract("reviews"), size=1000, today=TODAY,
+                                 since=newest)
+    assert all_docs == 300
+    assert recent == sum(d["createdAt"] >= newest for d in docs) < 300

@@ -144,7 +144,7 @@ def diff_collection(
         )
 
     for path in gone_paths:
-        finding = _gone(contract, prof, path, gone, ratio)
+        finding = _gone(contract, prof, path, gone)
         if finding:
             findings.append(finding)
 
@@ -159,7 +159,7 @@ def diff_collection(
 
 
 def _gone(
-    contract: Contract, prof: Profile, path: str, gone: set[str], ratio: float
+    contract: Contract, prof: Profile, path: str, gone: set[str]
 ) -> Finding | None:
     col = contract.columns[path]
     parent = parent_path(path)
