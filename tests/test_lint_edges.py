@@ -596,6 +596,16 @@ EDGES: list[tuple[str, list[tuple]]] = [
         [
         ],
     ),
+    # a composite unique index dropped
+    (
+        'CREATE UNIQUE INDEX CONCURRENTLY "u_np" ON "users"("full_name", "phone");\nSELECT 1;\nDROP INDEX "u_np";',
+        [
+            ('WDL113', None, None, 'CONCURRENTLY with other statements: PostgreSQL will refuse it in a transaction'),
+            ('WDL008', 'users', None, 'unique index u_np on users(full_name, phone) is dropped', {'key': 'unique', 'old': ['full_name', 'phone']}),
+            ('WDL102', 'users', None, 'dropping index u_np locks its table against reads and writes'),
+            ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
+        ],
+    ),
     # a COMMIT right after the BEGIN closes it
     ('BEGIN;\nCOMMIT;', []),
     # REINDEX with another option is not CONCURRENTLY
