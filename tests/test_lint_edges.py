@@ -606,6 +606,20 @@ EDGES: list[tuple[str, list[tuple]]] = [
             ('WDL109', 'users', None, 'locks existing table users with no lock_timeout set in this migration'),
         ],
     ),
+    # a foreign key known by its definition, not its name; a CHECK whose name ends in _fkey
+    (
+        'ALTER TABLE "orders" ADD CONSTRAINT "by_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") NOT VALID;\nALTER TABLE "orders" DROP CONSTRAINT "by_user";',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+            ('WDL014', 'orders', None, 'foreign key by_user of orders is dropped', {'constraint': 'by_user'}),
+        ],
+    ),
+    (
+        'ALTER TABLE "orders" ADD CONSTRAINT "odd_fkey" CHECK ("quantity" > 0) NOT VALID;\nALTER TABLE "orders" DROP CONSTRAINT "odd_fkey";',
+        [
+            ('WDL109', 'orders', None, 'locks existing table orders with no lock_timeout set in this migration'),
+        ],
+    ),
     # a COMMIT right after the BEGIN closes it
     ('BEGIN;\nCOMMIT;', []),
     # REINDEX with another option is not CONCURRENTLY
