@@ -209,3 +209,12 @@ def test_every_finding_in_full_matches_the_reviewed_golden_file(contracts, live0
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
     assert got == json.loads(GOLDEN.read_text())
     assert all(got.values())
+
+
+def test_an_identity_column_is_an_autoincrement_default(contracts, live0):
+    """`GENERATED ... AS IDENTITY` has no column default but is Prisma's autoincrement()."""
+    live = copy.deepcopy(live0)
+    set_column("orders", "number", default=None, identity=True)(live)
+    assert diff(contracts, live) == []
+    set_column("orders", "number", default=None, identity=False)(live)
+    assert [(f.code, f.column) for f in diff(contracts, live)] == [("PGD116", "number")]
