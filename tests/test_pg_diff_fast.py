@@ -141,6 +141,12 @@ SCENARIOS = {
     "drop_column_with_prisma_field": drop_column("orders", "paid_at"),
     "drop_fk_column": drop_column("payments", "order_id"),
     "rename_column": rename_column("orders", "notes", "remarks"),
+    # a dropped column and an added one of another type are not a rename
+    "drop_and_add_other_type": both(drop_column("orders", "notes"),
+                                    add_column("orders", col("flag", "boolean", "bool"))),
+    # a rename, then another new column after it: both reported
+    "rename_then_add": both(rename_column("orders", "notes", "remarks"),
+                            add_column("orders", col("zz", "boolean", "bool"))),
     "rename_column_ambiguous": both(drop_column("orders", "notes"),
                                     add_column("orders", col("a", *TEXT)),
                                     add_column("orders", col("b", *TEXT))),
