@@ -12,15 +12,20 @@ file after an intended wording change with WDGUARD_UPDATE_GOLDEN=1.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
+import pickle
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests import pgutil
 from wdguard.contracts.prisma_derive import derive_contracts
+from wdguard.drift import pg_introspect
 from wdguard.drift.pg_diff import diff
 from wdguard.drift.pg_introspect import (
     LiveColumn,
@@ -44,8 +49,23 @@ def contracts():
 
 @pytest.fixture(scope="module")
 def live0(pg_server_dsn) -> LiveSchema:
+    """The migrated fixture database, introspected. Cached on disk under a key of the
+    migrations, the introspection code and the server version, so the mutation runs'
+    thousand short-lived test processes do not each build a database."""
+    with psycopg.connect(pgutil.SERVER_DSN) as conn:
+        server = conn.execute("SHOW server_version_num").fetchone()[0]
+    key = hashlib.sha256(server.encode())
+    for path in [*sorted(pgutil.MIGRATIONS_DIR.rglob("*.sql")), Path(pg_introspect.__file__)]:
+        key.update(path.read_bytes())
+    cache = Path(tempfile.gettempdir()) / f"wdguard-live-schema-{key.hexdigest()[:20]}.pickle"
+    if cache.is_file():
+        return pickle.loads(cache.read_bytes())
     with pgutil.temp_database(migrations=pgutil.MIGRATIONS_DIR) as dsn, connect(dsn) as conn:
-        return introspect(conn, [P])
+        live = introspect(conn, [P])
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pickle.dumps(live))
+    partial.replace(cache)  # atomic: a concurrent reader sees all of it or nothing
+    return live
 
 
 def col(name, db_type, type_name, *, nullable=True, default=None, identity=False):
