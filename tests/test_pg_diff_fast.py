@@ -258,3 +258,57 @@ def test_an_identity_column_is_an_autoincrement_default(contracts, live0):
     assert diff(contracts, live) == []
     set_column("orders", "number", default=None, identity=False)(live)
     assert [(f.code, f.column) for f in diff(contracts, live)] == [("PGD116", "number")]
+
+
+def _contract(name, table, columns, **more):
+    from wdguard.contracts.model import Contract
+
+    return Contract.model_validate({"contract": name, "source": {"kind": "postgres", **table},
+                                    "columns": columns, **more})
+
+
+# format_type() spellings -> the logical family a hand-written contract (no db_type) names
+FAMILIES = [
+    ("uuid", "uuid", "uuid"), ("character(3)", "bpchar", "string"),
+    ("character varying(10)", "varchar", "string"), ("text", "text", "string"),
+    ("citext", "citext", "string"), ("integer", "int4", "integer"),
+    ("smallint", "int2", "integer"), ("bigint", "int8", "bigint"),
+    ("double precision", "float8", "float"), ("real", "float4", "float"),
+    ("numeric(10,2)", "numeric", "decimal"), ("boolean", "bool", "boolean"),
+    ("timestamp(3) without time zone", "timestamp", "timestamp"),
+    ("timestamp with time zone", "timestamptz", "timestamp"), ("date", "date", "date"),
+    ("json", "json", "json"), ("jsonb", "jsonb", "json"), ("bytea", "bytea", "bytes"),
+    ("text[]", "_text", "list"), ("integer[]", "_int4", "list"),
+    ("point", "point", "unsupported"),
+]
+
+
+def test_each_live_type_is_its_logical_family_and_no_other():
+    cols = {f"c{i}": col(f"c{i}", db, name) for i, (db, name, _) in enumerate(FAMILIES)}
+    cols["e"] = LiveColumn("e", '"Mood"', "Mood", True, None, enum_name="Mood",
+                           enum_type=(P, "Mood"))
+    live = LiveSchema([P], tables={(P, "f"): LiveTable(P, "f", columns=cols)},
+                      enums={(P, "Mood"): ["OK"]})
+    fams = [fam for _, _, fam in FAMILIES] + ["enum"]
+    extra = {"list": {"items": "string"}, "enum": {"values": ["OK"]}}
+    right = {n: {"type": f, **extra.get(f, {})} for n, f in zip(cols, fams, strict=True)}
+    assert diff([_contract("F", {"table": "f"}, right)], live) == []
+    wrong = {}
+    for i, n in enumerate(cols):
+        other = next(f for f in fams[i + 1:] + fams[:i] if f != fams[i])
+        wrong[n] = {"type": other, **extra.get(other, {})}
+    found = {f.column: (f.code, f.details["expected"], f.details["live"])
+             for f in diff([_contract("F", {"table": "f"}, wrong)], live)}
+    assert found == {n: ("PGD113", wrong[n]["type"], fams[i]) for i, n in enumerate(cols)}
+
+
+def test_schemas_and_postgres_contracts():
+    from wdguard.drift.pg_diff import postgres_contracts, schemas_of
+
+    a = _contract("A", {"table": "a"}, {"x": {"type": "string"}})
+    b = _contract("B", {"table": "b", "schema": "billing"}, {"x": {"type": "string"}})
+    v = _contract("V", {"table": "v", "view": True}, {"x": {"type": "string"}})
+    assert schemas_of([]) == ["public"]
+    assert schemas_of([b]) == ["billing"]
+    assert schemas_of([b, a, v]) == ["billing", "public"]
+    assert postgres_contracts([a, b, v]) == [a, b]
