@@ -312,3 +312,85 @@ def test_schemas_and_postgres_contracts():
     assert schemas_of([b]) == ["billing"]
     assert schemas_of([b, a, v]) == ["billing", "public"]
     assert postgres_contracts([a, b, v]) == [a, b]
+
+
+def _schema(*tables, enums=None):
+    return LiveSchema([P, "billing"], tables={(t.schema, t.name): t for t in tables},
+                      enums=enums or {})
+
+
+def _table(name, *columns, schema=P, **more):
+    return LiveTable(schema, name, columns={c.name: c for c in columns}, **more)
+
+
+INT4 = ("integer", "int4")
+
+
+def test_only_a_two_column_a_b_join_table_is_prisma_implicit():
+    live = _schema(_table("t", col("id", *INT4)), _table("_CatToProduct", col("A", *INT4), col("B", *INT4)),
+                   _table("_TagToPost", col("A", *INT4), col("B", *INT4), col("C", *INT4)),
+                   _table("_UserToRole", col("a", *INT4), col("b", *INT4)),
+                   _table("pairs", col("A", *INT4), col("B", *INT4)))
+    t = _contract("T", {"table": "t"}, {"id": {"type": "integer", "db_type": "integer"}})
+    assert sorted((f.code, f.object) for f in diff([t], live)) == [
+        ("PGD102", "_TagToPost"), ("PGD102", "_UserToRole"), ("PGD102", "pairs")]
+
+
+def _fk_world(on_delete="SET NULL", on_update="NO ACTION", fks=True):
+    ints = (col("a", *INT4, nullable=False), col("b", *INT4, nullable=False))
+    fk = LiveForeignKey("child_a_b_fkey", ["a", "b"], P, "parent", ["a", "b"], on_delete,
+                        on_update)
+    return _schema(_table("parent", *ints, primary_key=["a", "b"]),
+                   _table("child", col("a", *INT4), col("b", *INT4),
+                          foreign_keys=[fk] if fks else []))
+
+
+def _fk_contracts(on_delete, on_update):
+    i = {"type": "integer", "db_type": "integer"}
+    parent = _contract("Parent", {"table": "parent"}, {"a": {**i, "nullable": False},
+                       "b": {**i, "nullable": False}}, primary_key=["a", "b"])
+    child = _contract("Child", {"table": "child"}, {"a": i, "b": i}, foreign_keys=[
+        {"name": "child_a_b_fkey", "columns": ["a", "b"], "references": "Parent",
+         "ref_columns": ["a", "b"], "on_delete": on_delete, "on_update": on_update}])
+    return [parent, child]
+
+
+@pytest.mark.parametrize("on_delete,on_update", [
+    ("SetNull", "NoAction"), ("set_null", "no action"), ("SET NULL", "NO ACTION"), (None, None)])
+def test_referential_action_spellings_are_one_action(on_delete, on_update):
+    assert diff(_fk_contracts(on_delete, on_update), _fk_world()) == []
+
+
+def test_changed_and_dropped_composite_foreign_keys_name_no_single_column():
+    [f] = diff(_fk_contracts("Cascade", "SetDefault"), _fk_world())
+    assert (f.code, f.object, f.column) == ("PGD153", "child", None)
+    assert f.message == ("child: foreign key child_a_b_fkey differs: on_delete SET NULL "
+                         "(contract: CASCADE); on_update NO ACTION (contract: SET DEFAULT)")
+    [f] = diff(_fk_contracts("SetNull", "NoAction"), _fk_world(fks=False))
+    assert (f.code, f.column, f.message) == (
+        "PGD151", None, "child: foreign key child_a_b_fkey (a, b) -> Parent is missing")
+    world = _fk_world()
+    world.tables[(P, "child")].foreign_keys[0].name = "fk_other"
+    [f] = diff(_fk_contracts("SetNull", "NoAction"), world)
+    assert (f.code, f.column, f.message) == (
+        "PGD154", None, "child: foreign key (a, b) -> parent is named fk_other; the contract "
+        "says child_a_b_fkey")
+    contracts = _fk_contracts("SetNull", "NoAction")
+    contracts[1] = contracts[1].model_copy(update={"foreign_keys": []})
+    [f] = diff(contracts, world)
+    assert (f.code, f.column, f.message) == (
+        "PGD152", None, "child: foreign key fk_other (a, b) -> parent is not in the contract")
+
+
+def test_primary_key_messages_and_a_required_prisma_list():
+    live = _schema(_table("k", col("a", *INT4, nullable=False), col("b", *INT4, nullable=False),
+                          col("tags", "text[]", "_text"), primary_key=["a", "b"]))
+    cols = {"a": {"type": "integer", "db_type": "integer", "nullable": False},
+            "b": {"type": "integer", "db_type": "integer", "nullable": False},
+            # Prisma creates a required scalar list without NOT NULL: not drift
+            "tags": {"type": "list", "items": "string", "db_type": "text[]", "nullable": False}}
+    assert diff([_contract("K", {"table": "k"}, cols, primary_key=["a", "b"])], live) == []
+    [f] = diff([_contract("K", {"table": "k"}, cols)], live)
+    assert (f.code, f.column, f.message) == (
+        "PGD131", None, "k primary key is (a, b); the contract says (none)")
+    assert f.details == {"contract": "K", "expected": [], "live": ["a", "b"]}
