@@ -394,3 +394,26 @@ def test_primary_key_messages_and_a_required_prisma_list():
     assert (f.code, f.column, f.message) == (
         "PGD131", None, "k primary key is (a, b); the contract says (none)")
     assert f.details == {"contract": "K", "expected": [], "live": ["a", "b"]}
+
+
+def test_one_enum_used_by_columns_and_arrays_in_two_schemas_is_reported_once():
+    """The enum lives in `billing`; `public.a.kind` and `billing.b.kinds` (an array) use it."""
+    use = ("billing", "Kind")
+    live = _schema(
+        _table("a", LiveColumn("kind", '"Kind"', "Kind", True, None, enum_name="Kind",
+                               enum_type=use)),
+        _table("b", LiveColumn("kinds", '"Kind"[]', "_Kind", True, None, enum_type=use),
+               schema="billing"),
+        enums={use: ["X", "Z"]})
+    a = _contract("A", {"table": "a"}, {"kind": {"type": "enum", "enum_name": "Kind",
+                                                 "values": ["X", "Y"], "db_type": "Kind"}})
+    b = _contract("B", {"table": "b", "schema": "billing"},
+                  {"kinds": {"type": "list", "items": "enum", "enum_name": "Kind",
+                             "values": ["X", "Y"], "db_type": "Kind[]"}})
+    found = [(f.code, f.object, f.column, f.message) for f in diff([a, b], live)]
+    assert found == [
+        ("PGD122", "billing.Kind", "Y",
+         "enum billing.Kind has no value 'Y' (used by a.kind, b.kinds)"),
+        ("PGD121", "billing.Kind", "Z",
+         "enum billing.Kind has a new value 'Z' (used by a.kind, b.kinds)"),
+    ]
