@@ -27,6 +27,18 @@ EVENTS = contract_from_dict(
 )
 
 
+# a table with a bigint key and a non-negative integer
+T_SPEC = {
+    "contract": "T",
+    "source": {"kind": "postgres", "table": "t"},
+    "primary_key": ["id"],
+    "columns": {
+        "id": {"type": "bigint", "nullable": False},
+        "v": {"type": "integer", "min": 0},
+    },
+}
+
+
 def outcome(result, column, check):
     return next(o for o in result.outcomes if o.spec.column == column and o.spec.check == check)
 
@@ -49,17 +61,7 @@ def test_nested_struct_fields_checked_array_paths_skipped():
 
 
 def test_all_checks_in_one_pass_streaming_and_samples_only_for_failures():
-    c = contract_from_dict(
-        {
-            "contract": "T",
-            "source": {"kind": "postgres", "table": "t"},
-            "primary_key": ["id"],
-            "columns": {
-                "id": {"type": "bigint", "nullable": False},
-                "v": {"type": "integer", "min": 0},
-            },
-        }
-    )
+    c = contract_from_dict(T_SPEC)
     n = 200_000
     lf = pl.LazyFrame(
         {"id": pl.int_range(0, n, eager=True), "v": pl.int_range(0, n, eager=True) - 3}
@@ -180,16 +182,8 @@ from wdguard.checks import keys as K  # noqa: E402
 from wdguard.errors import SourceError  # noqa: E402
 
 T = contract_from_dict(
-    {
-        "contract": "T",
-        "source": {"kind": "postgres", "table": "t"},
-        "primary_key": ["id"],
-        "columns": {
-            "id": {"type": "bigint", "nullable": False},
-            "v": {"type": "integer", "min": 0},
-        },
-        "rules": [{"name": "never", "sql": "1 = 0"}, {"name": "always", "sql": "1 = 1"}],
-    }
+    {**T_SPEC,
+     "rules": [{"name": "never", "sql": "1 = 0"}, {"name": "always", "sql": "1 = 1"}]}
 )
 
 
