@@ -120,8 +120,8 @@ def _contract():
 
 
 def run_wdguard(folder: Path) -> dict:
+    from wdguard.checks.engines import check_partition
     from wdguard.checks.engines.polars.pandera_schema import schema_failures
-    from wdguard.checks.plan import check_partition
 
     c = _contract()
     lf = pl.scan_parquet(str(folder / "*.parquet"))

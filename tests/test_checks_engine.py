@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from wdguard.checks.engines import check_partition
 from wdguard.checks.engines.polars.pandera_schema import schema_failures, to_pandera, validate
-from wdguard.checks.plan import check_partition
 from wdguard.contracts.model import contract_from_dict
 from wdguard.errors import InputError
 

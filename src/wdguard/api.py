@@ -46,7 +46,7 @@ from wdguard.findings import Finding, findings_json, worst_exit
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
-    from wdguard.drift.lint.engine import LintResult
+    from wdguard.drift.lint.runner import LintResult
     from wdguard.drift.pg_drift import PostgresDrift
 
 PathLike = str | Path
@@ -82,7 +82,7 @@ def gate_date(
     """
     from wdguard.checks.engines import get_engine
     from wdguard.gate import run_gate
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
@@ -279,7 +279,7 @@ def lint_migrations(
     impact on contracts comes from `schema` or `contracts` (./contracts when present).
     `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
-    from wdguard.drift.lint.engine import LintConfig, lint
+    from wdguard.drift.lint.runner import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
 
     cfg = load_config(Path(config) if config is not None else None)
@@ -308,7 +308,7 @@ def nightly_report(
 
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.report.nightly import build_report
     from wdguard.report.render_html import render_html
     from wdguard.report.render_md import render_markdown

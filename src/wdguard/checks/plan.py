@@ -52,32 +52,23 @@ class PartitionResult:
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
 
 
-def _engine(engine, frame):
-    if engine is not None:
-        return engine
-    from wdguard.checks.engines import engine_for
-
-    return engine_for(frame)
-
-
 def check_partition(
     frame: Any,
     contract: Contract,
     layer: str,
     *,
+    engine: Any,
     where: str,
     sample_keys: int = 5,
     quarantine: bool = False,
     specs: list[CheckSpec] | None = None,
     schema_failures: dict[str, str] | None = None,
-    engine: Any = None,
 ) -> PartitionResult:
-    """Run the contract's schema and row checks on one partition's frame.
+    """Run the contract's schema and row checks on one partition's frame, on `engine`'s
+    hooks (`checks.engines.check_partition` picks it by the frame's type).
 
-    `engine`: the hooks to run on (default: chosen by the frame's type).
     `schema_failures` (silver, Polars): pandera's verdict on presence/dtype, by column.
     """
-    engine = _engine(engine, frame)
     E = engine.x
     started = time.perf_counter()
     specs = specs if specs is not None else specs_for(contract, layer)
@@ -223,8 +214,8 @@ def check_fk(
     parent: Contract | None,
     parent_frame: Any,
     *,
+    engine: Any,
     sample_keys: int = 5,
-    engine: Any = None,
 ) -> Outcome:
     """Orphans of one foreign key: child rows whose non-null key has no parent row in the
     parent's partition of the same date and layer. Both sides are cast to the contract's
@@ -234,7 +225,6 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_frame is None or parent_frame is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
-    engine = _engine(engine, child_frame)
     E = engine.x
     child_types, parent_types = engine.schema(child_frame), engine.schema(parent_frame)
     missing = [c for c in fk.columns if c not in child_types] + [

@@ -70,7 +70,7 @@ def cache_stats(
     from wdguard.cache.stats import SampleOptions, collect
     from wdguard.cache.thresholds import evaluate, load_cache_config
     from wdguard.config import load_config
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.sources import redis as source
 
     cfg = load_cache_config(load_config(config))
