@@ -21,7 +21,9 @@ A foreign key is one anti-join (`check_fk` -> `engine.orphans`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from wdguard.checks.compile import (
@@ -50,6 +52,13 @@ class PartitionResult:
     max_timestamps: dict[str, str | None] = field(default_factory=dict)
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
+    measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
+
+
+# extra aggregates computed in the same pass: (E, typed columns by contract key) ->
+# {name: the engine's aggregate expression}; e.g. column metrics
+Measures = Callable[[ModuleType, dict[str, Any]], dict[str, Any]]
+_MEASURE = "__wdguard_measure__"
 
 
 def check_partition(
@@ -63,11 +72,14 @@ def check_partition(
     quarantine: bool = False,
     specs: list[CheckSpec] | None = None,
     schema_failures: dict[str, str] | None = None,
+    measures: Measures | None = None,
 ) -> PartitionResult:
     """Run the contract's schema and row checks on one partition's frame, on `engine`'s
     hooks (`checks.engines.check_partition` picks it by the frame's type).
 
     `schema_failures` (silver, Polars): pandera's verdict on presence/dtype, by column.
+    `measures`: more aggregates over the typed columns, computed in the same one pass
+    and returned in `result.measures`.
     """
     E = engine.x
     started = time.perf_counter()
@@ -149,6 +161,8 @@ def check_partition(
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
+    extra = measures(E, typed) if measures else {}
+    aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -191,6 +205,7 @@ def check_partition(
             n: E.time_text(row[f"m{j}"], contract.columns[n].type) for j, n in enumerate(ts_cols)
         },
         scan_ms=scan_ms,
+        measures={name: row[_MEASURE + name] for name in extra},
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:
