@@ -190,8 +190,8 @@ def check_partition(
                 spec.params.get("columns") or ([spec.column] if spec.column else [])
             )
             shown = KINDS[spec.check].shows_values and spec.column in top_level
-            out.sample_keys, values = engine.samples(
-                sub, fails, cols, sample_keys, spec.column if shown else None
+            out.sample_keys, values = samples(
+                engine, sub, fails, cols, sample_keys, spec.column if shown else None
             )
             if values:
                 out.message += f"; values: {', '.join(repr(jsonable(v)) for v in values)}"
@@ -216,6 +216,31 @@ def check_partition(
         raw = [(n, E.col(RAW + n) if RAW + n in casts else E.col(n)) for n in schema]
         result.quarantine = engine.quarantine_rows(typed_frame, reasons, raw)
     return result
+
+
+def samples(
+    engine: Any, frame: Any, fails: Any, cols: list[str], n: int, value_col: str | None
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """(up to n distinct sample keys, up to 5 distinct offending values of `value_col`),
+    both from the first failing rows: one small query, never a pass over the partition."""
+    if (n <= 0 or not cols) and value_col is None:
+        return [], []
+    E = engine.x
+    picked = {f"k{j}": E.col(c) for j, c in enumerate(cols)} if n > 0 else {}
+    if value_col is not None:
+        picked["__value"] = E.col(value_col)
+    keys: list[dict[str, Any]] = []
+    values: list[Any] = []
+    for r in engine.first_rows(frame, fails, picked, max(n, 1) * 4 + 5):
+        if n > 0 and cols:
+            key = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(cols)}
+            if key not in keys and len(keys) < n:
+                keys.append(key)
+        if value_col is not None:
+            v = r["__value"]
+            if v is not None and v not in values and len(values) < 5:
+                values.append(v)
+    return keys, values
 
 
 def key_columns(key_checks: dict[int, list[str]]) -> list[str]:
