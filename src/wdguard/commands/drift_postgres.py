@@ -67,4 +67,4 @@ def drift_postgres(
             history_findings = [f for f in result.findings if f.name.startswith("migration.")]
             render_findings_table(console, history_findings, "migration history")
         console.print(summary_line(result.findings))
-    raise typer.Exit(result.exit_code(strict=strict))
+    raise typer.Exit(result.strict_exit_code if strict else result.exit_code)

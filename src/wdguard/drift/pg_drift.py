@@ -17,20 +17,17 @@ from wdguard.contracts.model import Contract
 from wdguard.drift.history import History, locate_migrations_table, migration_history
 from wdguard.drift.pg_diff import diff, postgres_contracts, schemas_of
 from wdguard.drift.pg_introspect import introspect
-from wdguard.findings import Finding, findings_json, worst_exit
+from wdguard.findings import Finding, HasExitCode, findings_json
 
 
 @dataclass
-class PostgresDrift:
+class PostgresDrift(HasExitCode):
     target: str  # password-free description of the database
     schemas: list[str]
     contracts: int
     tables: int
     findings: list[Finding] = field(default_factory=list)
     history: History | None = None
-
-    def exit_code(self, *, strict: bool = False) -> int:
-        return worst_exit(self.findings, strict=strict)
 
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
         return findings_json(
@@ -42,7 +39,7 @@ class PostgresDrift:
             tables=self.tables,
             history=self.history.to_dict() if self.history else None,
             strict=strict,
-            exit_code=self.exit_code(strict=strict),
+            exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
 
 
