@@ -37,7 +37,7 @@ def test_clean_database_has_no_findings(wastedump_db, contracts):
     result = run(wastedump_db, contracts, migrations_dir=pgutil.MIGRATIONS_DIR)
     assert result.findings == []
     assert result.strict_exit_code == 0
-    assert result.contracts == 12 and result.tables == 13  # + _prisma_migrations
+    assert result.contracts == 12 and result.tables == 12  # not _prisma_migrations
     assert result.history.head == "20240910100000_merchant_rating"
 
 
