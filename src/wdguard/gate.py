@@ -11,15 +11,13 @@ other partitions are still checked, so one bad file does not hide other failures
 from __future__ import annotations
 
 import platform
-import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wdguard import __version__
 from wdguard.checks import completeness
-from wdguard.checks.engines import Engine, PolarsEngine
+from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
@@ -42,15 +40,10 @@ from wdguard.record import (
     new_run_id,
     who,
 )
+from wdguard.redact import redact_text
+from wdguard.version import __version__
 
 Progress = Callable[[str], None]
-_SECRET = re.compile(r"(?i)(sig|accountkey|account_key|sharedaccesssignature)=[^&;]+")
-
-
-def redact_url(url: str) -> str:
-    return _SECRET.sub(r"\1=***", url)
-
-
 def _versions(engine: Engine) -> dict[str, str]:
     return {"wdguard": __version__, "python": platform.python_version(), **engine.versions()}
 
@@ -107,7 +100,7 @@ def run_gate(
 
     `engine`: PolarsEngine() by default; a SparkEngine runs the same checks as Spark jobs.
     """
-    engine = engine or PolarsEngine()
+    engine = engine or get_engine("polars")
     date = layout.date_str(date)
     started = datetime.now(UTC)
     record = RunRecord(
@@ -117,7 +110,7 @@ def run_gate(
         host=socket.gethostname(),
         versions=_versions(engine),
         inputs=Inputs(
-            lake=redact_url(store.url),
+            lake=redact_text(store.url),
             date=date,
             layers=list(layers),
             contracts_dir=str(contracts_dir),
@@ -130,7 +123,7 @@ def run_gate(
         for layer in layers:
             layout.layer_root(layer, "postgres")  # validates the layer name
         contracts = load_contracts(contracts_dir)
-        validate_rules(contracts)
+        validate_rules(contracts, engine)
         record.inputs.contracts = [
             ContractInput(
                 name=c.contract, version=c.version, fingerprint=c.fingerprint or fingerprint(c)
