@@ -148,10 +148,10 @@ def run_gate(
         history = History(store, date)  # one per run: a past record holds every layer's counts
         with engine.running():
             for layer in layers:
-                if layer == layout.GOLD:  # the post-build gate: checks/gold, contracts/gold/
+                if layer == layout.GOLD:  # the post-build gate, on the same engine: checks/gold
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
-                        sample_keys=sample_keys, progress=progress,
+                        sample_keys=sample_keys, progress=progress, engine=engine,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue
