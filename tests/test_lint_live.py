@@ -175,6 +175,7 @@ def test_each_data_hazard_is_found_with_its_counts_and_the_database_is_unchanged
 
     [required] = by_code(f, "WDL206")
     assert (required.object, required.column) == ("audit", "tier")
+    assert required.details["rows"] == 4 and required.details["sample_keys"][0] == "id=1"
     assert not by_code(f, "WDL200")
     assert all(x.severity == "error" for x in f if x.code in LIVE_CODES)
 
@@ -224,3 +225,26 @@ def test_a_statement_timeout_is_honoured_and_reported(dirty_db: str, migrations:
     assert {f.column for f in undecided} >= {"email", "age", "nick"}
     assert all("statement timeout (0.1 s)" in f.message for f in undecided)
     assert [f.object for f in by_code(result.findings, "WDL201")] == ["audit"]
+
+
+def test_earlier_pending_migrations_count_and_their_new_tables_are_not_probed(
+    dirty_db: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "migrations"
+    for name, text in (
+        ("20240101000000_init", INIT),
+        ("20240301000000_tags", 'CREATE TABLE "tags" ("id" INTEGER NOT NULL, "name" TEXT);\n'
+         'ALTER TABLE "users" ADD COLUMN "tag_id" INTEGER;\n'
+         'UPDATE "orders" SET "user_id" = 1 WHERE "user_id" = 999;\n'),
+        ("20240401000000_constrain", 'ALTER TABLE "tags" ALTER COLUMN "name" SET NOT NULL;\n'
+         'CREATE UNIQUE INDEX "tags_name_key" ON "tags"("name");\n'
+         'ALTER TABLE "users" ALTER COLUMN "tag_id" SET NOT NULL;\n'
+         'ALTER TABLE "orders" ADD CONSTRAINT "o_fk" FOREIGN KEY ("user_id") '
+         'REFERENCES "users"("id");\n'),
+    ):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "migration.sql").write_text(text)
+    result = lint_migrations([folder], dsn=dirty_db)
+    live = [(f.code, f.object, f.column) for f in result.findings if f.code in LIVE_CODES]
+    # tags is created empty by a pending migration; orders was backfilled before the FK
+    assert live == [("WDL201", "users", "tag_id")]

@@ -170,9 +170,9 @@ class LintContext:
     flags: set[str] = field(default_factory=set)  # once-per-file markers for rules
     # with --dsn: the read-only probe of the live database (drift/lint/live.py)
     live: Any = None
-    # what earlier statements of this file did, for the live checks: columns added here
-    # (-> filled by a default, identity or generation), renames (new -> live name), and
-    # tables written by DML (a backfill the live data cannot show yet)
+    # what earlier statements of the pending migrations did, for the live checks: columns
+    # added (-> filled by a default, identity or generation), renames (new -> live name),
+    # and tables written by DML (a backfill the live data cannot show yet)
     added_here: dict[tuple[str, str], bool] = field(default_factory=dict)
     renamed_columns: dict[tuple[str, str], str] = field(default_factory=dict)
     renamed_tables: dict[str, str] = field(default_factory=dict)

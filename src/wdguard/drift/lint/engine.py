@@ -108,9 +108,17 @@ def lint(
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     names: list[str] = []
+    # what the pending migrations did so far, for the live checks of the next ones (a
+    # column added by one and constrained by the next is NULL in every existing row)
+    added: dict[tuple[str, str], bool] = {}
+    written: set[str] = set()
+    renamed_columns: dict[tuple[str, str], str] = {}
+    renamed_tables: dict[str, str] = {}
     for migration in targets:
         names.append(migration.display)
-        ctx = LintContext(migration=migration, state=state, contracts=contracts, live=live)
+        ctx = LintContext(migration=migration, state=state, contracts=contracts, live=live,
+                          added_here=added, written=written, renamed_columns=renamed_columns,
+                          renamed_tables=renamed_tables)
         for stmt in migration.statements:
             ctx.statement = stmt
             for rule in rules:

@@ -183,6 +183,14 @@ class LiveProbe:
         """The bounded FROM clause for `table`, aliased `s`."""
         size = self.size(table)
         name = sql.Identifier(table)
+        if size is not None and size.rows < 0:  # never analysed: count, bounded
+            counted = self.rows(sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {}) AS c")
+                                .format(name, sql.Literal(self.max_scan_rows + 1)))[0][0]
+            if counted > self.max_scan_rows:
+                return Scan(sql.SQL("(SELECT * FROM {} LIMIT {}) AS s").format(
+                    name, sql.Literal(self.max_scan_rows)),
+                    f"the table was never analysed and has more than {self.max_scan_rows} "
+                    "rows: the first of them were read (--max-scan-rows)")
         if size is None or size.rows <= self.max_scan_rows:
             return Scan(sql.SQL("(SELECT * FROM {} LIMIT {}) AS s").format(
                 name, sql.Literal(self.max_scan_rows)), None)

@@ -52,7 +52,8 @@ class LiveDuplicatesBlockUnique(LiveRule):
                               f"unique index {node.idxname or ''} on {table} ({', '.join(keys)})",
                               {"keys": keys, "plain": [c for c in cols if c],
                                "where": expr_text(node.whereClause) if node.whereClause
-                               else None, "nnd": bool(getattr(node, "nulls_not_distinct", 0))}))
+                               else None, "nnd": bool(getattr(node, "nulls_not_distinct", 0))},
+                              reads=[c for c in cols if c]))
         for table, cmd in alter_cmds(node):
             con = cmd.def_
             if (cmd.subtype == AT.AT_AddConstraint and isinstance(con, ast.Constraint)
@@ -63,7 +64,8 @@ class LiveDuplicatesBlockUnique(LiveRule):
                 out.append(Target(table, keys[0] if len(keys) == 1 else None,
                                   f"{kind} {con.conname or ''} on {table} ({', '.join(keys)})",
                                   {"keys": keys, "plain": keys, "where": None,
-                                   "nnd": bool(getattr(con, "nulls_not_distinct", 0))}))
+                                   "nnd": bool(getattr(con, "nulls_not_distinct", 0))},
+                                  reads=keys))
         return [t for t in out if ctx.existing(t.table) and t.table not in ctx.written
                 and not any((t.table, c) in ctx.added_here for c in t.data["plain"])]
 

@@ -55,7 +55,7 @@ class LiveOrphansBlockForeignKey(LiveRule):
             out.append(Target(table, cols[0] if len(cols) == 1 else None,
                               f"foreign key {con.conname or ''} {table}({', '.join(cols)}) -> "
                               f"{ref}", {"cols": cols, "ref": ref,
-                                         "ref_cols": names(con.pk_attrs)}))
+                                         "ref_cols": names(con.pk_attrs)}, reads=cols))
         return out
 
     @classmethod
@@ -64,7 +64,8 @@ class LiveOrphansBlockForeignKey(LiveRule):
         cols = [sql.Identifier("s", ctx.live_column(t.table, c)) for c in t.data["cols"]]
         conds = [sql.SQL("{} IS NOT NULL").format(c) for c in cols]
         ref = t.data["ref"]
-        if ctx.existing(ref):  # the parent has rows: look each key up
+        if ctx.existing(ref) and live.size(ctx.live_table(ref)) is not None:
+            # the parent has rows: look each key up
             ref_live = ctx.live_table(ref)
             ref_cols = [ctx.live_column(ref, c) for c in t.data["ref_cols"]] or \
                 live.primary_key(ref_live)
@@ -83,7 +84,8 @@ class LiveOrphansBlockForeignKey(LiveRule):
                  conds=sql.SQL(" AND ").join(conds)))[0]
         if not orphans:
             return cls.clean(stmt, ctx, t, scan)
-        parent = "" if ctx.existing(ref) else f" ({ref} is created empty by this migration)"
+        parent = "" if ctx.existing(ref) and live.size(ctx.live_table(ref)) else (
+            f" ({ref} is created empty by the pending migrations)")
         return [cls.found(
             stmt, ctx, t, scan,
             f"{t.what} fails: no {ref} row for the key of {plural(orphans, 'row')}{parent}, "

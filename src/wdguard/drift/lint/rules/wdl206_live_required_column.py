@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from psycopg import sql
+
 from wdguard.drift.lint.context import LintContext
+from wdguard.drift.lint.live import SAMPLE_KEYS
 from wdguard.drift.lint.parse import Statement
 from wdguard.drift.lint.rule import added_columns, default_expr, fills_itself, is_not_null
-from wdguard.drift.lint.rules._live_rule import LiveRule, Target
+from wdguard.drift.lint.rules._live_rule import LiveRule, Target, first, keys_of, plural
 from wdguard.findings import Finding, register
 
 
@@ -39,7 +42,7 @@ class LiveRowsBlockRequiredColumn(LiveRule):
     @classmethod
     def targets(cls, stmt: Statement, ctx: LintContext) -> list[Target]:
         return [
-            Target(table, col.colname, f"ADD COLUMN {table}.{col.colname} NOT NULL")
+            Target(table, col.colname, f"ADD COLUMN {table}.{col.colname} NOT NULL", reads=[])
             for table, col in added_columns(stmt, ctx)
             if is_not_null(col) and default_expr(col) is None and not fills_itself(col)
             and table not in ctx.written
@@ -48,13 +51,17 @@ class LiveRowsBlockRequiredColumn(LiveRule):
     @classmethod
     def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
         live, table = ctx.live, ctx.live_table(t.table)
-        if live.size(table) is None or not live.has_rows(table):
+        scan = live.scan(table)
+        rows, keys = live.rows(sql.SQL(
+            "SELECT count(*), (array_agg({k}))[1:{n}] FROM {src}"
+        ).format(k=keys_of(live, table), n=sql.Literal(SAMPLE_KEYS), src=scan.source))[0]
+        if not rows:
             return []
-        size = live.size(table)
+        counted = f"at least {plural(rows, 'row')}" if scan.note else plural(rows, "row")
         return [cls.found(
             stmt, ctx, t, None,
-            f"{t.what} without a default fails: the table has rows "
-            f"({size.describe(table)} by the catalog)",
+            f"{t.what} without a default fails: the table has {counted}, e.g. "
+            + "; ".join(first(keys)),
             help="add a DEFAULT (PostgreSQL 11+ adds it without a rewrite), or add the "
             "column nullable, backfill, then SET NOT NULL",
-            rows_estimate=size.rows)]
+            rows=rows, sample_keys=first(keys))]
