@@ -24,6 +24,7 @@ from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.partition import Partition, locate
+from wdguard.checks.referential import fk_spec
 from wdguard.checks.rules import validate_rules
 from wdguard.checks.spec import CheckSpec
 from wdguard.checks.volume import History, check_volume
@@ -57,6 +58,11 @@ def _versions(engine: Engine) -> dict[str, str]:
 
 def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
     spec = out.spec
+    failing = out.failing_rows
+    if failing is not None and out.rows_scanned is not None and failing > out.rows_scanned:
+        # rows a manifest promised but no file held were never scanned: a record never
+        # says more rows failed than it read (the message keeps the difference)
+        failing = out.rows_scanned or None
     return CheckRecord(
         id=":".join(x for x in (layer or "lake", spec.object, spec.label) if x),
         code=spec.code,
@@ -71,7 +77,7 @@ def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
         status=out.status,
         message=out.message,
         rows_scanned=out.rows_scanned,
-        failing_rows=out.failing_rows,
+        failing_rows=failing,
         sample_keys=out.sample_keys,
         duration_ms=round(out.duration_ms, 2),
         details=out.details,
@@ -200,6 +206,7 @@ def _check_layer(
     progress: Progress | None,
 ) -> None:
     frames: dict[str, object] = {}  # the engine's frame of each readable partition
+    incomplete: dict[str, str] = {}  # contract -> why its partition cannot be a parent
 
     def one_partition(contract: Contract) -> tuple[PartitionRecord, list[Outcome]]:
         obj, source = contract.object_name, contract.source.kind
@@ -245,6 +252,11 @@ def _check_layer(
     for stats, outs in engine.map(one_partition, contracts):
         record.partitions.append(stats)
         record.checks += [_to_record(o, layer) for o in outs]
+        missing = [f for o in outs if o.spec.check == "file_missing" and o.status == "fail"
+                   for f in o.details.get("missing", [])]
+        if missing:  # its rows are not all there: every child row would look orphaned
+            incomplete[stats.contract or stats.object] = (
+                f"{len(missing)} data file(s) missing from {stats.path}/")
 
     by_name = {c.contract: c for c in contracts}
 
@@ -252,6 +264,9 @@ def _check_layer(
         contract, fk = item
         if progress:
             progress(f"{layer} {contract.object_name} -> {fk.references}")
+        if fk.references in incomplete:  # as for a missing parent partition: skipped
+            return Outcome(fk_spec(contract, fk), "skipped",
+                           f"parent {fk.references} is incomplete: {incomplete[fk.references]}")
         try:
             return engine.check_fk(
                 contract,
