@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.guide_runner import GUIDES, ROOT, run_guide
 from wdguard.cli import app
 from wdguard.commands.demo import next_commands
 from wdguard.lake import layout
@@ -15,8 +16,10 @@ from wdguard.lake.storage import LocalStore
 
 
 def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the user's folder: no contracts/ in it
-    lake = tmp_path / "kept"
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.chdir(user)  # the user's folder: no contracts/ in it
+    lake = user / "demo_lake"
     res = CliRunner().invoke(app, ["demo", "--lake", str(lake), "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
@@ -45,6 +48,16 @@ def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
     # the run records stay in the lake: the clean day has its pre-gold and its gold gate
     assert list(runs.values()) == [2, 1, 1]
     _run_next_commands(data["next"], data["faulty"]["date"])
+    # the guides' examples, as written, from a checkout's root on the demo's lake
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("contracts", "fixtures"):
+        (repo / name).symlink_to(ROOT / name)
+    (repo / "demo_lake").symlink_to(lake)
+    monkeypatch.chdir(repo)
+    for page in GUIDES:
+        ran = run_guide(ROOT / "docs" / "guides" / page)
+        assert len(ran) >= 2, page
 
 
 def _run_next_commands(steps: list[dict], bad_day: str) -> None:
@@ -52,7 +65,7 @@ def _run_next_commands(steps: list[dict], bad_day: str) -> None:
     with the exit code it announces (issue 28, point 1)."""
     assert [s["command"].split()[:2] for s in steps] == [
         ["wdguard", "check"], ["wdguard", "report"], ["wdguard", "migrations"]]
-    assert steps[0]["command"].startswith(f"wdguard check --lake kept --date {bad_day} ")
+    assert steps[0]["command"].startswith(f"wdguard check --lake demo_lake --date {bad_day} ")
     for step in steps:
         got = CliRunner().invoke(app, shlex.split(step["command"])[1:])
         assert got.exit_code == step["exit_code"], (step, got.output)
