@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
     }
     # the run records stay in the lake: the clean day has its pre-gold and its gold gate
     assert list(runs.values()) == [2, 1, 1]
+    _quoted_demo_output_is_current(data["faulty"])
     _run_next_commands(data["next"], data["faulty"]["date"])
     # the guides' examples, as written, from a checkout's root on the demo's lake
     repo = tmp_path / "repo"
@@ -58,6 +60,22 @@ def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
     for page in GUIDES:
         ran = run_guide(ROOT / "docs" / "guides" / page)
         assert len(ran) >= 2, page
+
+
+def _quoted_demo_output_is_current(faulty: dict) -> None:
+    """The README and getting-started quote the faulty day's output: its verdict line's
+    counts and failing-check lines are what the demo prints today (issue 28, point 7)."""
+    s = faulty["summary"]
+    verdict = (f"FAIL exit 1 - {s['checks']} checks: {s['passed']} passed, "
+               f"{s['failed_error']} failed, {s['failed_warn']} warnings, {s['skipped']} "
+               f"skipped, {s['errors']} errors - run ")
+    shown = {f"{c['layer']}:{c['contract']}{'.' + c['column'] if c['column'] else ''}: "
+             f"{c['code']} error {c['check']}" for c in faulty["failing"]}
+    for page in (ROOT / "README.md", ROOT / "docs" / "getting-started.md"):
+        text = page.read_text()
+        assert verdict in text, (page.name, verdict)
+        quoted = re.findall(r"^  ((?:bronze|silver):\S+: WDG\d+ error \w+)", text, re.M)
+        assert quoted and set(quoted) <= shown, (page.name, set(quoted) - shown)
 
 
 def _run_next_commands(steps: list[dict], bad_day: str) -> None:
