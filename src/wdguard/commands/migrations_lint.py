@@ -9,7 +9,7 @@ import typer
 
 from wdguard.api import lint_migrations
 from wdguard.commands._common import console, guarded, print_json
-from wdguard.drift.lint.engine import LintResult, lint_rules
+from wdguard.drift.lint.runner import LintResult, lint_rules
 from wdguard.report.findings import findings_json, summary_line
 from wdguard.report.github import render_github
 from wdguard.report.junit_lint import render_junit_findings
