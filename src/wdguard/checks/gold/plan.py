@@ -76,8 +76,16 @@ class GoldHooks(Protocol):
     def distinct_values(self, frame: Any, column: str) -> list: ...
 
 
+def _built(make: Callable[..., Any], *args: Any) -> Any:
+    """The engine's query, or the exception building it raised (Spark analyses a query
+    as it is built: a filter over an absent column fails here, not when it runs)."""
+    try:
+        return make(*args)
+    except Exception as exc:
+        return exc
+
+
 _SCHEMA = ("column_missing", "dtype")
-_ALONE = ("gold_orphan_key", "scd2_current", "scd2_interval")
 
 
 def evaluate(
@@ -277,7 +285,7 @@ def evaluate(
                 keys = lambda: hooks.orphan_keys(frame, col, dim, key, k)  # noqa: E731
                 put(i, V.orphans(spec, int(res["n"]), keys))
 
-            alone.append((hooks.orphans(frame, col, dim, key), read_orphans))
+            alone.append((_built(hooks.orphans, frame, col, dim, key), read_orphans))
 
         elif check in ("scd2_current", "scd2_interval"):
 
@@ -287,7 +295,7 @@ def evaluate(
                     return
                 put(i, V.scd2(spec, res, lambda: hooks.scd2_keys(frame, spec, k)))
 
-            alone.append((hooks.scd2(frame, spec), read_scd2))
+            alone.append((_built(hooks.scd2, frame, spec), read_scd2))
 
     # the batch: stand-alone queries, one aggregate per gold table, one per silver scope
     batch: list[tuple[Any, Callable[[Row | Exception], None]]] = list(alone)
@@ -303,17 +311,18 @@ def evaluate(
             for reader in table_readers[t]:
                 reader(res)
 
-        batch.append((hooks.aggregate(gold[t], aggs), read_table))
+        batch.append((_built(hooks.aggregate, gold[t], aggs), read_table))
     for (src, scope), aggs in scopes.items():
 
         def read_scope(res, key=(src, scope)):
             for reader in scope_readers[key]:
                 reader(res)
 
-        batch.append((hooks.aggregate(silver[src], aggs, scope), read_scope))
-    answers = hooks.run([q for q, _ in batch])
-    for (_, reader), res in zip(batch, answers, strict=True):
-        reader(res)
+        batch.append((_built(hooks.aggregate, silver[src], aggs, scope), read_scope))
+    runnable = [q for q, _ in batch if not isinstance(q, Exception)]
+    answers = iter(hooks.run(runnable))
+    for q, reader in batch:
+        reader(q if isinstance(q, Exception) else next(answers))
 
     per = (time.perf_counter() - started) * 1000 / max(len(specs), 1)
     out = []
