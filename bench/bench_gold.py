@@ -227,7 +227,7 @@ def _spark_frames(spark, folder: Path) -> tuple[dict, dict]:
 
 
 def spark_wdguard(spark, engine, folder: Path) -> dict:
-    from wdguard.checks.gold.spark import SparkGold
+    from wdguard.checks.engines.spark.gold import SparkGold
 
     gold, silver = _spark_frames(spark, folder)
     specs = [s for s in derive_gold(GOLD, [SILVER]) if s.object == "FactOrders"]

@@ -166,7 +166,7 @@ def gold_problems(
 ) -> list[str]:
     """Cross-contract problems: references to unknown dimensions, reconcile sources or
     columns that do not exist, filters that do not compile. One line each."""
-    from wdguard.checks.expressions import sql_expr
+    from wdguard.checks.engines.polars.expressions import sql_expr
 
     problems: list[str] = []
     dims = {g.gold: g for g in gold if g.kind == "dimension"}

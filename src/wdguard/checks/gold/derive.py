@@ -1,7 +1,7 @@
 """Gold contracts -> engine-neutral CheckSpecs: which columns, aggregates and joins.
 
 No dataframe library here: `plan.py` plans these specs once and each engine's hooks
-(`polars.py`, `spark.py`) compile them. Every spec's `object` is the gold table; params
+(`checks/engines/<engine>/gold.py`) compile them. Every spec's `object` is the gold table; params
 carry everything an engine needs (key columns, the referenced dimension's key, the
 silver source, its date column and filter).
 """

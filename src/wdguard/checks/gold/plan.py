@@ -2,7 +2,7 @@
 
 From the gold CheckSpecs (`derive.py`) the plan decides what is skipped and why, which
 aggregates each gold table needs, and which queries stand alone; an engine (`GoldHooks`:
-`polars.py`, `spark.py`) only compiles them and runs the batch:
+`checks/engines/<engine>/gold.py`) only compiles them and runs the batch:
 
 * per gold table ONE aggregate query: rows, null counts, distinct grain keys,
   unknown-member counts, measure sums, calendar bounds (Polars: one select; Spark: one job);
@@ -104,7 +104,7 @@ def evaluate(
     contract -> frame of the date's partition (None: absent); `where` names each one's
     path. `hooks`: the engine (default Polars)."""
     if hooks is None:
-        from wdguard.checks.gold.polars import PolarsGold
+        from wdguard.checks.engines.polars.gold import PolarsGold
 
         hooks = PolarsGold()
     where = where or {}

@@ -1,4 +1,5 @@
-"""The Spark hooks of the gold plan: the same checks as Spark jobs where gold lives.
+"""The Spark hooks of the gold plan (`checks/gold/plan.py`): the same checks as Spark
+jobs, where gold lives.
 
 Jobs of a gold run (AQE off, as the gate's session conf sets it):
 * ONE aggregation job per gold table (every count, distinct, sum and bound it needs);
@@ -18,9 +19,9 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.checks import spark_expressions as S
+from wdguard.checks.engines.spark import expressions as S
+from wdguard.checks.engines.spark.rule_sql import to_spark_sql
 from wdguard.checks.gold.plan import Agg, Row, Scope
-from wdguard.checks.rule_sql import to_spark_sql
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column as ContractColumn
 
