@@ -148,8 +148,10 @@ def evaluate(
                 return f"{t}: column {', '.join(broken)} missing or mistyped"
         return None
 
-    table_aggs: dict[str, dict[str, Agg]] = {t: {"__rows": Agg("rows")} for t in schemas}
-    table_readers: dict[str, list[Callable[[Row], None]]] = {t: [] for t in schemas}
+    # a table read only as another's dimension (no check of its own) is not aggregated
+    checked = {t for t in schemas if any(s.object == t for s in specs)}
+    table_aggs: dict[str, dict[str, Agg]] = {t: {"__rows": Agg("rows")} for t in checked}
+    table_readers: dict[str, list[Callable[[Row], None]]] = {t: [] for t in checked}
     scopes: dict[tuple[str, Scope], dict[str, Agg]] = {}
     scope_readers: dict[tuple[str, Scope], list[Callable[[Row | Exception], None]]] = {}
     alone: list[tuple[Any, Callable[[Row | Exception], None]]] = []
