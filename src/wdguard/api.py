@@ -75,11 +75,12 @@ def gate_date(
     partition without `_source.json` is undecided.
 
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
-    active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
-    URL or an open store. The run record is written to `_wdguard/runs/{date}/` unless
-    `write=False`; `record.exit_code` is 0 (gold may be built), 1 (an error-level check
-    failed) or 2 (undecided: `record.errors` says why). `progress` is called with each
-    step's name (the CLI's spinner).
+    active session, else a local one on `spark_master`); every layer, gold included.
+    `lake` is a folder, an `abfs://`/`abfss://`/`az://` URL or an open store. The run
+    record is written to `_wdguard/runs/{date}/` unless `write=False`; `record.exit_code`
+    is 0 (gold may be built), 1 (an error-level check failed) or 2 (undecided:
+    `record.errors` says why). `progress` is called with each step's name (the CLI's
+    spinner).
 
     >>> record = gate_date(lake, day)            # doctest: +SKIP
     >>> record.exit_code, record.verdict         # doctest: +SKIP

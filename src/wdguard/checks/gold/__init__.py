@@ -3,7 +3,7 @@
 `run_gold` locates every gold table's partition (`gold/{table}/{date}/`) and the silver
 partitions the facts reconcile with, derives the checks (`derive.py`, engine-neutral),
 plans them once (`plan.py`, verdicts and messages in `verdicts.py`) and runs the plan on
-the gate's engine (`polars.py` or `spark.py`, picked in `hooks_for`). It returns
+the gate's engine (`checks/engines/<engine>/gold.py`, picked in `hooks_for`). It returns
 `Outcome`s like the other layers, so the gate records them in the same run record with
 the same exit codes. Bad gold contracts, or no gold partition at all for the date, are
 `InputError`s (exit 2: the gate cannot decide).
@@ -32,13 +32,13 @@ __all__ = ["derive_gold", "evaluate", "hooks_for", "run_gold"]
 
 
 def hooks_for(engine: Any) -> GoldHooks:
-    """The gold hooks of the gate's engine (`checks/engines.py`): the one place the
-    gold plan's engine is chosen."""
+    """The gold hooks of the gate's engine (`checks/engines/<engine>/gold.py`, beside its
+    partition hooks): the one place the gold plan's engine is chosen."""
     if engine is not None and engine.name == "spark":
-        from wdguard.checks.gold.spark import SparkGold
+        from wdguard.checks.engines.spark.gold import SparkGold
 
         return SparkGold(engine.spark, engine.map)
-    from wdguard.checks.gold.polars import PolarsGold
+    from wdguard.checks.engines.polars.gold import PolarsGold
 
     return PolarsGold()
 
