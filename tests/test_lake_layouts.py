@@ -20,6 +20,7 @@ from wdguard.lake.layout import LakeLayout
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.faults import inject
 from wdguard.sample.generate import generate_lake
+from wdguard.sample.styles import restyle
 
 ROWS = 0.05
 CLEAN, FAULTY = "2026-11-25", "2026-11-26"
@@ -33,6 +34,8 @@ FAULTS = [
     ("stale_data", "User", None),
 ]
 MANIFEST_CHECKS = ("file_missing", "row_count")
+OBJECTS = {"users", "orders", "reviews"}
+TEXT_FORMATS = {"users": "jsonl", "reviews": "jsonl", "orders": "csv"}
 HIVE = {
     "bronze": {"path": "bronze/{source}/{object}/ingest_date={date}"},
     "silver": {"path": "silver/{source}/{object}/ingest_date={date}"},
@@ -46,11 +49,11 @@ def base(tmp_path_factory):
     store = LocalStore(root)
     result = generate_lake(
         store, load_contracts(ROOT / "contracts"), rows=ROWS, days=2,
-        objects=["users", "orders"], layers=("bronze", "silver"),
+        objects=sorted(OBJECTS), layers=("bronze", "silver"),
     )  # fmt: skip
     folder = tmp_path_factory.mktemp("c")
     for path in sorted((ROOT / "contracts").glob("*.yaml")):
-        if load_contract(path).object_name in {"users", "orders"}:
+        if load_contract(path).object_name in OBJECTS:
             shutil.copy(path, folder / path.name)
     contracts = load_contracts(folder)
     faults = [
@@ -117,3 +120,41 @@ def test_spark_written_lake_without_manifests_same_verdicts_on_both_engines(
             assert ref.exit_code == 1
             for fault in faults:
                 assert _named(got, fault), fault.fault
+
+
+def _copy(root, tmp_path):
+    lake = tmp_path / "lake"
+    shutil.copytree(root, lake)
+    return LocalStore(lake)
+
+
+def test_json_lines_and_csv_bronze_same_verdicts_as_parquet(base, tmp_path):
+    """Bronze users and reviews as JSON lines, orders as CSV, with their manifests: every
+    verdict (completeness included) as on the same data in parquet."""
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    restyle(store, result.partitions, "wdguard", bronze_format=TEXT_FORMATS)
+    part = f"raw/postgres/{FAULTY}/orders"
+    assert {p.rsplit(".", 1)[-1] for p in store.list(part)} == {"csv", "json"}  # + manifest
+    for day in (CLEAN, FAULTY):
+        ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
+        got = run_gate(store, day, contracts_dir=contracts, write=False)
+        assert verdicts(got) == verdicts(ref)
+        assert partitions(got) == partitions(ref)
+        assert (got.exit_code, got.errors) == (ref.exit_code, ref.errors)
+    for fault in faults:
+        assert _named(got, fault), fault.fault
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_json_lines_and_csv_bronze_on_spark(base, spark_engine, tmp_path):
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    restyle(store, result.partitions, "wdguard", bronze_format=TEXT_FORMATS)
+    ref = run_gate(LocalStore(root), FAULTY, contracts_dir=contracts, write=False)
+    got = run_gate(store, FAULTY, contracts_dir=contracts, write=False, engine=spark_engine,
+                   layers=("bronze",))  # fmt: skip
+    want = {k: v for k, v in verdicts(ref).items() if k.startswith("bronze:")}
+    assert verdicts(got) == want
+    assert got.exit_code == 1 and not got.errors
