@@ -158,3 +158,29 @@ def test_json_lines_and_csv_bronze_on_spark(base, spark_engine, tmp_path):
     want = {k: v for k, v in verdicts(ref).items() if k.startswith("bronze:")}
     assert verdicts(got) == want
     assert got.exit_code == 1 and not got.errors
+
+
+@pytest.mark.parametrize("style", ["spark", "adf"])
+def test_restyled_lake_same_verdicts_manifest_checks_from_adf_or_skipped(base, tmp_path, style):
+    """Spark's names and side files without manifests, ADF's names with its Copy output
+    standing in for `_source.json` (bronze): the clean day passes, the faults are named
+    as with manifests; only the checks nobody can answer are skipped."""
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    table = restyle(store, result.partitions, style)
+    lake = LakeLayout.from_table(table)
+    for day in (CLEAN, FAULTY):
+        ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
+        got = run_gate(store, day, contracts_dir=contracts, write=False, lake=lake)
+        assert not got.errors and got.exit_code == ref.exit_code == (0 if day == CLEAN else 1)
+        assert partitions(got) == partitions(ref)
+        skipped = {c.id for c in got.checks if c.check in MANIFEST_CHECKS and c.status == "skipped"}
+        if style == "adf":  # bronze from the ADF output, silver (Databricks) without
+            assert skipped and all(i.startswith("silver:") for i in skipped)
+        else:
+            assert len(skipped) == 2 * 2 * len(OBJECTS)  # 2 checks, 2 layers
+        assert {k: v for k, v in verdicts(got).items() if k not in skipped} == {
+            k: v for k, v in verdicts(ref).items() if k not in skipped
+        }
+    for fault in faults:
+        assert _named(got, fault), fault.fault
