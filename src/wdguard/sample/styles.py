@@ -70,8 +70,8 @@ def _names(style: str, layer: str, source: str, fmt: str, n: int, key: str) -> l
         return [f"part-{i:05d}.{ext}" for i in range(n)]
     if style == "adf" and layer == "bronze":
         return [f"data_{_uuid(key, i)}.{ext}" for i in range(n)]
-    job = _uuid(key)
-    return [f"part-{i:05d}-{job}-c000.{'snappy.parquet' if ext == 'parquet' else ext}" for i in range(n)]
+    job, ext = _uuid(key), "snappy.parquet" if ext == "parquet" else ext
+    return [f"part-{i:05d}-{job}-c000.{ext}" for i in range(n)]
 
 
 def _adf_output(m: Manifest, files: list[ManifestFile]) -> str:
@@ -113,7 +113,7 @@ def restyle(
         if p.layer not in layout.DEFAULT_PATHS or not store.exists(layout.manifest_path(p.path)):
             continue
         m = load_manifest(store, p.path)
-        frames = [pl.read_parquet(io.BytesIO(store.read_bytes(f"{p.path}/{f.path}"))) for f in m.files]
+        frames = [pl.read_parquet(io.BytesIO(store.read_bytes(f"{p.path}/{x.path}"))) for x in m.files]
         fmt = formats.get(p.object, default) if p.layer == "bronze" else "parquet"
         if style == "adf" and p.layer == "bronze" and p.source == "mongodb":
             fmt = "jsonl"  # ADF copies MongoDB as JSON
