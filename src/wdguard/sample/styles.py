@@ -113,7 +113,7 @@ def restyle(
         if p.layer not in layout.DEFAULT_PATHS or not store.exists(layout.manifest_path(p.path)):
             continue
         m = load_manifest(store, p.path)
-        frames = [pl.read_parquet(io.BytesIO(store.read_bytes(f"{p.path}/{x.path}"))) for x in m.files]
+        frames = [pl.read_parquet(store.read_bytes(f"{p.path}/{x.path}")) for x in m.files]
         fmt = formats.get(p.object, default) if p.layer == "bronze" else "parquet"
         if style == "adf" and p.layer == "bronze" and p.source == "mongodb":
             fmt = "jsonl"  # ADF copies MongoDB as JSON
