@@ -43,7 +43,9 @@ contracts_app = typer.Typer(help="Derive, show and validate contracts.", no_args
 derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help=True)
 drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
 migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
-lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
+lake_app = typer.Typer(
+    help="The sample lake, and what the gate reads of yours.", no_args_is_help=True
+)
 report_app = typer.Typer(help="Reports built from the lake's run records.", no_args_is_help=True)
 alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
 cache_app = typer.Typer(help="Redis cache health, read-only.", no_args_is_help=True)
@@ -70,6 +72,7 @@ drift_app.command("mongo")(drift_mongo.drift_mongo)
 migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)
+lake_app.command("inspect")(lake.inspect)
 alert_app.command("test")(alert.alert_test)
 report_app.command("nightly")(report.nightly)
 cache_app.command("stats")(cache.cache_stats)

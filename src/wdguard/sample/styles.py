@@ -18,6 +18,7 @@ It returns the `[lake]` table that describes the result (also written to the lak
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import uuid
@@ -50,7 +51,8 @@ _EXT = {"parquet": "parquet", "jsonl": "json", "csv": "csv"}
 
 def _uuid(*parts: object) -> str:
     """A deterministic UUID per file: the same seed gives the same names."""
-    return str(uuid.UUID(int=zlib.crc32("/".join(map(str, parts)).encode()) << 96 | 0x4000_8000))
+    digest = hashlib.sha256("/".join(map(str, parts)).encode()).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4))
 
 
 def _encode(df: pl.DataFrame, fmt: str) -> bytes:
@@ -128,7 +130,7 @@ def restyle(
             data = _encode(df, fmt)
             store.write_bytes(f"{dest}/{name}", data)
             files.append(ManifestFile(path=name, rows=df.height, bytes=len(data)))
-            if style != "wdguard":  # Hadoop's checksum side file
+            if style == "spark" or (style == "adf" and p.layer == "silver"):  # Hadoop's
                 store.write_bytes(f"{dest}/.{name}.crc", zlib.crc32(data).to_bytes(4, "big"))
         if style == "wdguard":
             write_manifest(store, dest, m.model_copy(update={"files": files}))
