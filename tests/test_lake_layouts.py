@@ -9,6 +9,7 @@ differ, skipped with their reason.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -184,3 +185,49 @@ def test_restyled_lake_same_verdicts_manifest_checks_from_adf_or_skipped(base, t
         }
     for fault in faults:
         assert _named(got, fault), fault.fault
+
+
+def test_generate_style_then_inspect_then_check_end_to_end(tmp_path, monkeypatch):
+    """What a new user types: a Spark-style sample lake (layout kept in the lake), what
+    `lake inspect` says of it, and the gate passing on it with no wdguard.toml at all."""
+    from typer.testing import CliRunner
+
+    from wdguard.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WDGUARD_CONFIG", raising=False)
+    lake, contracts = tmp_path / "lake", str(ROOT / "contracts")
+    run = CliRunner().invoke
+    out = run(app, ["lake", "generate", "--out", str(lake), "--days", "1", "--rows", "0.02",
+                    "--contracts", contracts, "--style", "spark", "--layer", "bronze",
+                    "--layer", "silver", "--object", "users", "--object", "reviews"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert (lake / "_wdguard/lake.toml").read_text().startswith("[lake.bronze]\npath = ")
+    assert not list(lake.rglob("_source.json")) and list(lake.rglob("_SUCCESS"))
+    out = run(app, ["lake", "inspect", "--lake", str(lake), "--date", "2026-11-26",
+                    "--contracts", contracts, "--format", "json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    found = {(p["layer"], p["contract"]): p for p in json.loads(out.output)["partitions"]}
+    users = found[("bronze", "User")]
+    assert users["path"] == "bronze/postgres/users/ingest_date=2026-11-26"
+    assert users["format"] == "parquet" and users["rows"] > 0 and users["expected_by"] is None
+    assert users["files"][0].endswith("-c000.snappy.parquet")
+    assert "no _source.json" in users["skipped"]["row_count"]
+    assert found[("silver", "Review")]["rows"] > 0
+    assert "no partition" in found[("bronze", "Order")]["problem"]  # not generated
+    text = run(app, ["lake", "inspect", "--lake", str(lake), "--date", "2026-11-26",
+                     "--contracts", contracts, "--layer", "bronze"])  # fmt: skip
+    assert "row_count: no _source.json" in text.output and "silver:" not in text.output
+    mine = tmp_path / "contracts"
+    mine.mkdir()
+    for name in ("User.yaml", "Review.yaml"):
+        shutil.copy(ROOT / "contracts" / name, mine / name)
+    out = run(app, ["check", "--lake", str(lake), "--date", "2026-11-26", "--contracts",
+                    str(mine), "--format", "json"])  # fmt: skip
+    record = json.loads(out.output)
+    assert out.exit_code == 0 and record["verdict"] == "pass", out.output[-2000:]
+    assert {p["path"] for p in record["partitions"]} == {
+        f"{layer}/{source}/{obj}/ingest_date=2026-11-26"
+        for layer in ("bronze", "silver")
+        for source, obj in (("postgres", "users"), ("mongodb", "reviews"))
+    }
