@@ -174,7 +174,7 @@ class LiveProbe:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if not self.conn.closed:
+        if not (self.conn.closed or self.conn.broken):
             self.conn.execute("ROLLBACK")
 
     # ---------------------------------------------------------------- queries
@@ -191,6 +191,8 @@ class LiveProbe:
         except errors.LockNotAvailable:
             raise Undecided("a lock held by another session outlasted lock_timeout") from None
         except psycopg.Error as exc:
+            if self.conn.broken or self.conn.closed:
+                raise  # the session is gone: the lint cannot decide anything (exit 2)
             raise Undecided(" ".join(str(exc).split()) or type(exc).__name__) from None
 
     def cast_fails(self, query: sql.Composable, params: Any = None) -> bool:
@@ -203,6 +205,8 @@ class LiveProbe:
         except errors.QueryCanceled:
             raise Undecided(f"stopped by the statement timeout ({self.timeout_s:g} s)") from None
         except psycopg.Error as exc:
+            if self.conn.broken or self.conn.closed:
+                raise
             if (exc.sqlstate or "").startswith("22"):
                 return True
             raise Undecided(" ".join(str(exc).split()) or type(exc).__name__) from None
