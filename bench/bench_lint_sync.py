@@ -13,6 +13,7 @@ one field added to the schema (one WDL020). Target: < 2 s.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -103,14 +104,14 @@ def generate(root: Path, models: int) -> Path:
     return migs
 
 
-def run(migs: Path) -> tuple[float, int]:
+def run(migs: Path) -> tuple[float, float, int]:
     from wdguard.drift.lint.schema_vs_migrations import compare_schema
     from wdguard.drift.lint.select import parse_script, prisma_scripts
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     found = compare_schema(migs.parent / "schema.prisma",
                            [parse_script(p) for p in prisma_scripts(migs)])
-    return time.perf_counter() - t0, len(found)
+    return time.perf_counter() - t0, time.process_time() - c0, len(found)
 
 
 def main() -> int:
@@ -122,17 +123,21 @@ def main() -> int:
     try:
         migs = generate(tmp, args.models)
         statements = sum(p.read_text().count(";") for p in migs.glob("*/migration.sql"))
-        clean_s, clean_n = run(migs)
+        clean_s, clean_cpu, clean_n = run(migs)
         schema = migs.parent / "schema.prisma"
         schema.write_text(schema.read_text().replace(
             "model M7 {\n", "model M7 {\n  rating Int?\n", 1))
-        dirty_s, dirty_n = run(migs)
+        dirty_s, dirty_cpu, dirty_n = run(migs)
         print(f"models: {args.models}  migrations: {args.models + 1}  statements: ~{statements}")
-        print(f"in sync: {clean_s:.2f} s, {clean_n} finding(s)")
-        print(f"one field without migration: {dirty_s:.2f} s, {dirty_n} finding(s)")
+        print(f"in sync: {clean_s:.2f} s wall, {clean_cpu:.2f} s CPU, {clean_n} finding(s)")
+        print(f"one field without migration: {dirty_s:.2f} s wall, {dirty_cpu:.2f} s CPU, "
+              f"{dirty_n} finding(s)  (load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores)")
         ok = clean_n == 0 and dirty_n == 1
-        print(f"target < 2 s: {'met' if max(clean_s, dirty_s) < 2 else 'MISSED'}; "
-              f"findings {'as expected' if ok else 'WRONG'}")
+        wall, cpu = max(clean_s, dirty_s), max(clean_cpu, dirty_cpu)
+        print(f"target < 2 s: wall {'met' if wall < 2 else 'MISSED'}, CPU (what a quiet "
+              f"machine takes) {'met' if cpu < 2 else 'MISSED'}; findings "
+              f"{'as expected' if ok else 'WRONG'}")
         return 0 if ok else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
