@@ -91,7 +91,9 @@ def migrations_lint(
         None, "--contracts", "-c", help="Contracts folder for impact (default: ./contracts)."
     ),
     schema: Path | None = typer.Option(
-        None, "--schema", help="Derive contracts from this schema.prisma instead."
+        None, "--schema",
+        help="schema.prisma (or a folder of .prisma files): the contracts for impact, and the "
+        "schema the migrations must build (default: the one beside the migrations folder)."
     ),
     config_path: Path | None = typer.Option(
         None,
