@@ -29,6 +29,7 @@ from wdguard.checks.compile import (
     schema_outcomes,
 )
 from wdguard.checks.derive import specs_for
+from wdguard.checks.elements_polars import compile_elements
 from wdguard.checks.keys import duplicates_many
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
@@ -87,6 +88,13 @@ def _rule_expr(spec: CheckSpec, available: set[str]) -> pl.Expr | str:
     # a rule that reads no column (`1 = 0`) is a scalar: one value per row, or its sum
     # would count 1 failing row whatever the partition's size
     return expr if roots else pl.repeat(expr, pl.len())
+
+
+def _raw(col: ResolvedColumn | None | str, name: str, raw: set[str]):
+    """A column as it landed: arrays are checked element by element, not as their cast."""
+    if isinstance(col, ResolvedColumn) and _RAW + name in raw:
+        return ResolvedColumn(pl.col(_RAW + name), col.dtype, col.nested)
+    return col
 
 
 def _scalar(value: Any) -> str | None:
@@ -175,6 +183,12 @@ def check_partition(
     )
     for i, cols in key_checks.items():
         fail_exprs[i] = X.is_duplicated(cols)  # for samples and quarantine only
+    raw = {n for n in typed_lf.collect_schema().names() if n.startswith(_RAW)}
+    elements = compile_elements(
+        contract, specs, outcomes, lambda name: _raw(_resolve(name, schema), name, raw),
+        type_verdict,
+    )
+    fail_exprs.update(elements.fail)  # per document: any element fails
 
     ts_cols = [
         n
@@ -185,6 +199,7 @@ def check_partition(
     for i, expr in fail_exprs.items():
         if i not in key_checks:
             select.append(expr.sum().cast(pl.Int64).alias(f"f{i}"))
+    select += elements.aggregates()
     select += [typed_cols[n].max().alias(f"m{j}") for j, n in enumerate(ts_cols)]
     try:
         row = typed_lf.select(select).collect(engine="streaming").row(0, named=True)
@@ -205,8 +220,15 @@ def check_partition(
     for i in fail_exprs:
         spec = specs[i]
         failing = int(row[f"f{i}"] or 0)
-        out = count_outcome(spec, failing, rows)
-        if failing:
+        if i in elements.counts:
+            out = elements.outcome(i, spec, row, rows)
+        else:
+            out = count_outcome(spec, failing, rows)
+        if failing and i in elements.counts:
+            t0 = time.perf_counter()
+            out.sample_keys = elements.samples(typed_lf, i, spec, key_cols, sample_keys)
+            out.duration_ms = (time.perf_counter() - t0) * 1000
+        elif failing:
             t0 = time.perf_counter()
             if i in key_checks:
                 frame, fails = dup_rows[i], pl.lit(True)

@@ -48,6 +48,9 @@ KINDS: dict[str, CheckKind] = {
     ),
     "between": CheckKind("WDG023", "constraint", "number outside the contract's min / max"),
     "regex": CheckKind("WDG024", "constraint", "string not matching the contract's regex"),
+    "array_length": CheckKind(
+        "WDG025", "constraint", "array with fewer or more elements than `min_items` / `max_items`"
+    ),
     "orphan_fk": CheckKind(
         "WDG030", "referential", "foreign key with no parent row in the same date's partition"
     ),

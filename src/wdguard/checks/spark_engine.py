@@ -30,6 +30,7 @@ from wdguard.checks.compile import (
     schema_outcomes,
 )
 from wdguard.checks.derive import specs_for
+from wdguard.checks.elements_spark import compile_elements
 from wdguard.checks.engine import PartitionResult
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.rule_sql import rule_columns
@@ -76,6 +77,13 @@ def _rule(spec: CheckSpec, available: set[str]) -> Column | str:
     if missing:
         return f"rule uses columns absent from the partition: {', '.join(missing)}"
     return expr
+
+
+def _raw(col: ResolvedColumn | None | str, name: str, casts: dict[str, Column]):
+    """A column as it landed: arrays are checked element by element, not as their cast."""
+    if isinstance(col, ResolvedColumn) and _RAW + name in casts:
+        return ResolvedColumn(S.col(_RAW + name), col.dtype, col.nested)
+    return col
 
 
 def _epoch_value(col: Column, dtype: T.DataType) -> Column:
@@ -164,11 +172,18 @@ def check_partition(
         numeric=numeric,
     )
 
+    elements = compile_elements(
+        contract, specs, outcomes, lambda name: _raw(_resolve(name, schema), name, casts),
+        type_verdict,
+    )
+    fail.update(elements.fail)  # per document: any element fails
+
     ts_cols = [
         n for n, c in contract.columns.items() if n in typed and c.type in ("timestamp", "date")
     ]
     aggs = [F.count(F.lit(1)).alias("__rows")]
     aggs += [F.count_if(e).alias(f"f{i}") for i, e in fail.items()]
+    aggs += elements.aggregates()
     aggs += [
         F.max(_epoch_value(typed[n], S.spark_type(contract.columns[n]))).alias(f"m{j}")
         for j, n in enumerate(ts_cols)
@@ -187,8 +202,15 @@ def check_partition(
     for i in [*fail, *key_checks]:
         spec = specs[i]
         failing = int(row.get(f"f{i}") or 0)
-        out = count_outcome(spec, failing, rows)
-        if failing:
+        if i in elements.counts:
+            out = elements.outcome(i, spec, row, rows)
+        else:
+            out = count_outcome(spec, failing, rows)
+        if failing and i in elements.counts:
+            t0 = time.perf_counter()
+            out.sample_keys = elements.samples(df, i, spec, key_cols, sample_keys)
+            out.duration_ms = (time.perf_counter() - t0) * 1000
+        elif failing:
             t0 = time.perf_counter()
             if i in key_checks:
                 frame, fails = _duplicate_rows(df, typed, key_checks[i]), F.lit(True)
