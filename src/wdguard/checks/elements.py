@@ -278,3 +278,18 @@ def schema_outcomes(
                 yield i, Outcome(spec, "pass" if ok else "fail", msg), plan, column
         elif spec.check in ELEMENT_CHECKS:
             yield i, None, plan, column
+
+
+def fk_outcome(spec: CheckSpec, documents: int, elements: int, references: str) -> Outcome:
+    """An element reference's outcome: documents with a dangling element, and elements."""
+    out = element_outcome(spec, documents, elements, 0)
+    out.rows_scanned = None
+    if documents:
+        out.message = (
+            f"{elements} element(s) in {documents} document(s) reference a missing {references}"
+        )
+    return out
+
+
+def fk_target(spec: CheckSpec) -> str:
+    return spec.params.get("references", "")

@@ -167,3 +167,59 @@ def compile_elements(
         out.fail[i] = count > 0
         out.locate[i] = (plan, fails)
     return out
+
+
+def explode_leaves(lf: pl.LazyFrame, plan: E.ElementPlan, keep: list[str]) -> pl.LazyFrame:
+    """One row per leaf value of the path (`__v`), with the document's columns `keep`, its
+    row number `__doc` and the element's index at each array level (`__i0`, `__i1`...)."""
+    frame = lf.select(*[pl.col(c) for c in keep], pl.int_range(pl.len()).alias("__doc"),
+                      plan.container.alias("__v"))
+    level = 0
+    for step in plan.steps:
+        if step.field is E.INTO:
+            values = OPS.json_list(pl.col("__v")) if step.json else pl.col("__v")
+            frame = frame.with_columns(
+                values.alias("__v"), pl.int_ranges(0, values.list.len()).alias(f"__i{level}")
+            ).explode(["__v", f"__i{level}"])
+            level += 1
+        elif step.json:
+            frame = frame.with_columns(OPS.json_field(pl.col("__v"), step.field).alias("__v"))
+        else:
+            frame = frame.with_columns(pl.col("__v").struct.field(step.field).alias("__v"))
+    return frame.filter(pl.col("__v").is_not_null())
+
+
+def check_element_fk(child, child_lf, fk, parent, parent_lf, *, sample_keys, spec) -> Outcome:
+    """Elements whose id has no parent row: one anti-join over the exploded ids."""
+    from wdguard.checks.engine import _resolve
+    from wdguard.checks.referential import _typed
+
+    (name,) = fk.columns
+    path = E.parse(name)
+    box = _resolve(path.container, child_lf.collect_schema())
+    plan = box
+    if isinstance(box, ResolvedColumn):
+        plan = E.element_plan(path, box.expr, box.dtype, OPS)
+    if plan is None or isinstance(plan, str):
+        return Outcome(spec, "skipped", plan or f"key path absent: {name}")
+    missing = [c for c in fk.ref_columns if c not in parent_lf.collect_schema().names()]
+    if missing:
+        return Outcome(spec, "skipped", f"key column(s) absent: {fk.references}.{missing[0]}")
+    keys = [c for c in child.primary_key if c in child_lf.collect_schema().names()]
+    leaves = explode_leaves(child_lf, plan, keys).with_columns(
+        X.to_dtype(pl.col("__v"), plan.leaf_dtype, polars_dtype(child.columns[name])).alias("k0")
+    )
+    parents = parent_lf.select(_typed(parent_lf, parent, fk.ref_columns)).unique()
+    orphans = leaves.join(parents, on="k0", how="anti")
+    counts = orphans.select(pl.len().alias("e"), pl.col("__doc").n_unique().alias("d"))
+    found = counts.collect(engine="streaming").row(0, named=True)
+    out = E.fk_outcome(spec, int(found["d"]), int(found["e"]), E.fk_target(spec))
+    if found["d"] and sample_keys > 0:
+        levels = sum(1 for s in plan.steps if s.field is E.INTO)
+        first = orphans.group_by("__doc", maintain_order=True).first().head(sample_keys)
+        for r in first.collect(engine="streaming").iter_rows(named=True):
+            at = E.label(path, [r[f"__i{j}"] for j in range(levels)])
+            sample = {c: jsonable(r[c]) for c in keys}
+            sample["element"] = f"{at} = {jsonable(r['__v'])!r}"
+            out.sample_keys.append(sample)
+    return out

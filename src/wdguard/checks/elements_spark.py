@@ -167,3 +167,66 @@ def compile_elements(
         out.fail[i] = count > 0
         out.locate[i] = (plan, fails)
     return out
+
+
+def explode_leaves(df: DataFrame, plan: E.ElementPlan, keep: list[str]) -> DataFrame:
+    """One row per leaf value of the path (`__v`), with the document's columns `keep`, a
+    document id `__doc` and the element's index at each array level (`__i0`, `__i1`...)."""
+    cols = [S.col(c).alias(f"k{j}") for j, c in enumerate(keep)]
+    frame = df.select(*cols, F.monotonically_increasing_id().alias("__doc"),
+                      plan.container.alias("__v"))
+    level = 0
+    for step in plan.steps:
+        others = [c for c in frame.columns if c != "__v"]
+        if step.field is E.INTO:
+            values = OPS.json_list(F.col("__v")) if step.json else F.col("__v")
+            frame = frame.select(*others, F.posexplode(values).alias(f"__i{level}", "__v"))
+            level += 1
+        elif step.json:
+            frame = frame.select(*others, OPS.json_field(F.col("__v"), step.field).alias("__v"))
+        else:
+            frame = frame.select(*others, F.col("__v").getField(step.field).alias("__v"))
+    return frame.where(F.col("__v").isNotNull())
+
+
+def check_element_fk(child, child_df, fk, parent, parent_df, *, sample_keys, spec) -> Outcome:
+    """Elements whose id has no parent row: one anti-join over the exploded ids."""
+    from wdguard.checks.spark_engine import _first_rows, _resolve
+
+    (name,) = fk.columns
+    path = E.parse(name)
+    box = _resolve(path.container, child_df.schema)
+    plan = box
+    if isinstance(box, ResolvedColumn):
+        plan = E.element_plan(path, box.expr, box.dtype, OPS)
+    if plan is None or isinstance(plan, str):
+        return Outcome(spec, "skipped", plan or f"key path absent: {name}")
+    parent_fields = {f.name: f.dataType for f in parent_df.schema.fields}
+    missing = [c for c in fk.ref_columns if c not in parent_fields]
+    if missing:
+        return Outcome(spec, "skipped", f"key column(s) absent: {fk.references}.{missing[0]}")
+    keys = [c for c in child.primary_key if c in child_df.columns]
+    want = S.spark_type(child.columns[name])
+    leaves = explode_leaves(child_df, plan, keys).withColumn(
+        "__key", S.to_type(F.col("__v"), plan.leaf_dtype, want)
+    )
+    (ref,) = fk.ref_columns
+    parents = parent_df.select(
+        S.to_type(S.col(ref), parent_fields[ref], S.spark_type(parent.columns[ref])).alias("__key")
+    ).distinct()
+    orphans = leaves.join(parents, on="__key", how="left_anti")
+    found = orphans.agg(F.count(F.lit(1)).alias("e"), F.countDistinct("__doc").alias("d"))
+    found = found.collect()[0]
+    out = E.fk_outcome(spec, int(found["d"]), int(found["e"]), E.fk_target(spec))
+    if found["d"] and sample_keys > 0:
+        levels = sum(1 for s in plan.steps if s.field is E.INTO)
+        seen: set = set()
+        for r in _first_rows(orphans, sample_keys * 4):
+            if r["__doc"] in seen or len(seen) >= sample_keys:
+                continue
+            seen.add(r["__doc"])
+            at = E.label(path, [r[f"__i{j}"] for j in range(levels)])
+            sample = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(keys)}
+            sample["element"] = f"{at} = {jsonable(r['__v'])!r}"
+            out.sample_keys.append(sample)
+    return out

@@ -60,6 +60,12 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_lf is None or parent_lf is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
+    if any("[]" in c for c in fk.columns):  # an array element's reference
+        from wdguard.checks.elements_polars import check_element_fk
+
+        return check_element_fk(
+            child, child_lf, fk, parent, parent_lf, sample_keys=sample_keys, spec=spec
+        )
     child_cols = child_lf.collect_schema().names()
     parent_cols = parent_lf.collect_schema().names()
     missing = [c for c in fk.columns if c not in child_cols] + [

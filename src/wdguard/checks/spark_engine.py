@@ -393,6 +393,12 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_df is None or parent_df is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
+    if any("[]" in c for c in fk.columns):  # an array element's reference
+        from wdguard.checks.elements_spark import check_element_fk
+
+        return check_element_fk(
+            child, child_df, fk, parent, parent_df, sample_keys=sample_keys, spec=spec
+        )
     child_fields = {f.name: f.dataType for f in child_df.schema.fields}
     parent_fields = {f.name: f.dataType for f in parent_df.schema.fields}
     missing = [c for c in fk.columns if c not in child_fields] + [
