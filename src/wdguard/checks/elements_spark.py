@@ -24,7 +24,9 @@ from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 
-_ZERO = F.lit(0).cast("long")
+
+def _zero() -> Column:
+    return F.lit(0).cast("long")  # a function: a Column needs an active session
 
 
 class SparkOps:
@@ -56,8 +58,8 @@ class SparkOps:
         return (value.isNull() | (value == F.lit("null"))) if json else value.isNull()
 
     def sum_over(self, values, per_element):
-        total = F.aggregate(values, _ZERO, lambda acc, x: acc + per_element(x))
-        return F.coalesce(total, _ZERO)
+        total = F.aggregate(values, _zero(), lambda acc, x: acc + per_element(x))
+        return F.coalesce(total, _zero())
 
     def first_index(self, values, per_element):
         return F.array_position(F.transform(values, lambda x: per_element(x) > 0), True) - 1
@@ -66,7 +68,7 @@ class SparkOps:
         return F.get(values, index.cast("int"))
 
     def when_missing_zero(self, missing, count):
-        return F.when(missing, _ZERO).otherwise(count)
+        return F.when(missing, _zero()).otherwise(count)
 
     def as_count(self, fails):
         return F.when(fails, F.lit(1)).otherwise(F.lit(0)).cast("long")

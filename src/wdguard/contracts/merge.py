@@ -25,7 +25,8 @@ _VOLATILE_COLUMN_KEYS = {"presence"}
 _VOLATILE_MONGO_KEYS = {"sample_size"}
 # Mongoose-declared keys enter the fingerprint only when set: contracts that have none
 # keep the fingerprints they were written with
-_DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if"}
+_DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if", "min_items",
+                       "max_items"}
 # hand-written keys inside the derived `mongo:` section (kept on re-derive, not fingerprinted)
 _HAND_MONGO_KEYS = {"retire_after"}
 
