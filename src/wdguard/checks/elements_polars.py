@@ -25,6 +25,7 @@ from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype
 
 _NESTED = (pl.List, pl.Struct, pl.Array)
+SAMPLE_PREFIX = 16_384  # documents searched for samples before the whole partition
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -77,8 +78,14 @@ class PolarsOps:
 OPS = PolarsOps()
 
 
-def leaf_fails(spec: CheckSpec, column, source: pl.DataType, json_object: bool) -> Callable:
-    """value -> true when this element fails the spec (null passes the value checks)."""
+def _never() -> tuple[pl.Expr, pl.Expr]:
+    """(0 failing elements, document passes): a check no element can fail."""
+    return pl.lit(0, pl.Int64), pl.lit(False)
+
+
+def leaf_fails(spec: CheckSpec, column, source: pl.DataType, json_object: bool) -> Callable | None:
+    """value -> true when this element fails the spec (null passes the value checks);
+    None when no element can fail it."""
     expected = polars_dtype(column)
     as_is = isinstance(source, _NESTED) or source == expected
 
@@ -88,7 +95,7 @@ def leaf_fails(spec: CheckSpec, column, source: pl.DataType, json_object: bool) 
     check = spec.check
     if check == "castable":
         if as_is:
-            return lambda v: pl.lit(False)
+            return None  # a typed element always casts
         return lambda v: ~X.castable(v, typed(v))
     if check == "not_null":
         return lambda v: OPS.is_missing(v, json_object)
@@ -119,8 +126,13 @@ class ElementChecks:
     def outcome(self, i: int, spec: CheckSpec, row: Mapping[str, Any], rows: int) -> Outcome:
         return E.element_outcome(spec, int(row[f"f{i}"] or 0), int(row[f"e{i}"] or 0), rows)
 
-    def samples(self, lf: pl.LazyFrame, i: int, spec: CheckSpec, key_cols: list[str], n: int):
-        """Up to n failing documents: their key and where the first failing element is."""
+    def samples(
+        self, lf: pl.LazyFrame, i: int, spec: CheckSpec, key_cols: list[str], n: int, failing: int
+    ):
+        """Up to n failing documents: their key and where the first failing element is.
+
+        Looked for in the partition's first documents first: a filter does not stop the
+        scan early, and re-reading a large array column costs as much as the check."""
         if n <= 0:
             return []
         plan, fails = self.locate[i]
@@ -128,7 +140,10 @@ class ElementChecks:
         picked = [pl.col(c) for c in key_cols]
         picked += [ix.alias(f"__i{j}") for j, ix in enumerate(indices)]
         picked.append(value.alias("__v"))
-        df = lf.filter(self.fail[i]).select(picked).head(n).collect(engine="streaming")
+        for frame in (lf.head(SAMPLE_PREFIX), lf):
+            df = frame.filter(self.fail[i]).select(picked).head(n).collect(engine="streaming")
+            if df.height >= min(n, failing):
+                break
         out = []
         for r in df.iter_rows(named=True):
             at = E.label(plan.path, [r[f"__i{j}"] for j in range(len(indices))])
@@ -162,6 +177,9 @@ def compile_elements(
             continue
         json_object = column.type == "object" and OPS.is_text(plan.leaf_dtype)
         fails = leaf_fails(specs[i], column, plan.leaf_dtype, json_object)
+        if fails is None:  # cannot fail: no expression to evaluate
+            out.counts[i], out.fail[i] = _never()
+            continue
         count = E.count_failing(plan, fails, OPS)
         out.counts[i] = count
         out.fail[i] = count > 0

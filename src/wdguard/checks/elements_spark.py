@@ -77,8 +77,14 @@ class SparkOps:
 OPS = SparkOps()
 
 
-def leaf_fails(spec: CheckSpec, column, source: T.DataType, json_object: bool) -> Callable:
-    """value -> true when this element fails the spec (null passes the value checks)."""
+def _never() -> tuple[Column, Column]:
+    """(0 failing elements, document passes): a check no element can fail."""
+    return _zero(), F.lit(False)
+
+
+def leaf_fails(spec: CheckSpec, column, source: T.DataType, json_object: bool) -> Callable | None:
+    """value -> true when this element fails the spec (null passes the value checks);
+    None when no element can fail it."""
     expected = S.spark_type(column)
     as_is = isinstance(source, S.NESTED) or S.same_type(source, expected)
 
@@ -88,7 +94,7 @@ def leaf_fails(spec: CheckSpec, column, source: T.DataType, json_object: bool) -
     check = spec.check
     if check == "castable":
         if as_is:
-            return lambda v: F.lit(False)
+            return None  # a typed element always casts
         return lambda v: ~S.castable(v, typed(v))
     if check == "not_null":
         return lambda v: OPS.is_missing(v, json_object)
@@ -164,6 +170,9 @@ def compile_elements(
             continue
         json_object = column.type == "object" and OPS.is_text(plan.leaf_dtype)
         fails = leaf_fails(specs[i], column, plan.leaf_dtype, json_object)
+        if fails is None:  # cannot fail: no expression to evaluate
+            out.counts[i], out.fail[i] = _never()
+            continue
         count = E.count_failing(plan, fails, OPS)
         out.counts[i] = count
         out.fail[i] = count > 0

@@ -226,7 +226,7 @@ def check_partition(
             out = count_outcome(spec, failing, rows)
         if failing and i in elements.counts:
             t0 = time.perf_counter()
-            out.sample_keys = elements.samples(typed_lf, i, spec, key_cols, sample_keys)
+            out.sample_keys = elements.samples(typed_lf, i, spec, key_cols, sample_keys, failing)
             out.duration_ms = (time.perf_counter() - t0) * 1000
         elif failing:
             t0 = time.perf_counter()
