@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from wdguard.checks.elements import label, parse
-from wdguard.checks.engine import check_partition
+from wdguard.checks.plan import check_partition
 from wdguard.contracts.io import load_contract, load_contracts, parse_contract_text
 from wdguard.gate import run_gate
 from wdguard.lake.storage import LocalStore

@@ -8,21 +8,27 @@ documents (`failing_rows`) and of elements (`details.failing_elements`), quarant
 document, and a sample names the document's key and the first failing element
 (`photos[2].url is null`).
 
-An engine compiles these paths with a small set of hooks (`ElementOps`): list length,
-"sum over the elements", "index of the first element that...", a struct field or a field
-of a JSON-text element. `element_plan` walks a path through the partition's types once;
-`count_failing` and `locate` build the per-document expressions from it.
+The plan (`checks/plan.py`) calls `compile_elements` after its row checks: the element
+checks' per-document expressions join its one aggregation, their document flags its
+quarantine; `check_element_fk` is the foreign-key step for an element path. An engine
+supplies the list hooks (`ElementOps`, in `engines/<name>/elements.py`: "sum over the
+elements", "index of the first element that...", a struct field or a field of a JSON-text
+element, an explode of the path for references) and its expression module `E` the value
+checks. `element_plan` walks a path through the partition's types once; `count_failing`
+and `locate` build the per-document expressions from it.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from wdguard.checks.derive import CASTABLE_TYPES, column_specs
-from wdguard.checks.outcome import Outcome
+from wdguard.checks.kinds import KINDS
+from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column, Contract
 
@@ -104,6 +110,13 @@ class ElementOps(Protocol):
     def get(self, values: Any, index: Any) -> Any: ...
     def when_missing_zero(self, missing: Any, count: Any) -> Any: ...
     def as_count(self, fails: Any) -> Any: ...  # boolean (null = passes) -> 0/1
+    def list_len(self, value: Any) -> Any: ...  # elements of an array, null for no array
+    def total(self, count: Any) -> Any: ...  # aggregate: the sum of a per-document count
+    def sample_rows(self, frame: Any, fails: Any, picked: dict[str, Any], n: int,
+                    failing: int) -> list[dict[str, Any]]: ...
+    def explode_leaves(self, frame: Any, plan: ElementPlan, keep: list[str]) -> Any: ...
+    def leaf_orphans(self, leaves: Any, key: Any, parent: Any, parent_key: Any, n: int
+                     ) -> tuple[int, int, list[dict[str, Any]]]: ...
 
 
 @dataclass(frozen=True)
@@ -293,3 +306,137 @@ def fk_outcome(spec: CheckSpec, documents: int, elements: int, references: str) 
 
 def fk_target(spec: CheckSpec) -> str:
     return spec.params.get("references", "")
+
+
+# --------------------------------------------------------------------------- the plan's step
+def element_ops(engine: Any) -> ElementOps:
+    """The list hooks of an engine (`engines/<name>/elements.py`)."""
+    from importlib import import_module
+
+    return import_module(f"wdguard.checks.engines.{engine.name}.elements").OPS
+
+
+def leaf_fails(spec: CheckSpec, column: Column, source: Any, E: Any, ops: ElementOps):
+    """value -> true when this element fails the spec (null passes the value checks, as
+    for a column); None when no element can fail it (a typed element always casts)."""
+    expected = E.dtype(column)
+    as_is = E.is_nested(source) or E.same_type(source, expected)
+
+    def typed(v: Any) -> Any:
+        return v if as_is else E.to_type(v, source, expected)
+
+    kind = KINDS[spec.check]
+    if spec.check == "castable":
+        return None if as_is else (lambda v: ~E.castable(v, typed(v)))
+    if spec.check == "not_null":  # an object element kept as JSON text may be `null` text
+        json_object = column.type == "object" and ops.is_text(source)
+        return lambda v: ops.is_missing(v, json_object)
+    if kind.passes is not None:
+        def value(v: Any) -> Any:
+            return E.numeric(typed(v), expected) if kind.numeric else typed(v)
+
+        return lambda v: ~kind.passes(E, value(v), spec.params)
+    raise ValueError(f"not an element check: {spec.check}")
+
+
+@dataclass
+class ElementChecks:
+    """The element checks of one partition: per-document fail flags and counts."""
+
+    fail: dict[int, Any] = field(default_factory=dict)  # spec index -> the document fails
+    counts: dict[int, Any] = field(default_factory=dict)  # -> its failing elements
+    locate: dict[int, tuple[ElementPlan, Callable]] = field(default_factory=dict)
+
+    def aggregates(self, ops: ElementOps) -> dict[str, Any]:
+        return {f"e{i}": ops.total(c) for i, c in self.counts.items()}
+
+    def outcome(self, i: int, spec: CheckSpec, row: Mapping[str, Any], rows: int) -> Outcome:
+        return element_outcome(spec, int(row[f"f{i}"] or 0), int(row[f"e{i}"] or 0), rows)
+
+    def samples(self, frame: Any, i: int, spec: CheckSpec, key_cols: list[str], n: int,
+                failing: int, ops: ElementOps, E: Any) -> list[dict[str, Any]]:
+        """Up to n failing documents: their key and where the first failing element is."""
+        if n <= 0:
+            return []
+        plan, fails = self.locate[i]
+        indices, value = locate(plan, fails, ops)
+        picked = {f"k{j}": E.col(c) for j, c in enumerate(key_cols)}
+        picked |= {f"__i{j}": ix for j, ix in enumerate(indices)}
+        picked["__v"] = value
+        out = []
+        for r in ops.sample_rows(frame, self.fail[i], picked, n, failing):
+            at = label(plan.path, [r[f"__i{j}"] for j in range(len(indices))])
+            sample = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(key_cols)}
+            sample["element"] = describe(spec, at, jsonable(r["__v"]))
+            out.append(sample)
+        return out
+
+
+def compile_elements(
+    contract: Contract,
+    specs: list[CheckSpec],
+    outcomes: dict[int, Outcome],
+    resolve: Callable[[str], Any],
+    type_verdict: Callable[[str, Column, Any], tuple[bool, str]],
+    E: Any,
+    ops: ElementOps,
+) -> ElementChecks:
+    """Outcomes of the element paths' schema checks (into `outcomes`) and the expressions
+    of their value checks and of the arrays' length limits."""
+    out = ElementChecks()
+    for i, spec in enumerate(specs):
+        if spec.check == "array_length":
+            col = resolve(spec.column)
+            if col is None or isinstance(col, str) or ops.list_inner(col.dtype) is None:
+                outcomes[i] = Outcome(spec, "skipped", "array absent or not an array")
+                continue
+            inside = E.between(ops.list_len(col.expr), spec.params["min"], spec.params["max"])
+            out.fail[i] = ~inside
+    for i, outcome, plan, column in schema_outcomes(contract, specs, resolve, ops, type_verdict):
+        if outcome is not None:
+            outcomes[i] = outcome
+            continue
+        fails = leaf_fails(specs[i], column, plan.leaf_dtype, E, ops)
+        if fails is None:  # no element can fail it: nothing to evaluate
+            out.counts[i], out.fail[i] = E.lit(0), E.lit(False)
+            continue
+        count = count_failing(plan, fails, ops)
+        out.counts[i], out.fail[i] = count, count > 0
+        out.locate[i] = (plan, fails)
+    return out
+
+
+def check_element_fk(child: Contract, child_frame: Any, fk: Any, parent: Contract,
+                     parent_frame: Any, spec: CheckSpec, sample_keys: int, engine: Any
+                     ) -> Outcome:
+    """Elements whose id has no parent row (`metadata.items[].productId -> Product.id`):
+    the path exploded once, one anti-join."""
+    from wdguard.checks.compile import ResolvedColumn, resolve_column
+
+    E, ops = engine.x, element_ops(engine)
+    (name,) = fk.columns
+    (ref,) = fk.ref_columns
+    path = parse(name)
+    child_types, parent_types = engine.schema(child_frame), engine.schema(parent_frame)
+    box = resolve_column(path.container, child_types, column=E.col, field=E.field,
+                         struct_fields=E.struct_fields)
+    plan = element_plan(path, box.expr, box.dtype, ops) if isinstance(box, ResolvedColumn) else box
+    if plan is None or isinstance(plan, str):
+        return Outcome(spec, "skipped", plan or f"key path absent: {name}")
+    if ref not in parent_types:
+        return Outcome(spec, "skipped", f"key column(s) absent: {fk.references}.{ref}")
+    started = time.perf_counter()
+    keys = [c for c in child.primary_key if c in child_types]
+    leaves = ops.explode_leaves(child_frame, plan, keys)
+    key = E.to_type(E.col("__v"), plan.leaf_dtype, E.dtype(child.columns[name]))
+    parent_key = E.to_type(E.col(ref), parent_types[ref], E.dtype(parent.columns[ref]))
+    docs, elements, rows = ops.leaf_orphans(leaves, key, parent_frame, parent_key, sample_keys)
+    out = fk_outcome(spec, docs, elements, fk_target(spec))
+    levels = sum(1 for s in plan.steps if s.field is INTO)
+    for r in rows:
+        at = label(path, [r[f"__i{j}"] for j in range(levels)])
+        sample = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(keys)}
+        sample["element"] = f"{at} = {jsonable(r['__v'])!r}"
+        out.sample_keys.append(sample)
+    out.duration_ms = (time.perf_counter() - started) * 1000
+    return out
