@@ -42,9 +42,9 @@ class PolarsEngine(EngineBase):
         yield
 
     def scan(self, store, part: Partition) -> pl.LazyFrame:
-        from wdguard.checks.partition import scan
+        from wdguard.lake.formats import scan_polars
 
-        return scan(store, part)
+        return scan_polars(store, part)
 
     def empty(self, contract: Contract) -> pl.LazyFrame:
         return pl.LazyFrame(schema={n: X.dtype(c) for n, c in self.top_level(contract)})

@@ -28,7 +28,6 @@ from wdguard.checks.engines.base import EngineBase
 from wdguard.checks.engines.spark import expressions as S
 from wdguard.checks.partition import Partition
 from wdguard.contracts.model import Contract
-from wdguard.errors import SourceError
 
 T_ = TypeVar("T_")
 R = TypeVar("R")
@@ -108,11 +107,9 @@ class SparkEngine(EngineBase):
                     conf.set(key, value)
 
     def scan(self, store, part: Partition) -> DataFrame:
-        uris = [store.spark_uri(f"{part.path}/{f}") for f in part.data_files]
-        try:
-            return self.spark.read.parquet(*uris)
-        except Exception as exc:
-            raise SourceError(f"cannot scan partition: {short(exc)}", where=part.path) from None
+        from wdguard.lake.formats import scan_spark
+
+        return scan_spark(self.spark, store, part)
 
     def empty(self, contract: Contract) -> DataFrame:
         schema = T.StructType(
