@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wdguard import __version__
-from wdguard.checks import completeness
+from wdguard.checks import column_set, completeness
 from wdguard.checks.engines import Engine, PolarsEngine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
@@ -305,7 +305,8 @@ def _check_partition(
     present = set(part.data_files)
     stats.bytes = sum(f.bytes for f in manifest.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
-    outs += result.outcomes
+    outs += column_set.review(contract, lf, result.outcomes,
+                              migration_head=manifest.migration_head, date=part.date)
     fresh = contract.freshness
     fresh_out = check_freshness(
         contract,

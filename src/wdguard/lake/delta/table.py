@@ -1,0 +1,199 @@
+"""One date of a Delta table: its live files, counts and commit times, and a lazy scan.
+
+delta-rs lists the snapshot's files of the date (partition pruning on the date partition
+column, or every file when the date is a predicate on a data column); the log supplies
+what a `_source.json` would: rows per file (`numRecords` statistics), the commits that
+wrote the date and their times (freshness). Polars scans through delta-rs' pyarrow
+dataset (column mapping read by logical names); Spark reads `format("delta")` where the
+Delta jars are present, else the listed files (see `spark_frame`).
+
+Delta stores every timestamp with microseconds; the lake's contract type `timestamp` is
+milliseconds in parquet, so a Delta scan presents UTC timestamps in milliseconds (the
+same values truncated below the millisecond) and both layouts meet the same dtype check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from wdguard.errors import InputError, SourceError
+from wdguard.lake.delta.log import (
+    AddFile,
+    Commit,
+    Protocol,
+    current_metadata,
+    current_protocol,
+    read_log,
+)
+from wdguard.lake.delta.protocol import require_readable
+from wdguard.lake.delta.schema import Field
+
+# partition columns read as "the date" when none is configured, in this order
+DATE_COLUMNS = ("snapshot_date", "date", "_date", "dt", "ds")
+
+
+@dataclass
+class DeltaDate:
+    """What the gate needs of one date of a Delta table (no data read)."""
+
+    table: str  # path relative to the lake root
+    date: str
+    date_column: str
+    by_partition: bool  # True: a partition value; False: a predicate on a data column
+    version: int
+    protocol: Protocol
+    schema: list[Field]
+    files: list[AddFile] = field(default_factory=list)
+    commits: list[Commit] = field(default_factory=list)  # those that wrote the live files
+
+    @property
+    def row_count(self) -> int | None:
+        """Rows of the date from the files' statistics (None: unknown, or a predicate)."""
+        if not self.by_partition or any(f.num_records is None for f in self.files):
+            return None
+        return sum(f.num_records or 0 for f in self.files)
+
+    @property
+    def committed_at(self) -> dt.datetime | None:
+        """The newest commit time among the commits that wrote the date's live files."""
+        times = [c.timestamp for c in self.commits if c.timestamp is not None]
+        return max(times) if times else None
+
+    @property
+    def physical_names(self) -> dict[str, str]:
+        """physical -> logical column name (column mapping); empty without mapping."""
+        return {f.physical_name: f.name for f in self.schema if f.physical_name}
+
+
+def pick_date_column(schema: list[Field], partitions: list[str], configured: str | None,
+                     where: str) -> tuple[str, bool]:
+    """(date column, is a partition column): the configured one, else a date-named
+    partition column, else exit 2 naming the table."""
+    names = {f.name for f in schema}
+    if configured:
+        if configured not in names:
+            raise InputError(f"date column {configured!r} is not in the Delta table", where=where)
+        return configured, configured in partitions
+    for name in DATE_COLUMNS:
+        if name in partitions:
+            return name, True
+    raise InputError(
+        "Delta table has no date partition column "
+        f"({', '.join(DATE_COLUMNS)}); set the date column in [lake]", where=where
+    )
+
+
+def _open(store, table: str):
+    from deltalake import DeltaTable
+
+    uri, options = store.scan_target(table)
+    try:
+        return DeltaTable(uri, storage_options=options) if options else DeltaTable(uri)
+    except Exception as exc:
+        msg = " ".join(str(exc).split())[:300]
+        raise SourceError(f"cannot open Delta table: {msg}", where=table) from None
+
+
+def open_date(store, table: str, date: str, *, reader: str = "polars",
+              date_column: str | None = None) -> DeltaDate:
+    """The date's snapshot of the Delta table at `table`; refuses a protocol the reader
+    cannot honour (InputError naming table and feature)."""
+    where = f"{store.url.rstrip('/')}/{table}"
+    commits = read_log(store, table)
+    protocol = current_protocol(commits)
+    require_readable(protocol, reader, where)
+    meta = current_metadata(commits)
+    assert meta.schema is not None
+    column, by_partition = pick_date_column(meta.schema, meta.partition_columns or [],
+                                            date_column, where)
+    dtab = _open(store, table)
+    actions = dtab.get_add_actions(flatten=True).to_pydict()
+    key = f"partition.{column}"
+    files = []
+    for i, path in enumerate(actions["path"]):
+        values = {k[len("partition."):]: actions[k][i] for k in actions
+                  if k.startswith("partition.")}
+        if by_partition and str(actions[key][i]) != date:
+            continue
+        records = actions.get("num_records", [None] * len(actions["path"]))[i]
+        files.append(AddFile(path, values, int(actions["size_bytes"][i]),
+                             int(records) if records is not None else None, False))
+    live = {f.path for f in files}
+    writers = [c for c in commits if any(a.path in live for a in c.adds)]
+    return DeltaDate(table, date, column, by_partition, dtab.version(), protocol, meta.schema,
+                     files, writers)
+
+
+def _normalise(lf):
+    """UTC timestamps in milliseconds, as the lake's parquet holds them (see module doc)."""
+    import polars as pl
+
+    schema = lf.collect_schema()
+    casts = [pl.col(n).dt.cast_time_unit("ms") for n, t in schema.items()
+             if isinstance(t, pl.Datetime) and t.time_unit == "us" and t.time_zone]
+    return lf.with_columns(casts) if casts else lf
+
+
+def polars_frame(store, part: DeltaDate):
+    """A lazy Polars frame of the date's rows, without the date partition column."""
+    import polars as pl
+
+    dtab = _open(store, part.table)
+    try:
+        if part.by_partition:
+            ds = dtab.to_pyarrow_dataset(partitions=[(part.date_column, "=", part.date)])
+        else:
+            ds = dtab.to_pyarrow_dataset()
+        lf = pl.scan_pyarrow_dataset(ds)
+    except Exception as exc:
+        msg = " ".join(str(exc).split())[:300]
+        raise SourceError(f"cannot scan Delta table: {msg}", where=part.table) from None
+    if part.by_partition:
+        lf = lf.drop(part.date_column)
+    else:
+        day = dt.date.fromisoformat(part.date)
+        lf = lf.filter(pl.col(part.date_column).cast(pl.Date) == day)
+    return _normalise(lf)
+
+
+def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = None):
+    """A Spark DataFrame of the date's rows: `format("delta")` when the session has the
+    Delta jars (`native`; None: detect), else the snapshot's files as delta-rs lists them,
+    physical columns renamed to logical ones (the caller refused deletion vectors)."""
+    from pyspark.sql import functions as F
+
+    base = store.spark_uri(part.table)
+    if native is None:
+        native = has_delta_jars(spark)
+    if native:
+        df = spark.read.format("delta").load(base)
+        df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
+        return df.drop(part.date_column) if part.by_partition else df
+    if not part.files:
+        raise SourceError("no data file for the date in the Delta snapshot", where=part.table)
+    uris = [store.spark_uri(f"{part.table}/{f.path}") for f in part.files]
+    df = spark.read.option("mergeSchema", "true").parquet(*uris)
+    names = part.physical_names
+    if names:
+        df = df.select([F.col(c).alias(names.get(c, c)) for c in df.columns])
+    wanted = [f.name for f in part.schema if f.name != part.date_column or not part.by_partition]
+    missing = [n for n in wanted if n not in df.columns]
+    types = {f.name: f.type for f in part.schema}
+    for n in missing:  # a column added after these files were written: null, as Delta reads
+        simple = "<" not in types[n] and "{" not in types[n]
+        df = df.withColumn(n, F.lit(None).cast(types[n] if simple else "string"))
+    df = df.select(wanted)
+    if not part.by_partition:
+        df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
+    return df
+
+
+def has_delta_jars(spark: Any) -> bool:
+    """True when the session can read `format("delta")` (the Delta jars are loaded)."""
+    try:
+        spark._jvm.java.lang.Class.forName("org.apache.spark.sql.delta.sources.DeltaDataSource")
+        return True
+    except Exception:
+        return False
