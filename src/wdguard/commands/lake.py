@@ -43,6 +43,10 @@ def generate(
     objects: list[str] = typer.Option(
         None, "--object", help="Only these tables (their parents are generated, not written)."
     ),
+    lake_format: str = typer.Option(
+        "parquet", "--lake-format", help="parquet (every layer as files) or delta (silver "
+        "and gold as Delta tables partitioned by snapshot_date; bronze stays files)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Generate the seeded WasteDump sample lake: daily bronze, silver and gold."""
@@ -70,6 +74,7 @@ def generate(
             objects=objects or None,
             migration_head=default_migration_head(contracts.parent),
             gold=load_gold_contracts(contracts),
+            fmt=lake_format,
         )
     except InputError:  # a bad --layer / --object leaves no empty lake folder behind
         if fresh:

@@ -108,8 +108,10 @@ def open_date(store, table: str, date: str, *, reader: str = "polars",
     assert meta.schema is not None
     column, by_partition = pick_date_column(meta.schema, meta.partition_columns or [],
                                             date_column, where)
+    import pyarrow as pa
+
     dtab = _open(store, table)
-    actions = dtab.get_add_actions(flatten=True).to_pydict()
+    actions = pa.table(dtab.get_add_actions(flatten=True)).to_pydict()
     key = f"partition.{column}"
     files = []
     for i, path in enumerate(actions["path"]):
@@ -143,7 +145,8 @@ def polars_frame(store, part: DeltaDate):
     dtab = _open(store, part.table)
     try:
         if part.by_partition:
-            ds = dtab.to_pyarrow_dataset(partitions=[(part.date_column, "=", part.date)])
+            ds = dtab.to_pyarrow_dataset(
+                file_pruning_predicate=[(part.date_column, "=", part.date)])
         else:
             ds = dtab.to_pyarrow_dataset()
         lf = pl.scan_pyarrow_dataset(ds)
