@@ -17,11 +17,11 @@ import polars as pl
 
 from wdguard.contracts.gold import GoldContract
 from wdguard.contracts.model import Contract
+from wdguard.errors import InputError
 from wdguard.lake import layout
 from wdguard.lake.manifest import Manifest
 from wdguard.lake.storage import Store
 from wdguard.sample.cast import to_bronze
-from wdguard.errors import InputError
 from wdguard.sample.common import (
     DEFAULT_DAYS,
     DEFAULT_END,

@@ -3,9 +3,9 @@
 delta-rs lists the snapshot's files of the date (partition pruning on the date partition
 column, or every file when the date is a predicate on a data column); the log supplies
 what a `_source.json` would: rows per file (`numRecords` statistics), the commits that
-wrote the date and their times (freshness). Polars scans through delta-rs' pyarrow
-dataset (column mapping read by logical names); Spark reads `format("delta")` where the
-Delta jars are present, else the listed files (see `spark_frame`).
+wrote the date and their times (freshness). Both engines read the listed files under
+the table's current schema (logical names, current types): Polars always (`polars_frame`
+says why), Spark unless the Delta jars are present and `format("delta")` reads it.
 
 Delta stores every timestamp with microseconds; the lake's contract type `timestamp` is
 milliseconds in parquet, so a Delta scan presents UTC timestamps in milliseconds (the
@@ -128,37 +128,75 @@ def open_date(store, table: str, date: str, *, reader: str = "polars",
                      files, writers)
 
 
-def _normalise(lf):
-    """UTC timestamps in milliseconds, as the lake's parquet holds them (see module doc)."""
+_POLARS_OF_DELTA = {
+    "byte": "Int8", "short": "Int16", "integer": "Int32", "long": "Int64", "float": "Float32",
+    "double": "Float64", "string": "String", "boolean": "Boolean", "date": "Date",
+    "binary": "Binary",
+}
+
+
+def polars_type(delta_type: str):
+    """The Polars dtype a primitive Delta type is read as (None: leave it as read).
+    `timestamp` is UTC milliseconds, as the lake's parquet holds it (module docstring)."""
+    import re
+
     import polars as pl
 
-    schema = lf.collect_schema()
-    casts = [pl.col(n).dt.cast_time_unit("ms") for n, t in schema.items()
-             if isinstance(t, pl.Datetime) and t.time_unit == "us" and t.time_zone]
-    return lf.with_columns(casts) if casts else lf
+    if delta_type == "timestamp":
+        return pl.Datetime("ms", "UTC")
+    if delta_type == "timestamp_ntz":
+        return pl.Datetime("us")
+    m = re.match(r"^decimal\((\d+),\s*(\d+)\)$", delta_type)
+    if m:
+        return pl.Decimal(int(m.group(1)), int(m.group(2)))
+    name = _POLARS_OF_DELTA.get(delta_type)
+    return getattr(pl, name)() if name else None
 
 
 def polars_frame(store, part: DeltaDate):
-    """A lazy Polars frame of the date's rows, without the date partition column."""
+    """A lazy Polars frame of the date's rows, as the table's current schema says: the
+    files delta-rs listed (partition pruned), physical columns under their logical names
+    (column mapping), columns added after a file was written as nulls, older types cast
+    to the current ones; without the date partition column.
+
+    delta-rs' own pyarrow reader returns nulls for every column of a column-mapped table
+    (deltalake 1.6.6, measured), so the files are scanned here, which also keeps a Delta
+    date as fast to scan as the same data in plain parquet files."""
     import polars as pl
 
-    dtab = _open(store, part.table)
+    fields = [f for f in part.schema if not (part.by_partition and f.name == part.date_column)]
+    if not part.files:
+        return pl.LazyFrame(schema={f.name: polars_type(f.type) or pl.String for f in fields})
+    groups: dict[tuple, list[str]] = {}
+    options = None
     try:
-        if part.by_partition:
-            ds = dtab.to_pyarrow_dataset(
-                file_pruning_predicate=[(part.date_column, "=", part.date)])
-        else:
-            ds = dtab.to_pyarrow_dataset()
-        lf = pl.scan_pyarrow_dataset(ds)
+        for f in part.files:
+            uri, options = store.scan_target(f"{part.table}/{f.path}")
+            lf = pl.scan_parquet(uri, storage_options=options) if options else pl.scan_parquet(uri)
+            groups.setdefault(tuple(lf.collect_schema().items()), []).append(uri)
+        frames = []
+        for schema, uris in groups.items():
+            present = dict(schema)
+            lf = pl.scan_parquet(uris, storage_options=options) if options else \
+                pl.scan_parquet(uris)
+            cols = []
+            for f in fields:
+                phys, want = f.physical_name or f.name, polars_type(f.type)
+                if phys not in present:
+                    cols.append(pl.lit(None, want or pl.String).alias(f.name))
+                elif want is not None and present[phys] != want:
+                    cols.append(pl.col(phys).cast(want).alias(f.name))
+                else:
+                    cols.append(pl.col(phys).alias(f.name))
+            frames.append(lf.select(cols))
     except Exception as exc:
         msg = " ".join(str(exc).split())[:300]
         raise SourceError(f"cannot scan Delta table: {msg}", where=part.table) from None
-    if part.by_partition:
-        lf = lf.drop(part.date_column)
-    else:
+    lf = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+    if not part.by_partition:
         day = dt.date.fromisoformat(part.date)
         lf = lf.filter(pl.col(part.date_column).cast(pl.Date) == day)
-    return _normalise(lf)
+    return lf
 
 
 def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = None):
@@ -185,12 +223,18 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
     missing = [n for n in wanted if n not in df.columns]
     types = {f.name: f.type for f in part.schema}
     for n in missing:  # a column added after these files were written: null, as Delta reads
-        simple = "<" not in types[n] and "{" not in types[n]
-        df = df.withColumn(n, F.lit(None).cast(types[n] if simple else "string"))
-    df = df.select(wanted)
+        df = df.withColumn(n, F.lit(None).cast(types[n] if _simple(types[n]) else "string"))
+    # older files keep the type they were written with; Delta reads them as the table's
+    # current type (an overwrite that retyped a column), and so does this path
+    df = df.select([F.col(n).cast(types[n]) if _simple(types[n]) else F.col(n) for n in wanted])
     if not part.by_partition:
         df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
     return df
+
+
+def _simple(delta_type: str) -> bool:
+    """A primitive Delta type, which Spark's cast understands by the same name."""
+    return "<" not in delta_type and "{" not in delta_type
 
 
 def has_delta_jars(spark: Any) -> bool:
