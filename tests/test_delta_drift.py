@@ -168,3 +168,26 @@ def test_drift_lake_cli_json_and_exit_codes(lake, tmp_path):
     assert "1 Delta table(s), 1 commit(s)" in ok.stdout
     gone = runner.invoke(app, ["drift", "lake", "--lake", str(tmp_path / "nope")])
     assert gone.exit_code == 2
+
+
+def test_nightly_report_shows_what_changed_in_the_lake(lake, tmp_path):
+    store, contracts = lake
+    out = tmp_path / "report"
+    res = CliRunner().invoke(app, ["report", "nightly", "--lake", store.url, "--out", str(out),
+                                   "--date", "2026-11-27", "--contracts", str(contracts),
+                                   "--lake-drift", "--days", "2"])
+    assert res.exit_code == 1, res.output  # breaking lake drift (and no gate run yet)
+    report = json.loads((out / "report.json").read_text())
+    lake_src = next(s for s in report["changes"]["sources"] if s["source"] == "lake")
+    assert lake_src["counts"]["breaking"] == 3
+    assert {f["code"] for f in lake_src["findings"]} >= {"LKD101", "LKD103", "LKD105"}
+    md = (out / "report.md").read_text()
+    assert "**lake**: 3 breaking" in md and "type integer -> string in version 2" in md
+    # a saved `drift lake --format json` is read back as the lake's drift
+    from wdguard.report.drift_inputs import read_drift_json
+
+    saved = tmp_path / "lake.json"
+    res = CliRunner().invoke(app, ["drift", "lake", "--lake", store.url, "--contracts",
+                                   str(contracts), "--format", "json"])
+    saved.write_text(res.stdout)
+    assert {f.code for f in read_drift_json(saved)["lake"]} >= {"LKD101", "LKD105"}
