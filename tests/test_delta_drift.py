@@ -191,3 +191,23 @@ def test_nightly_report_shows_what_changed_in_the_lake(lake, tmp_path):
                                    str(contracts), "--format", "json"])
     saved.write_text(res.stdout)
     assert {f.code for f in read_drift_json(saved)["lake"]} >= {"LKD101", "LKD105"}
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_without_delta_jars_reads_the_listed_files_like_polars(lake, spark):
+    from wdguard.lake.delta.table import has_delta_jars, spark_frame
+
+    store, _ = lake
+    assert not has_delta_jars(spark)  # no Maven here: the files path is the one in use
+    for table, date in (("silver/postgres/merchants", "2026-11-25"),
+                        ("silver/postgres/merchants", "2026-11-27"),
+                        ("silver/postgres/orders", "2026-11-25")):
+        part = open_date(store, table, date, reader="spark-files")
+        df = spark_frame(spark, store, part)
+        want = polars_frame(store, part).collect()
+        assert df.columns == want.columns, table
+        got = sorted(tuple(map(str, r)) for r in df.collect())
+        assert got == sorted(tuple(map(str, r)) for r in want.rows()), table
+    with pytest.raises(InputError, match="deletionVectors is not supported by the spark-files"):
+        open_date(store, "gold/FactOrders", "2026-11-25", reader="spark-files")

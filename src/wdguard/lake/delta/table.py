@@ -214,7 +214,10 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
         return df.drop(part.date_column) if part.by_partition else df
     if not part.files:
         raise SourceError("no data file for the date in the Delta snapshot", where=part.table)
-    uris = [store.spark_uri(f"{part.table}/{f.path}") for f in part.files]
+    # the table's URI plus the file's relative path as the log has it (a file URI of the
+    # whole path would percent-encode the `=` of `snapshot_date=...`, which Spark reads
+    # literally)
+    uris = [f"{base.rstrip('/')}/{f.path}" for f in part.files]
     df = spark.read.option("mergeSchema", "true").parquet(*uris)
     names = part.physical_names
     if names:
