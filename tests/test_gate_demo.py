@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import shlex
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from wdguard.cli import app
+from wdguard.commands.demo import next_commands
 from wdguard.lake import layout
 from wdguard.lake.storage import LocalStore
 
 
-def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path):
+def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the user's folder: no contracts/ in it
     lake = tmp_path / "kept"
     res = CliRunner().invoke(app, ["demo", "--lake", str(lake), "--format", "json"])
     assert res.exit_code == 0, res.output
@@ -40,3 +44,35 @@ def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path):
     }
     # the run records stay in the lake: the clean day has its pre-gold and its gold gate
     assert list(runs.values()) == [2, 1, 1]
+    _run_next_commands(data["next"], data["faulty"]["date"])
+
+
+def _run_next_commands(steps: list[dict], bad_day: str) -> None:
+    """After the demo, each printed "next" command runs as written from the user's folder
+    with the exit code it announces (issue 28, point 1)."""
+    assert [s["command"].split()[:2] for s in steps] == [
+        ["wdguard", "check"], ["wdguard", "report"], ["wdguard", "migrations"]]
+    assert steps[0]["command"].startswith(f"wdguard check --lake kept --date {bad_day} ")
+    for step in steps:
+        got = CliRunner().invoke(app, shlex.split(step["command"])[1:])
+        assert got.exit_code == step["exit_code"], (step, got.output)
+        assert "error:" not in got.stderr, got.stderr
+    assert "Gate FAILED" in Path("demo_report/report.md").read_text()
+
+
+
+def test_without_a_lake_the_next_commands_start_by_keeping_one():
+    kept = next_commands(Path("demo_lake"), "2026-11-26")
+    steps = next_commands(None, "2026-11-26")
+    assert [s["command"] for s in steps] == ["wdguard demo --lake demo_lake"] + [
+        s["command"] for s in kept]
+    assert [s["command"].split()[1] for s in kept] == ["check", "report", "migrations"]
+
+def test_a_missing_contracts_folder_says_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lake" / "raw" / "postgres" / "2026-11-26").mkdir(parents=True)
+    got = CliRunner().invoke(app, ["check", "--lake", "lake", "--date", "2026-11-26"])
+    assert got.exit_code == 2
+    assert "contracts: contracts folder not found (hint: pass --contracts DIR, or derive " in (
+        got.stderr)
+    assert "wdguard contracts derive prisma" in got.stderr

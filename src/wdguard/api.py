@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from wdguard.contracts.model import Contract
-from wdguard.findings import Finding, findings_json, worst_exit
+from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
@@ -185,8 +185,8 @@ def drift_postgres(
 ) -> PostgresDrift:
     """Contracts (or a schema.prisma derived in memory) vs the live database, plus the
     migration history when `migrations` is given. `dsn` defaults to `$WDGUARD_PG_DSN`; the
-    session is read-only. `result.findings` are PGD findings, `result.exit_code()` the CLI's
-    code, `result.to_dict()` its JSON."""
+    session is read-only. `result.findings` are PGD findings, `result.exit_code` the CLI's
+    code (`result.strict_exit_code` with --strict), `result.to_dict()` its JSON."""
     from wdguard.drift.pg_drift import postgres_drift
     from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
@@ -202,7 +202,7 @@ def drift_postgres(
 
 
 @dataclass
-class MongoDrift:
+class MongoDrift(HasExitCode):
     """Mongo drift of the contracted collections (what `wdguard drift mongo` renders)."""
 
     target: str
@@ -210,14 +210,11 @@ class MongoDrift:
     collections: dict[str, int]  # documents sampled per collection
     findings: list[Finding] = field(default_factory=list)
 
-    def exit_code(self, *, strict: bool = False) -> int:
-        return worst_exit(self.findings, strict=strict)
-
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
         return findings_json(
             self.findings, command="drift mongo", target=self.target,
             contracts=self.contracts, collections=self.collections, strict=strict,
-            exit_code=self.exit_code(strict=strict),
+            exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
 
 
@@ -400,6 +397,13 @@ class FrameVerdict(BaseModel):
             c.status == "error" or (c.status == "fail" and c.severity == "error")
             for c in self.checks
         )
+
+    @property
+    def exit_code(self) -> int:
+        """As a run record's: 0 ok, 1 an error-level check failed, 2 a check errored."""
+        if any(c.status == "error" for c in self.checks):
+            return 2
+        return 0 if self.ok else 1
 
     @property
     def failed(self) -> list[CheckRecord]:

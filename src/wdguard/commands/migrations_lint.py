@@ -10,7 +10,6 @@ import typer
 from wdguard.api import lint_migrations
 from wdguard.commands._common import console, guarded, print_json
 from wdguard.drift.lint.engine import LintResult, lint_rules
-from wdguard.findings import worst_exit
 from wdguard.report.findings import findings_json, summary_line
 from wdguard.report.github import render_github
 from wdguard.report.junit_lint import render_junit_findings
@@ -98,7 +97,7 @@ def migrations_lint(
     """
     result = lint_migrations(list(paths or []), since=since, dsn=dsn, schema=schema,
                              contracts=contracts_dir, config=config_path)
-    code = worst_exit(result.findings, strict=strict)
+    code = int(result.strict_exit_code if strict else result.exit_code)
     if fmt is LintFormat.json:
         print_json(
             findings_json(
