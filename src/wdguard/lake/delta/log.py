@@ -4,7 +4,8 @@ Read straight from the log's JSON actions (the Delta protocol's `commitInfo`, `p
 `metaData`, `add`, `remove`) through the lake's `Store`, so history and per-date
 stand-ins cost one small read per commit and no data file. When old commits were cleaned
 up after a checkpoint, the checkpoint's `metaData` and `protocol` become the first entry
-(its version, no commit time), so a history always starts from a known schema.
+(its version; its commit time when that commit's file is still there), so a history
+always starts from a known schema; changes before it are no longer in the log.
 """
 
 from __future__ import annotations
@@ -156,7 +157,13 @@ def read_log(store, table: str) -> list[Commit]:
         usable = [c for c in checkpoints if first is None or c[0] <= first]
         if usable:
             version, name = usable[-1]
-            out.append(_checkpoint_base(store, log, version, name, where))
+            base = _checkpoint_base(store, log, version, name, where)
+            same = [n for v, n in commits if v == version]
+            if same:  # the checkpointed commit's own file: its time, operation, metrics
+                info = parse_commit(version, store.read_text(f"{log}/{same[0]}"), where)
+                base.timestamp, base.operation = info.timestamp, info.operation
+                base.parameters, base.metrics = info.parameters, info.metrics
+            out.append(base)
             commits = [c for c in commits if c[0] > version]
     for version, name in commits:
         out.append(parse_commit(version, store.read_text(f"{log}/{name}"), where))
