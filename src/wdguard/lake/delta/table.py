@@ -96,14 +96,16 @@ def _open(store, table: str):
         raise SourceError(f"cannot open Delta table: {msg}", where=table) from None
 
 
-def open_date(store, table: str, date: str, *, reader: str = "polars",
+def open_date(store, table: str, date: str, *, reader: str | None = None,
               date_column: str | None = None) -> DeltaDate:
-    """The date's snapshot of the Delta table at `table`; refuses a protocol the reader
-    cannot honour (InputError naming table and feature)."""
+    """The date's snapshot of the Delta table at `table` (no data read). With `reader`,
+    a protocol that reader cannot honour is refused here (InputError naming table and
+    feature); the scans check it again for the reader that actually reads."""
     where = f"{store.url.rstrip('/')}/{table}"
     commits = read_log(store, table)
     protocol = current_protocol(commits)
-    require_readable(protocol, reader, where)
+    if reader:
+        require_readable(protocol, reader, where)
     meta = current_metadata(commits)
     assert meta.schema is not None
     column, by_partition = pick_date_column(meta.schema, meta.partition_columns or [],
@@ -156,14 +158,18 @@ def polars_type(delta_type: str):
 def polars_frame(store, part: DeltaDate):
     """A lazy Polars frame of the date's rows, as the table's current schema says: the
     files delta-rs listed (partition pruned), physical columns under their logical names
-    (column mapping), columns added after a file was written as nulls, older types cast
-    to the current ones; without the date partition column.
+    (column mapping), a column added after a file was written null in that file, older
+    types cast to the current ones; without the date partition column. A column that no
+    file of the date holds is left out, as it is from a parquet partition written before
+    the column existed (so a column that arrived with a later migration is skipped, and
+    one that should be there fails, exactly as for files).
 
     delta-rs' own pyarrow reader returns nulls for every column of a column-mapped table
     (deltalake 1.6.6, measured), so the files are scanned here, which also keeps a Delta
     date as fast to scan as the same data in plain parquet files."""
     import polars as pl
 
+    require_readable(part.protocol, "polars", f"{store.url.rstrip('/')}/{part.table}")
     fields = [f for f in part.schema if not (part.by_partition and f.name == part.date_column)]
     if not part.files:
         return pl.LazyFrame(schema={f.name: polars_type(f.type) or pl.String for f in fields})
@@ -174,6 +180,8 @@ def polars_frame(store, part: DeltaDate):
             uri, options = store.scan_target(f"{part.table}/{f.path}")
             lf = pl.scan_parquet(uri, storage_options=options) if options else pl.scan_parquet(uri)
             groups.setdefault(tuple(lf.collect_schema().items()), []).append(uri)
+        held = {name for schema in groups for name, _ in schema}
+        fields = [f for f in fields if (f.physical_name or f.name) in held]
         frames = []
         for schema, uris in groups.items():
             present = dict(schema)
@@ -212,6 +220,7 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
         df = spark.read.format("delta").load(base)
         df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
         return df.drop(part.date_column) if part.by_partition else df
+    require_readable(part.protocol, "spark-files", f"{store.url.rstrip('/')}/{part.table}")
     if not part.files:
         raise SourceError("no data file for the date in the Delta snapshot", where=part.table)
     # the table's URI plus the file's relative path as the log has it (a file URI of the
@@ -222,11 +231,11 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
     names = part.physical_names
     if names:
         df = df.select([F.col(c).alias(names.get(c, c)) for c in df.columns])
-    wanted = [f.name for f in part.schema if f.name != part.date_column or not part.by_partition]
-    missing = [n for n in wanted if n not in df.columns]
+    # mergeSchema: a column some files lack is null in them; one no file holds is left
+    # out (see `polars_frame`)
+    wanted = [f.name for f in part.schema if (f.name != part.date_column or not part.by_partition)
+              and f.name in df.columns]
     types = {f.name: f.type for f in part.schema}
-    for n in missing:  # a column added after these files were written: null, as Delta reads
-        df = df.withColumn(n, F.lit(None).cast(types[n] if _simple(types[n]) else "string"))
     # older files keep the type they were written with; Delta reads them as the table's
     # current type (an overwrite that retyped a column), and so does this path
     df = df.select([F.col(n).cast(types[n]) if _simple(types[n]) else F.col(n) for n in wanted])
