@@ -544,8 +544,11 @@ def _(c: Ctx):
 
 @case("check-manifest-missing")
 def _(c: Ctx):
+    # a missing manifest is undecided only when the config says manifests are required
+    cfg = c.file("wdguard.toml", "[check]\nrequire_manifest = true\n")
+    c.env["WDGUARD_CONFIG"] = str(cfg)
     return _break(c, "bronze", "users", lambda p: (p / "_source.json").unlink()), [
-        part("bronze", "users"), "_source.json"]
+        part("bronze", "users"), "_source.json", "require_manifest"]
 
 
 @case("check-manifest-malformed")

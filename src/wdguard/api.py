@@ -65,9 +65,14 @@ def gate_date(
     quarantine: bool = False,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> RunRecord:
     """Gate one date of the lake, as `wdguard check` does: every check of the date's
     partitions in `layers` (`("gold",)` for the post-build gate).
+
+    `config`: the parsed wdguard.toml (default: read it, or `$WDGUARD_CONFIG`); its
+    `[lake]` table says where the partitions are, `[check] require_manifest` whether a
+    partition without `_source.json` is undecided.
 
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
     active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
@@ -81,11 +86,16 @@ def gate_date(
     (0, 'pass')
     """
     from wdguard.checks.engines import get_engine
+    from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
+    from wdguard.lake.layout import configured
     from wdguard.lake.storage import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
+    config = load_config() if config is None else config
+    lake_layout = configured(store, config, config_name())  # bad [lake]: before any engine
+    must = require_manifest(config)
     return run_gate(
         store,
         date,
@@ -96,6 +106,8 @@ def gate_date(
         write=write,
         progress=progress,
         engine=get_engine(name, spark=spark, spark_master=spark_master),
+        lake=lake_layout,
+        require_manifest=must,
     )
 
 

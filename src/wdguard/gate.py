@@ -1,6 +1,7 @@
 """The gate: run every check of a date over the chosen layers, record, decide.
 
-Flow: contracts -> (per layer, per contract) locate partition -> completeness ->
+Flow: contracts -> the date's partitions resolved once (`lake/resolve.py`: where each
+contract's data is, its format, what its manifest or stand-in expects) -> completeness ->
 one-pass row checks -> freshness, volume -> referential integrity across the date's
 partitions -> unexpected objects -> run record (written create-only to
 `_wdguard/runs/{date}/{run_id}.json`) -> exit code computed from the record.
@@ -23,7 +24,7 @@ from wdguard.checks.engines import Engine, PolarsEngine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.partition import Partition, locate
+from wdguard.checks.partition import Partition
 from wdguard.checks.rules import validate_rules
 from wdguard.checks.spec import CheckSpec
 from wdguard.checks.volume import History, check_volume
@@ -32,6 +33,7 @@ from wdguard.contracts.merge import fingerprint
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
+from wdguard.lake.resolve import ResolvedPartition, resolve_date, roots
 from wdguard.record import (
     CheckRecord,
     ContractInput,
@@ -102,12 +104,18 @@ def run_gate(
     progress: Progress | None = None,
     write: bool = True,
     engine: Engine | None = None,
+    lake: layout.LakeLayout | None = None,
+    require_manifest: bool = False,
 ) -> RunRecord:
     """Check one date; return the finished (and written) run record.
 
     `engine`: PolarsEngine() by default; a SparkEngine runs the same checks as Spark jobs.
+    `lake`: where the partitions are (the `[lake]` table; default: wdguard's own layout).
+    `require_manifest`: a partition without `_source.json` (or its ADF stand-in) is
+    undecided (exit 2) instead of having its manifest checks skipped.
     """
     engine = engine or PolarsEngine()
+    lake = lake or layout.LakeLayout.default()
     date = layout.date_str(date)
     started = datetime.now(UTC)
     record = RunRecord(
@@ -137,7 +145,11 @@ def run_gate(
             )
             for c in contracts
         ]
-        _require_date(store, contracts, [x for x in layers if x != layout.GOLD], date)
+        source_layers = [x for x in layers if x != layout.GOLD]
+        resolved = resolve_date(
+            store, lake, contracts, source_layers, date, require_manifest=require_manifest
+        )
+        _require_date(resolved, lake, contracts, date)
         history = History(store, date)  # one per run: a past record holds every layer's counts
         with engine.running():
             for layer in layers:
@@ -149,8 +161,8 @@ def run_gate(
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue
                 _check_layer(
-                    engine, store, record, contracts, layer, date, history, sample_keys,
-                    quarantine, progress,
+                    engine, store, record, contracts, layer, date, resolved[layer], lake,
+                    history, sample_keys, quarantine, progress,
                 )
     except LakeUnreachable:
         raise  # nothing can be recorded in a lake that is gone: one line, exit 2
@@ -162,19 +174,15 @@ def run_gate(
     return record
 
 
-def _require_date(store, contracts: list[Contract], layers, date: str) -> None:
-    """A date with no folder in any chosen layer is a wrong --date (or a pipeline that
+def _require_date(
+    resolved: dict[str, list[ResolvedPartition]], lake, contracts: list[Contract], date: str
+) -> None:
+    """A date with no partition in any chosen layer is a wrong --date (or a pipeline that
     did not run), not "every partition missing": the gate cannot decide (exit 2)."""
-    roots = [
-        layout.layer_root(layer, source)
-        for layer in layers
-        for source in sorted({c.source.kind for c in contracts})
-    ]
-    if roots and not any(date in store.list_dirs(root) for root in roots):
-        raise InputError(
-            f"no partitions for date {date} under {', '.join(r + '/' for r in roots)}",
-            where="--date",
-        )
+    parts = [p for ps in resolved.values() for p in ps]
+    if parts and not any(p.exists for p in parts):
+        where = ", ".join(roots(lake, contracts, list(resolved)))
+        raise InputError(f"no partitions for date {date} under {where}", where="--date")
 
 
 def _write(store, record: RunRecord, date: str) -> None:
@@ -194,6 +202,8 @@ def _check_layer(
     contracts: list[Contract],
     layer: str,
     date: str,
+    parts: list[ResolvedPartition],
+    lake: layout.LakeLayout,
     history: History,
     sample_keys: int,
     quarantine: bool,
@@ -201,11 +211,13 @@ def _check_layer(
 ) -> None:
     frames: dict[str, object] = {}  # the engine's frame of each readable partition
 
-    def one_partition(contract: Contract) -> tuple[PartitionRecord, list[Outcome]]:
-        obj, source = contract.object_name, contract.source.kind
+    def one_partition(
+        item: tuple[Contract, ResolvedPartition],
+    ) -> tuple[PartitionRecord, list[Outcome]]:
+        contract, part = item
+        obj, source, path = contract.object_name, contract.source.kind, part.path
         if progress:
             progress(f"{layer} {obj}")
-        path = layout.partition_dir(layer, source, date, obj)
         stats = PartitionRecord(
             layer=layer,
             source=source,
@@ -216,10 +228,10 @@ def _check_layer(
         )
         outs: list[Outcome] = []
         try:
-            part = locate(store, layer, source, date, obj)
             stats.exists = part.exists
             outs.append(completeness.partition_present(contract, part))
             if part.exists:
+                part.check()  # a problem found resolving it: unreadable, undecided
                 outs += _check_partition(
                     engine,
                     store,
@@ -242,11 +254,12 @@ def _check_layer(
 
     # partitions, then foreign keys: each step's results are recorded in contract order,
     # whatever order an engine that runs them concurrently (Spark) finished them in
-    for stats, outs in engine.map(one_partition, contracts):
+    for stats, outs in engine.map(one_partition, list(zip(contracts, parts, strict=True))):
         record.partitions.append(stats)
         record.checks += [_to_record(o, layer) for o in outs]
 
     by_name = {c.contract: c for c in contracts}
+    where_of = {c.contract: p.path for c, p in zip(contracts, parts, strict=True)}
 
     def one_fk(item: tuple[Contract, ForeignKey]) -> Outcome:
         contract, fk = item
@@ -262,13 +275,13 @@ def _check_layer(
                 sample_keys=sample_keys,
             )
         except Exception as exc:
-            where = layout.partition_dir(layer, contract.source.kind, date, contract.object_name)
-            return _unreadable(contract, contract.object_name, exc, where)
+            return _unreadable(contract, contract.object_name, exc, where_of[contract.contract])
 
     fks = [(c, fk) for c in contracts for fk in c.references()]
     record.checks += [_to_record(out, layer) for out in engine.map(one_fk, fks)]
     record.checks += [
-        _to_record(o, layer) for o in completeness.unexpected_objects(store, contracts, layer, date)
+        _to_record(o, layer)
+        for o in completeness.unexpected_objects(store, contracts, layer, date, lake)
     ]
 
 
@@ -285,12 +298,11 @@ def _check_partition(
     quarantine: bool,
     run_id: str,
 ) -> list[Outcome]:
-    manifest = part.manifest
-    assert manifest is not None
-    stats.manifest_row_count = manifest.row_count
+    expected = part.expected
+    stats.manifest_row_count = expected.row_count
     stats.files = len(part.data_files)
-    stats.extracted_at = manifest.extracted_at
-    stats.watermark = manifest.watermark
+    stats.extracted_at = expected.extracted_at
+    stats.watermark = expected.watermark
     outs = [completeness.files_match(contract, part)]
     # an extraction of an empty table may land no data file: check it as zero rows of
     # the contract's shape (row_count still compares 0 with `_source.json`)
@@ -303,16 +315,19 @@ def _check_partition(
     stats.max_timestamps = result.max_timestamps
     stats.scan_ms = round(result.scan_ms, 1)
     present = set(part.data_files)
-    stats.bytes = sum(f.bytes for f in manifest.files if f.path in present)
+    if expected.files is not None:
+        stats.bytes = sum(f.bytes for f in expected.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
     outs += column_set.review(contract, lf, result.outcomes,
                               migration_head=manifest.migration_head, date=part.date)
     fresh = contract.freshness
+    reference = expected.extracted_at or part.end_of_date()
     fresh_out = check_freshness(
         contract,
         part.object,
         result.max_timestamps.get(fresh.column) if fresh else None,
-        manifest.extracted_at,
+        reference,
+        reference="extraction" if expected.extracted_at else f"the end of {part.date}",
     )
     if fresh_out:
         outs.append(fresh_out)

@@ -77,9 +77,9 @@ class PolarsEngine:
         yield
 
     def scan(self, store, part: Partition):
-        from wdguard.checks.partition import scan
+        from wdguard.lake.formats import scan_polars
 
-        return scan(store, part)
+        return scan_polars(store, part)
 
     def empty(self, contract: Contract):
         import polars as pl
@@ -182,13 +182,9 @@ class SparkEngine:
                     conf.set(key, value)
 
     def scan(self, store, part: Partition):
-        uris = [store.spark_uri(f"{part.path}/{f}") for f in part.data_files]
-        try:
-            return self.spark.read.parquet(*uris)
-        except Exception as exc:
-            from wdguard.checks.spark_engine import _short
+        from wdguard.lake.formats import scan_spark
 
-            raise SourceError(f"cannot scan partition: {_short(exc)}", where=part.path) from None
+        return scan_spark(self.spark, store, part)
 
     def empty(self, contract: Contract):
         from pyspark.sql import types as T

@@ -203,7 +203,7 @@ def check(
     with _spinner(fmt == CheckFormat.text and err_console.is_terminal) as step:
         record = gate_date(store, date, layers=layers, contracts=contracts, engine=engine_name,
                            spark_master=master, sample_keys=sample_keys,
-                           quarantine=quarantine, progress=step)
+                           quarantine=quarantine, progress=step, config=config)
     if fmt == CheckFormat.json:
         print_json(record.model_dump(mode="json"))
     elif fmt == CheckFormat.junit:
