@@ -319,7 +319,7 @@ def _check_partition(
         stats.bytes = sum(f.bytes for f in expected.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
     outs += column_set.review(contract, lf, result.outcomes,
-                              migration_head=manifest.migration_head, date=part.date)
+                              migration_head=column_set.head_of(part), date=part.date)
     fresh = contract.freshness
     reference = expected.extracted_at or part.end_of_date()
     fresh_out = check_freshness(

@@ -33,6 +33,15 @@ def _top(key: str) -> str:
     return key.split(".", 1)[0].split("[]", 1)[0]
 
 
+def head_of(part: Any) -> str | None:
+    """The newest migration applied when the partition was extracted: its manifest's
+    `migration_head`, or what a Delta commit's metadata recorded; None: judge by date."""
+    if getattr(part, "manifest", None) is not None:
+        return part.manifest.migration_head
+    return getattr(part.predicate, "migration_head", None) if hasattr(part, "predicate") \
+        else None
+
+
 def late_columns(contract: Contract, *, migration_head: str | None, date: str) -> dict[str, str]:
     """Contract column -> the migration that added it after this partition."""
     out = {}

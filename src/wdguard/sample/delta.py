@@ -6,7 +6,10 @@ Silver and gold as one Delta table per object, one append per day partitioned by
     silver/{source}/{object}/_delta_log/ ...   snapshot_date=2026-11-26/part-....parquet
     gold/{table}/_delta_log/ ...
 
-Bronze stays files with `_source.json` (raw copies, as ADF lands them). Delta names its
+Each commit's metadata carries `extracted_at` and `migration_head`, as a pipeline that
+writes Delta records them (`custom_metadata` / Spark's `userMetadata`): the log is the
+stand-in for `_source.json`. Bronze stays files with `_source.json` (raw copies, as ADF
+lands them). Delta names its
 files with UUIDs and records commit times, so this layout is not byte-identical across
 runs, unlike the parquet one.
 """
@@ -27,15 +30,22 @@ def delta_table_path(layer: str, source: str, obj: str) -> str:
     return f"{GOLD}/{obj}" if layer == GOLD else f"{layer_root(layer, source)}/{obj}"
 
 
-def append_date(store, table: str, frame: pl.DataFrame, date: dt.date) -> int:
-    """Append one day's rows to the Delta table at `table` (created on first write);
-    returns the bytes of the files this commit added."""
-    from deltalake import DeltaTable, write_deltalake
+def append_date(store, table: str, frame: pl.DataFrame, date: dt.date, *,
+                extracted_at: dt.datetime | None = None,
+                migration_head: str | None = None) -> int:
+    """Append one day's rows to the Delta table at `table` (created on first write), the
+    extraction time and migration head in the commit's metadata as a pipeline records
+    them; returns the bytes of the files this commit added."""
+    from deltalake import CommitProperties, DeltaTable, write_deltalake
 
     uri, options = store.scan_target(table)
     data = frame.with_columns(pl.lit(date, pl.Date).alias(DATE_COLUMN)).to_arrow()
+    meta = {"extracted_at": extracted_at.isoformat()} if extracted_at else {}
+    if migration_head:
+        meta["migration_head"] = migration_head
     write_deltalake(uri, data, mode="append", partition_by=[DATE_COLUMN],
-                    storage_options=options)
+                    storage_options=options, commit_properties=CommitProperties(
+                        custom_metadata=meta) if meta else None)
     dtab = DeltaTable(uri, storage_options=options) if options else DeltaTable(uri)
     added = dtab.history(1)[0].get("operationMetrics", {})
     return int(added.get("num_added_bytes", 0) or 0)

@@ -127,7 +127,7 @@ def generate_lake(
             for table, frame in build_gold(silver, gold, d).items():
                 if fmt == "delta":
                     path = delta_table_path("gold", "gold", table)
-                    size = append_date(store, path, frame, d)
+                    size = append_date(store, path, frame, d, extracted_at=cutoff)
                 else:
                     path, size = write_gold(store, table, d, frame)
                 result.partitions.append(
@@ -164,7 +164,8 @@ def _write_snapshot(
     source = contract.source.kind
     if fmt == "delta" and layer == "silver":
         table = delta_table_path(layer, source, contract.object_name)
-        size = append_date(store, table, frame, d)
+        size = append_date(store, table, frame, d, extracted_at=cutoff,
+                           migration_head=migration_head)
         result.partitions.append(PartitionWritten(
             layer, source, d.isoformat(), contract.object_name, table, frame.height,
             1 if frame.height else 0, size))

@@ -10,6 +10,7 @@ always starts from a known schema; changes before it are no longer in the log.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -55,6 +56,11 @@ class Commit:
     protocol: Protocol | None = None
     adds: list[AddFile] = field(default_factory=list)
     removes: list[str] = field(default_factory=list)
+    # what the writing pipeline recorded in the commit's metadata (delta-rs
+    # `custom_metadata`, Spark `userMetadata` as JSON): its extraction time and the
+    # newest migration applied to the source then
+    extracted_at: datetime | None = None
+    migration_head: str | None = None
 
 
 def _ms(value: Any) -> datetime | None:
@@ -87,6 +93,23 @@ def _add(a: dict[str, Any]) -> AddFile:
     )
 
 
+def _pipeline_metadata(commit: Commit, info: dict[str, Any]) -> None:
+    meta = dict(info)
+    user = info.get("userMetadata")
+    if isinstance(user, str) and user.startswith("{"):
+        with contextlib.suppress(json.JSONDecodeError):
+            meta |= json.loads(user)
+    text = meta.get("extracted_at")
+    if isinstance(text, str):
+        try:
+            stamp = datetime.fromisoformat(text)
+            commit.extracted_at = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+        except ValueError:
+            commit.extracted_at = None
+    head = meta.get("migration_head")
+    commit.migration_head = head if isinstance(head, str) and head else None
+
+
 def _metadata(commit: Commit, m: dict[str, Any], where: str) -> None:
     try:
         commit.schema = parse_schema(json.loads(m["schemaString"]))
@@ -113,6 +136,7 @@ def parse_commit(version: int, text: str, where: str) -> Commit:
             commit.operation = info.get("operation")
             commit.parameters = dict(info.get("operationParameters") or {})
             commit.metrics = dict(info.get("operationMetrics") or {})
+            _pipeline_metadata(commit, info)
         elif "metaData" in action:
             _metadata(commit, action["metaData"], where)
         elif "protocol" in action:

@@ -62,6 +62,19 @@ class DeltaDate:
         return max(times) if times else None
 
     @property
+    def extracted_at(self) -> dt.datetime | None:
+        """When the date's data was extracted: the newest `extracted_at` its commits'
+        metadata records, else the newest commit time."""
+        stamps = [c.extracted_at for c in self.commits if c.extracted_at is not None]
+        return max(stamps) if stamps else self.committed_at
+
+    @property
+    def migration_head(self) -> str | None:
+        """The newest migration head its commits' metadata records (None: unknown)."""
+        heads = [c.migration_head for c in self.commits if c.migration_head]
+        return max(heads) if heads else None
+
+    @property
     def physical_names(self) -> dict[str, str]:
         """physical -> logical column name (column mapping); empty without mapping."""
         return {f.physical_name: f.name for f in self.schema if f.physical_name}
