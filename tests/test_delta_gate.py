@@ -181,23 +181,38 @@ def test_deletion_vectors_refused_by_check_exit_2(tmp_path):
         unreadable[0]["message"]
 
 
-def test_generated_delta_lake_gates_as_it_is(tmp_path):
-    lake, contracts = tmp_path / "lake", tmp_path / "contracts"
-    contracts.mkdir()
-    for name in ("User", "Order"):
-        shutil.copy(ROOT / "contracts" / f"{name}.yaml", contracts)
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The sample lake, one day, written both ways."""
+    folder = tmp_path_factory.mktemp("generated")
     runner = CliRunner()
-    res = runner.invoke(app, ["lake", "generate", "--out", str(lake), "--days", "2",
-                              "--rows", "0.02", "--object", "users", "--object", "orders",
-                              "--layer", "bronze", "--layer", "silver",
-                              "--lake-format", "delta", "--contracts", str(ROOT / "contracts")])
-    assert res.exit_code == 0, res.output
-    assert (lake / "silver/postgres/orders/_delta_log").is_dir()
-    assert list((lake / "raw/postgres/2026-11-26/orders").glob("part-*.parquet"))
-    res = runner.invoke(app, ["check", "--lake", str(lake), "--date", "2026-11-26",
-                              "--contracts", str(contracts), "--format", "json"])
-    assert res.exit_code == 0, res.output
-    record = json.loads(res.stdout)
-    silver = [p for p in record["partitions"] if p["layer"] == "silver"]
-    assert {p["path"] for p in silver} == {"silver/postgres/users", "silver/postgres/orders"}
-    assert all(p["row_count"] and p["row_count"] == p["manifest_row_count"] for p in silver)
+    for fmt in ("parquet", "delta"):
+        res = runner.invoke(app, ["lake", "generate", "--out", str(folder / fmt), "--days", "1",
+                                  "--rows", "0.02", "--lake-format", fmt,
+                                  "--contracts", str(ROOT / "contracts")])
+        assert res.exit_code == 0, res.output
+    return folder / "parquet", folder / "delta"
+
+
+@pytest.mark.parametrize("layer", ["bronze,silver", "gold"])
+def test_generated_delta_lake_gates_as_it_is(generated, layer):
+    files, delta = generated
+    assert (delta / "silver/postgres/orders/_delta_log").is_dir()
+    assert (delta / "gold/FactOrders/_delta_log").is_dir()
+    assert list((delta / "raw/postgres/2026-11-26/orders").glob("part-*.parquet"))
+    records = []
+    for lake in (files, delta):
+        res = CliRunner().invoke(app, ["check", "--lake", str(lake), "--date", "2026-11-26",
+                                       "--layer", layer, "--contracts", str(ROOT / "contracts"),
+                                       "--format", "json"])
+        assert res.exit_code == 0, res.output
+        records.append(json.loads(res.stdout))
+    ref, got = ({c["id"]: c["status"] for c in r["checks"]} for r in records)
+    assert got == ref
+    if layer == "gold":
+        paths = {p["object"]: p["path"] for p in records[1]["partitions"]}
+        assert paths["FactOrders"] == "gold/FactOrders"
+    else:
+        silver = [p for p in records[1]["partitions"] if p["layer"] == "silver"]
+        assert all(p["path"].count("/") == 2 and "2026" not in p["path"] for p in silver)
+        assert all(p["row_count"] == p["manifest_row_count"] for p in silver)

@@ -6,7 +6,7 @@ Silver and gold as one Delta table per object, one append per day partitioned by
     silver/{source}/{object}/_delta_log/ ...   snapshot_date=2026-11-26/part-....parquet
     gold/{table}/_delta_log/ ...
 
-Each commit's metadata carries `extracted_at` and `migration_head`, as a pipeline that
+Each commit's metadata carries `date`, `extracted_at` and `migration_head`, as a pipeline that
 writes Delta records them (`custom_metadata` / Spark's `userMetadata`): the log is the
 stand-in for `_source.json`. Bronze stays files with `_source.json` (raw copies, as ADF
 lands them). Delta names its
@@ -40,12 +40,14 @@ def append_date(store, table: str, frame: pl.DataFrame, date: dt.date, *,
 
     uri, options = store.scan_target(table)
     data = frame.with_columns(pl.lit(date, pl.Date).alias(DATE_COLUMN)).to_arrow()
-    meta = {"extracted_at": extracted_at.isoformat()} if extracted_at else {}
+    meta = {"date": date.isoformat()}  # an empty day adds no file: the log still says
+    if extracted_at:
+        meta["extracted_at"] = extracted_at.isoformat()
     if migration_head:
         meta["migration_head"] = migration_head
     write_deltalake(uri, data, mode="append", partition_by=[DATE_COLUMN],
-                    storage_options=options, commit_properties=CommitProperties(
-                        custom_metadata=meta) if meta else None)
+                    storage_options=options,
+                    commit_properties=CommitProperties(custom_metadata=meta))
     dtab = DeltaTable(uri, storage_options=options) if options else DeltaTable(uri)
     added = dtab.history(1)[0].get("operationMetrics", {})
     return int(added.get("num_added_bytes", 0) or 0)

@@ -26,6 +26,8 @@ from wdguard.contracts.gold import GoldContract, gold_problems, load_gold_contra
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError, LakeUnreachable
 from wdguard.lake import layout
+from wdguard.lake.delta import is_delta_table
+from wdguard.lake.delta.table import date_frame
 from wdguard.record import ContractInput, PartitionRecord, RunRecord
 
 __all__ = ["derive_gold", "evaluate", "run_gold"]
@@ -37,6 +39,12 @@ def _fingerprint(g: GoldContract) -> str:
 
 
 def _gold_frame(store, table: str, date: str) -> tuple[Partition, pl.LazyFrame | None]:
+    delta = date_frame(store, f"{layout.GOLD}/{table}", date)  # a Delta table: its date
+    if delta is not None:
+        dd, lf = delta
+        part = Partition(layout.GOLD, layout.GOLD, table, date, dd.table,
+                         [f.path for f in dd.files])
+        return part, lf
     path = layout.gold_dir(table, date)
     prefix = path + "/"
     listing = [p[len(prefix) :] for p in store.list(path) if p.startswith(prefix)]
@@ -84,9 +92,12 @@ def run_gold(
     if all(f is None for f in frames.values()):
         raise InputError(f"no gold partitions for date {date} under gold/*/", where="--date")
     for table in store.list_dirs(layout.GOLD):  # a gold table nobody wrote a contract for
-        if table not in frames and date in store.list_dirs(f"{layout.GOLD}/{table}"):
+        if table in frames:
+            continue
+        delta = is_delta_table(store, f"{layout.GOLD}/{table}")
+        if delta or date in store.list_dirs(f"{layout.GOLD}/{table}"):
             spec = CheckSpec("unexpected_object", table, table, severity="warn")
-            path = layout.gold_dir(table, date)
+            path = f"{layout.GOLD}/{table}" if delta else layout.gold_dir(table, date)
             outs.append(Outcome(spec, "fail", f"{path}/ has no gold contract"))
     silver: dict[str, pl.LazyFrame | None] = {}
     by_name = {c.contract: c for c in contracts}
@@ -98,6 +109,12 @@ def run_gold(
         path = layout.partition_dir("silver", c.source.kind, date, c.object_name)
         where[f"silver:{rc.source}"] = path
         try:
+            table = f"{layout.layer_root('silver', c.source.kind)}/{c.object_name}"
+            delta = date_frame(store, table, date)
+            if delta is not None:  # silver kept as a Delta table
+                where[f"silver:{rc.source}"] = table
+                silver[rc.source] = delta[1]
+                continue
             sp = locate(store, "silver", c.source.kind, date, c.object_name)
             silver[rc.source] = scan(store, sp) if sp.data_files else None
         except LakeUnreachable:

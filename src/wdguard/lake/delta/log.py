@@ -61,6 +61,7 @@ class Commit:
     # newest migration applied to the source then
     extracted_at: datetime | None = None
     migration_head: str | None = None
+    date: str | None = None  # the day the commit landed, even when it added no file
 
 
 def _ms(value: Any) -> datetime | None:
@@ -108,6 +109,8 @@ def _pipeline_metadata(commit: Commit, info: dict[str, Any]) -> None:
             commit.extracted_at = None
     head = meta.get("migration_head")
     commit.migration_head = head if isinstance(head, str) and head else None
+    day = meta.get("date")
+    commit.date = day if isinstance(day, str) and day else None
 
 
 def _metadata(commit: Commit, m: dict[str, Any], where: str) -> None:

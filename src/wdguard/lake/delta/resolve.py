@@ -9,7 +9,8 @@ with no configuration. The object's location is the layer's path template up to 
 * `path`: the table; `files`: the date's live files that are present in storage (as the
   log names them, relative to the table); `listing`: every file the log lists for the
   date, so a file the log lists but storage lost is a failing `file_missing`, not a
-  silently smaller count;
+  silently smaller count. Delta has no empty partition: a day that landed no row exists
+  when a commit's metadata names it (`date`, as `wdguard lake generate` writes);
 * `expected`: the log's stand-in for `_source.json` (`by = "_delta_log"`): rows per file
   from `numRecords`, the listed files, and the extraction time: the `extracted_at` a
   pipeline put in its commit's metadata, else the newest commit time of the date's files;
@@ -93,7 +94,8 @@ def resolve_delta(store, lay: layout.PartitionLayout, contract: Contract, layer:
     part.contract = contract
     try:
         delta = open_date(store, table, date, date_column=getattr(lay, "date_column", None))
-        part.listing = [f.path for f in delta.files]
+        # an empty day adds no file: it exists when a commit's metadata says it landed
+        part.listing = [f.path for f in delta.files] or ([DELTA_LOG] if delta.landed else [])
         part.expected = expected_of(delta)
         present = _present(store, table, delta)
         delta.files = [f for f in delta.files if f.path in present]

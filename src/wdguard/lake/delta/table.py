@@ -62,6 +62,12 @@ class DeltaDate:
         return max(times) if times else None
 
     @property
+    def landed(self) -> bool:
+        """The date was written: it has files, or a commit's metadata says it landed the
+        date with no row (Delta has no empty partition; an empty day adds no file)."""
+        return bool(self.files) or any(c.date == self.date for c in self.commits)
+
+    @property
     def extracted_at(self) -> dt.datetime | None:
         """When the date's data was extracted: the newest `extracted_at` its commits'
         metadata records, else the newest commit time."""
@@ -138,7 +144,7 @@ def open_date(store, table: str, date: str, *, reader: str | None = None,
         files.append(AddFile(path, values, int(actions["size_bytes"][i]),
                              int(records) if records is not None else None, False))
     live = {f.path for f in files}
-    writers = [c for c in commits if any(a.path in live for a in c.adds)]
+    writers = [c for c in commits if any(a.path in live for a in c.adds) or c.date == date]
     return DeltaDate(table, date, column, by_partition, dtab.version(), protocol, meta.schema,
                      files, writers)
 
@@ -269,3 +275,14 @@ def has_delta_jars(spark: Any) -> bool:
         return True
     except Exception:
         return False
+
+
+def date_frame(store, table: str, date: str):
+    """(DeltaDate, lazy Polars frame or None when the date has no file) of the Delta
+    table at `table`, or None when `table` is no Delta table (the gold gate's reads)."""
+    from wdguard.lake.delta import is_delta_table
+
+    if not is_delta_table(store, table):
+        return None
+    part = open_date(store, table, date)
+    return part, (polars_frame(store, part) if part.landed else None)
