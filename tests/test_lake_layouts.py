@@ -10,7 +10,6 @@ differ, skipped with their reason.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -78,11 +77,13 @@ def test_spark_written_lake_without_manifests_same_verdicts_on_both_engines(
 
     root, contracts, result, faults = base
     out = tmp_path / "spark"
-    for p in result.partitions:  # one partitionBy write per object, both dates
+    tables: dict[tuple, list] = {}
+    for p in result.partitions:
         df = spark.read.parquet(str(root / p.path)).withColumn("ingest_date", F.lit(p.date))
-        df.repartition(3).write.mode("append").partitionBy("ingest_date").parquet(
-            str(out / p.layer / p.source / p.object)
-        )
+        tables.setdefault((p.layer, p.source, p.object), []).append(df)
+    for (layer, source, obj), dfs in tables.items():  # one partitionBy write per table
+        df = dfs[0].unionByName(dfs[1]) if len(dfs) > 1 else dfs[0]
+        df.repartition(3).write.partitionBy("ingest_date").parquet(str(out / layer / source / obj))
     lake = LakeLayout.from_table(HIVE)
     folder = out / "silver/postgres/orders" / f"ingest_date={FAULTY}"
     names = sorted(x.name for x in folder.iterdir())
@@ -91,7 +92,9 @@ def test_spark_written_lake_without_manifests_same_verdicts_on_both_engines(
 
     for day in (CLEAN, FAULTY):
         ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
-        for engine in (None, spark_engine):
+        # Spark reads the Spark-written files on the faulty day (the clean day's parity
+        # on today's layout is test_spark_parity's)
+        for engine in (None, spark_engine) if day == FAULTY else (None,):
             got = run_gate(
                 LocalStore(out), day, contracts_dir=contracts, write=False, lake=lake,
                 engine=engine,

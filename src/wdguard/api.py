@@ -450,7 +450,7 @@ def validate_dataframe(
     before it is written: schema, every row check and key uniqueness, as the gate runs them
     on `layer`. Cross-partition checks (foreign keys, volume, freshness against the
     extraction) need the lake and are the gate's."""
-    from wdguard.checks.engines import PolarsEngine, SparkEngine
+    from wdguard.checks.engines import engine_for
     from wdguard.checks.rules import validate_rules
     from wdguard.contracts.io import load_contract
     from wdguard.gate import _to_record
@@ -459,12 +459,10 @@ def validate_dataframe(
     layout.layer_root(layer, "postgres")  # validates the layer name
     if not isinstance(contract, Contract):
         contract = load_contract(Path(contract))
-    validate_rules([contract])  # a rule that is not a row expression: InputError (exit 2)
     if type(frame).__module__.startswith("polars"):
-        engine: Any = PolarsEngine()
         frame = frame.lazy()
-    else:
-        engine = SparkEngine(frame.sparkSession)
+    engine = engine_for(frame)
+    validate_rules([contract], engine)  # a rule that is not a row expression: exit 2
     with engine.running():
         result = engine.check_partition(
             frame, contract, layer, where=f"{contract.contract} frame",

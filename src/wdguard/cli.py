@@ -9,7 +9,6 @@ import sys
 
 import typer
 
-from wdguard import __version__
 from wdguard.commands import (
     alert,
     cache,
@@ -26,6 +25,7 @@ from wdguard.commands import (
     migrations_status,
     report,
 )
+from wdguard.version import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 # Help is shown as written: Rich markup would eat bracketed words such as `[check]` (a

@@ -12,15 +12,13 @@ other partitions are still checked, so one bad file does not hide other failures
 from __future__ import annotations
 
 import platform
-import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wdguard import __version__
 from wdguard.checks import column_set, completeness
-from wdguard.checks.engines import Engine, PolarsEngine
+from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
@@ -44,13 +42,10 @@ from wdguard.record import (
     new_run_id,
     who,
 )
+from wdguard.redact import redact_text
+from wdguard.version import __version__
 
 Progress = Callable[[str], None]
-_SECRET = re.compile(r"(?i)(sig|accountkey|account_key|sharedaccesssignature)=[^&;]+")
-
-
-def redact_url(url: str) -> str:
-    return _SECRET.sub(r"\1=***", url)
 
 
 def _versions(engine: Engine) -> dict[str, str]:
@@ -114,7 +109,7 @@ def run_gate(
     `require_manifest`: a partition without `_source.json` (or its ADF stand-in) is
     undecided (exit 2) instead of having its manifest checks skipped.
     """
-    engine = engine or PolarsEngine()
+    engine = engine or get_engine("polars")
     lake = lake or layout.LakeLayout.default()
     date = layout.date_str(date)
     started = datetime.now(UTC)
@@ -125,7 +120,7 @@ def run_gate(
         host=socket.gethostname(),
         versions=_versions(engine),
         inputs=Inputs(
-            lake=redact_url(store.url),
+            lake=redact_text(store.url),
             date=date,
             layers=list(layers),
             contracts_dir=str(contracts_dir),
@@ -138,7 +133,7 @@ def run_gate(
         for layer in layers:
             layout.layer_root(layer, "postgres")  # validates the layer name
         contracts = load_contracts(contracts_dir)
-        validate_rules(contracts)
+        validate_rules(contracts, engine)
         record.inputs.contracts = [
             ContractInput(
                 name=c.contract, version=c.version, fingerprint=c.fingerprint or fingerprint(c)
@@ -153,10 +148,10 @@ def run_gate(
         history = History(store, date)  # one per run: a past record holds every layer's counts
         with engine.running():
             for layer in layers:
-                if layer == layout.GOLD:  # the post-build gate: checks/gold, contracts/gold/
+                if layer == layout.GOLD:  # the post-build gate, on the same engine: checks/gold
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
-                        sample_keys=sample_keys, progress=progress,
+                        sample_keys=sample_keys, progress=progress, engine=engine,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue

@@ -80,20 +80,18 @@ def expected_of(part: DeltaDate) -> Expected:
                     extracted_at=part.extracted_at)
 
 
-def resolve_delta(store, lay: layout.PartitionLayout, contract: Contract, layer: str,
-                  date: str):
-    """The contract's date of its Delta table, or None when its location is no Delta
-    table (then the files layout applies)."""
+def delta_partition(store, layer: str, source: str, obj: str, table: str, date: str,
+                    *, contract: Contract | None = None, date_column: str | None = None):
+    """The resolved partition of `date` in the Delta table at `table` (see the module
+    docstring), or None when `table` is no Delta table."""
     from wdguard.lake.resolve import ResolvedPartition
 
-    source, obj = contract.source.kind, contract.object_name
-    table = table_location(lay.path, layer=layer, source=source, obj=obj)
-    if table is None or not is_delta_table(store, table):
+    if not is_delta_table(store, table):
         return None
     part = ResolvedPartition(layer, source, obj, date, table, format=FORMAT)
     part.contract = contract
     try:
-        delta = open_date(store, table, date, date_column=getattr(lay, "date_column", None))
+        delta = open_date(store, table, date, date_column=date_column)
         # an empty day adds no file: it exists when a commit's metadata says it landed
         part.listing = [f.path for f in delta.files] or ([DELTA_LOG] if delta.landed else [])
         part.expected = expected_of(delta)
@@ -108,6 +106,18 @@ def resolve_delta(store, lay: layout.PartitionLayout, contract: Contract, layer:
         part.listing = [DELTA_LOG]
         part.files = []
     return part
+
+
+def resolve_delta(store, lay: layout.PartitionLayout, contract: Contract, layer: str,
+                  date: str):
+    """The contract's date of its Delta table, or None when its location is no Delta
+    table (then the files layout applies)."""
+    source, obj = contract.source.kind, contract.object_name
+    table = table_location(lay.path, layer=layer, source=source, obj=obj)
+    if table is None:
+        return None
+    return delta_partition(store, layer, source, obj, table, date, contract=contract,
+                           date_column=getattr(lay, "date_column", None))
 
 
 def delta_strangers(store, lay: layout.PartitionLayout, layer: str, source: str,

@@ -240,8 +240,10 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
         df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
         return df.drop(part.date_column) if part.by_partition else df
     require_readable(part.protocol, "spark-files", f"{store.url.rstrip('/')}/{part.table}")
-    if not part.files:
-        raise SourceError("no data file for the date in the Delta snapshot", where=part.table)
+    if not part.files:  # a day that landed no row: its columns, no row
+        cols = [f for f in part.schema if not (part.by_partition and f.name == part.date_column)]
+        ddl = ", ".join(f"`{f.name}` {f.type if _simple(f.type) else 'string'}" for f in cols)
+        return spark.createDataFrame([], ddl)
     # the table's URI plus the file's relative path as the log has it (a file URI of the
     # whole path would percent-encode the `=` of `snapshot_date=...`, which Spark reads
     # literally)
@@ -275,14 +277,3 @@ def has_delta_jars(spark: Any) -> bool:
         return True
     except Exception:
         return False
-
-
-def date_frame(store, table: str, date: str):
-    """(DeltaDate, lazy Polars frame or None when the date has no file) of the Delta
-    table at `table`, or None when `table` is no Delta table (the gold gate's reads)."""
-    from wdguard.lake.delta import is_delta_table
-
-    if not is_delta_table(store, table):
-        return None
-    part = open_date(store, table, date)
-    return part, (polars_frame(store, part) if part.landed else None)
