@@ -87,9 +87,11 @@ def test_delta_silver_same_verdicts_on_spark_without_jars(twins, spark_engine):
     files, delta, contracts, _ = twins
     # the faulty day only (every fault kind; the clean day is the Polars test's): Spark
     # jobs are what this suite's time goes to
-    ref = run_gate(LocalStore(files), FAULTY, contracts_dir=contracts, write=False)
-    got = run_gate(LocalStore(delta), FAULTY, contracts_dir=contracts, write=False,
-                   engine=spark_engine)
+    # and silver only: bronze stays files either way
+    ref = run_gate(LocalStore(files), FAULTY, layers=["silver"], contracts_dir=contracts,
+                   write=False)
+    got = run_gate(LocalStore(delta), FAULTY, layers=["silver"], contracts_dir=contracts,
+                   write=False, engine=spark_engine)
     assert ref.exit_code == 1
     _same(got, ref)
 
@@ -216,3 +218,39 @@ def test_generated_delta_lake_gates_as_it_is(generated, layer):
         silver = [p for p in records[1]["partitions"] if p["layer"] == "silver"]
         assert all(p["path"].count("/") == 2 and "2026" not in p["path"] for p in silver)
         assert all(p["row_count"] == p["manifest_row_count"] for p in silver)
+
+
+def test_a_date_as_a_predicate_on_a_date_column(tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from wdguard.lake.layout import LakeLayout
+
+    root = tmp_path / "lake"
+    days = [dt.date(2026, 11, 25)] * 2 + [dt.date(2026, 11, 26)] * 3
+    write_deltalake(str(root / "silver/postgres/orders"), pa.table({
+        "id": ["a", "b", "c", "d", "e"], "order_date": pa.array(days, pa.date32()),
+        "qty": pa.array([1, 2, 3, 400, 5], pa.int32())}))  # not partitioned by date
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "Order.yaml").write_text(
+        "contract: Order\nsource: {kind: postgres, table: orders}\nprimary_key: [id]\n"
+        "columns:\n  id: {type: string, nullable: false}\n  order_date: {type: date}\n"
+        "  qty: {type: integer, max: 100}\n")
+    store = LocalStore(root)
+    # no date partition and nothing configured: undecided, saying what to set
+    record = run_gate(store, "2026-11-26", layers=["silver"], contracts_dir=contracts,
+                      write=False)
+    bad = [c for c in record.checks if c.check == "unreadable"]
+    assert record.exit_code == 2 and "set date_column in [lake.<layer>]" in bad[0].message
+    lake = LakeLayout.from_table({"silver": {"date_column": "order_date"}})
+    record = run_gate(store, "2026-11-26", layers=["silver"], contracts_dir=contracts,
+                      write=False, lake=lake)
+    assert [p.row_count for p in record.partitions] == [3]  # the date's rows only
+    by = {(c.column, c.check): c for c in record.checks}
+    assert (by[("qty", "between")].status, by[("qty", "between")].failing_rows) == ("fail", 1)
+    assert by[(None, "row_count")].status == "skipped"
+    assert "predicate on order_date" in by[(None, "row_count")].message
+    assert record.exit_code == 1

@@ -117,7 +117,7 @@ def resolve_delta(store, lay: layout.PartitionLayout, contract: Contract, layer:
     if table is None:
         return None
     return delta_partition(store, layer, source, obj, table, date, contract=contract,
-                           date_column=getattr(lay, "date_column", None))
+                           date_column=lay.date_column)
 
 
 def delta_strangers(store, lay: layout.PartitionLayout, layer: str, source: str,

@@ -100,7 +100,8 @@ def pick_date_column(schema: list[Field], partitions: list[str], configured: str
             return name, True
     raise InputError(
         "Delta table has no date partition column "
-        f"({', '.join(DATE_COLUMNS)}); set the date column in [lake]", where=where
+        f"({', '.join(DATE_COLUMNS)}): set date_column in [lake.<layer>] of wdguard.toml",
+        where=where,
     )
 
 
