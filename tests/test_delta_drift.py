@@ -234,3 +234,26 @@ def test_history_starts_at_the_checkpoint_once_older_commits_are_gone(tmp_path):
     assert [f.name for f in commits[0].schema][-1] == "rating"
     # nothing to compare the first known schema with: no history finding, no crash
     assert lake_drift(LocalStore(tmp_path), []).findings == []
+
+
+@pytest.mark.azurite
+def test_delta_on_azure_through_the_stores_options(azure_lake, tmp_path):
+    """A Delta table on ADLS (Azurite's blob API): written by delta-rs with the options
+    the store hands Polars, then listed, scanned and its history read through the store."""
+    from tests.delta_tables import merchants
+    from wdguard.lake.delta.table import delta_options
+
+    uri, polars_options = azure_lake.scan_target("silver/postgres/merchants")
+    options = delta_options(polars_options)
+    write_deltalake(uri, merchants([0, 1]), partition_by=["snapshot_date"],
+                    storage_options=options)
+    write_deltalake(uri, merchants([2], rating=True), mode="append", schema_mode="merge",
+                    partition_by=["snapshot_date"], storage_options=options)
+    assert is_delta_table(azure_lake, "silver/postgres/merchants")
+    part = open_date(azure_lake, "silver/postgres/merchants", "2026-11-27")
+    assert part.row_count == 2
+    frame = polars_frame(azure_lake, part).collect()
+    assert frame["rating"].to_list() == [4.5, None]
+    found = {(f.code, f.column, f.details.get("version"))
+             for f in lake_drift(azure_lake, []).findings}
+    assert found == {("LKD101", "rating", 1)}

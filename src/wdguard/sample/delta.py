@@ -38,7 +38,10 @@ def append_date(store, table: str, frame: pl.DataFrame, date: dt.date, *,
     them; returns the bytes of the files this commit added."""
     from deltalake import CommitProperties, DeltaTable, write_deltalake
 
+    from wdguard.lake.delta.table import delta_options
+
     uri, options = store.scan_target(table)
+    options = delta_options(options)
     data = frame.with_columns(pl.lit(date, pl.Date).alias(DATE_COLUMN)).to_arrow()
     meta = {"date": date.isoformat()}  # an empty day adds no file: the log still says
     if extracted_at:

@@ -105,10 +105,19 @@ def pick_date_column(schema: list[Field], partitions: list[str], configured: str
     )
 
 
+def delta_options(options: dict[str, Any] | None) -> dict[str, str] | None:
+    """The store's object_store options (what Polars gets) as delta-rs takes them: the same
+    keys, every value a string."""
+    if not options:
+        return None
+    return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in options.items()}
+
+
 def _open(store, table: str):
     from deltalake import DeltaTable
 
     uri, options = store.scan_target(table)
+    options = delta_options(options)
     try:
         return DeltaTable(uri, storage_options=options) if options else DeltaTable(uri)
     except Exception as exc:
