@@ -242,17 +242,21 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
     physical columns renamed to logical ones (the caller refused deletion vectors)."""
     from pyspark.sql import functions as F
 
+    def col(name: str):  # a name, never a path: `device.os` is one flattened column
+        return F.col("`" + name.replace("`", "``") + "`")
+
     base = store.spark_uri(part.table)
     if native is None:
         native = has_delta_jars(spark)
     if native:
         df = spark.read.format("delta").load(base)
-        df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
+        df = df.filter(col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
         return df.drop(part.date_column) if part.by_partition else df
     require_readable(part.protocol, "spark-files", f"{store.url.rstrip('/')}/{part.table}")
     if not part.files:  # a day that landed no row: its columns, no row
         cols = [f for f in part.schema if not (part.by_partition and f.name == part.date_column)]
-        ddl = ", ".join(f"`{f.name}` {f.type if _simple(f.type) else 'string'}" for f in cols)
+        ddl = ", ".join(f"`{f.name.replace('`', '``')}` "
+                        f"{f.type if _simple(f.type) else 'string'}" for f in cols)
         return spark.createDataFrame([], ddl)
     # the table's URI plus the file's relative path as the log has it (a file URI of the
     # whole path would percent-encode the `=` of `snapshot_date=...`, which Spark reads
@@ -261,7 +265,7 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
     df = spark.read.option("mergeSchema", "true").parquet(*uris)
     names = part.physical_names
     if names:
-        df = df.select([F.col(c).alias(names.get(c, c)) for c in df.columns])
+        df = df.select([col(c).alias(names.get(c, c)) for c in df.columns])
     # mergeSchema: a column some files lack is null in them; one no file holds is left
     # out (see `polars_frame`)
     wanted = [f.name for f in part.schema if (f.name != part.date_column or not part.by_partition)
@@ -269,9 +273,9 @@ def spark_frame(spark: Any, store, part: DeltaDate, *, native: bool | None = Non
     types = {f.name: f.type for f in part.schema}
     # older files keep the type they were written with; Delta reads them as the table's
     # current type (an overwrite that retyped a column), and so does this path
-    df = df.select([F.col(n).cast(types[n]) if _simple(types[n]) else F.col(n) for n in wanted])
+    df = df.select([col(n).cast(types[n]) if _simple(types[n]) else col(n) for n in wanted])
     if not part.by_partition:
-        df = df.filter(F.col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
+        df = df.filter(col(part.date_column).cast("date") == F.lit(part.date).cast("date"))
     return df
 
 
