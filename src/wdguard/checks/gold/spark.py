@@ -18,9 +18,9 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.checks import spark_expressions as S
+from wdguard.checks.engines.spark import expressions as S
+from wdguard.checks.engines.spark.rule_sql import to_spark_sql
 from wdguard.checks.gold.plan import Agg, Row, Scope
-from wdguard.checks.rule_sql import to_spark_sql
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column as ContractColumn
 
