@@ -46,7 +46,7 @@ from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
-    from wdguard.drift.lint.engine import LintResult
+    from wdguard.drift.lint.runner import LintResult
     from wdguard.drift.pg_drift import PostgresDrift
 
 PathLike = str | Path
@@ -75,11 +75,12 @@ def gate_date(
     partition without `_source.json` is undecided.
 
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
-    active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
-    URL or an open store. The run record is written to `_wdguard/runs/{date}/` unless
-    `write=False`; `record.exit_code` is 0 (gold may be built), 1 (an error-level check
-    failed) or 2 (undecided: `record.errors` says why). `progress` is called with each
-    step's name (the CLI's spinner).
+    active session, else a local one on `spark_master`); every layer, gold included.
+    `lake` is a folder, an `abfs://`/`abfss://`/`az://` URL or an open store. The run
+    record is written to `_wdguard/runs/{date}/` unless `write=False`; `record.exit_code`
+    is 0 (gold may be built), 1 (an error-level check failed) or 2 (undecided:
+    `record.errors` says why). `progress` is called with each step's name (the CLI's
+    spinner).
 
     >>> record = gate_date(lake, day)            # doctest: +SKIP
     >>> record.exit_code, record.verdict         # doctest: +SKIP
@@ -89,7 +90,7 @@ def gate_date(
     from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
     from wdguard.lake.layout import configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
@@ -330,7 +331,7 @@ def lint_migrations(
     one beside the migrations folder) is compared with what the migrations build
     (WDL020). `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
-    from wdguard.drift.lint.engine import LintConfig, lint
+    from wdguard.drift.lint.runner import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
     from wdguard.drift.lint.sync import schema_findings
 
@@ -376,7 +377,7 @@ def nightly_report(
 
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.report.nightly import build_report
     from wdguard.report.render_html import render_html
     from wdguard.report.render_md import render_markdown

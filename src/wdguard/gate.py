@@ -158,6 +158,7 @@ def run_gate(
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
                         sample_keys=sample_keys, progress=progress, engine=engine,
+                        lake=lake,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue

@@ -21,7 +21,9 @@ A foreign key is one anti-join (`check_fk` -> `engine.orphans`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from wdguard.checks.compile import (
@@ -50,14 +52,13 @@ class PartitionResult:
     max_timestamps: dict[str, str | None] = field(default_factory=dict)
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
+    measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
 
 
-def _engine(engine, frame):
-    if engine is not None:
-        return engine
-    from wdguard.checks.engines import engine_for
-
-    return engine_for(frame)
+# extra aggregates computed in the same pass: (E, typed columns by contract key) ->
+# {name: the engine's aggregate expression}; e.g. column metrics
+Measures = Callable[[ModuleType, dict[str, Any]], dict[str, Any]]
+_MEASURE = "__wdguard_measure__"
 
 
 def check_partition(
@@ -65,19 +66,21 @@ def check_partition(
     contract: Contract,
     layer: str,
     *,
+    engine: Any,
     where: str,
     sample_keys: int = 5,
     quarantine: bool = False,
     specs: list[CheckSpec] | None = None,
     schema_failures: dict[str, str] | None = None,
-    engine: Any = None,
+    measures: Measures | None = None,
 ) -> PartitionResult:
-    """Run the contract's schema and row checks on one partition's frame.
+    """Run the contract's schema and row checks on one partition's frame, on `engine`'s
+    hooks (`checks.engines.check_partition` picks it by the frame's type).
 
-    `engine`: the hooks to run on (default: chosen by the frame's type).
     `schema_failures` (silver, Polars): pandera's verdict on presence/dtype, by column.
+    `measures`: more aggregates over the typed columns, computed in the same one pass
+    and returned in `result.measures`.
     """
-    engine = _engine(engine, frame)
     E = engine.x
     started = time.perf_counter()
     specs = specs if specs is not None else specs_for(contract, layer)
@@ -158,6 +161,8 @@ def check_partition(
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
+    extra = measures(E, typed) if measures else {}
+    aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -200,6 +205,7 @@ def check_partition(
             n: E.time_text(row[f"m{j}"], contract.columns[n].type) for j, n in enumerate(ts_cols)
         },
         scan_ms=scan_ms,
+        measures={name: row[_MEASURE + name] for name in extra},
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:
@@ -223,8 +229,8 @@ def check_fk(
     parent: Contract | None,
     parent_frame: Any,
     *,
+    engine: Any,
     sample_keys: int = 5,
-    engine: Any = None,
 ) -> Outcome:
     """Orphans of one foreign key: child rows whose non-null key has no parent row in the
     parent's partition of the same date and layer. Both sides are cast to the contract's
@@ -234,7 +240,6 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_frame is None or parent_frame is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
-    engine = _engine(engine, child_frame)
     E = engine.x
     child_types, parent_types = engine.schema(child_frame), engine.schema(parent_frame)
     missing = [c for c in fk.columns if c not in child_types] + [

@@ -26,7 +26,7 @@ from wdguard.contracts.model import Contract
 from wdguard.errors import InputError
 from wdguard.findings import Finding
 from wdguard.lake.layout import date_str
-from wdguard.lake.storage import open_store
+from wdguard.lake.stores import open_store
 from wdguard.report import alerts
 from wdguard.report.drift_inputs import (
     lake_drift_live,
