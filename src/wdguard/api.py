@@ -150,7 +150,8 @@ def load_contracts_from(
 
 
 def derive_contracts(
-    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True
+    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True,
+    migrations: PathLike | None = None,
 ) -> dict[str, Any]:
     """Derive one contract per Prisma model into `out`, keeping hand edits (as
     `wdguard contracts derive prisma`). Returns what the CLI's JSON shows: `schema`, `out`,
@@ -162,8 +163,29 @@ def derive_contracts(
     from wdguard.contracts.sync import sync_contracts
 
     derived = derive(Path(schema))  # raises before anything is written
+    _note_arrivals(derived, Path(schema), migrations)
     result = sync_contracts(derived, Path(out), kind="postgres", prune=prune, write=write)
     return {"schema": str(schema), **result}
+
+
+def _note_arrivals(contracts: list[Contract], schema: Path, migrations: PathLike | None) -> None:
+    """Each column's `added_by`: the migration that added it to its table (`migrations`,
+    else the `migrations/` folder next to schema.prisma when there is one)."""
+    from wdguard.drift.lint.arrivals import column_arrivals
+    from wdguard.errors import InputError
+
+    folder = Path(migrations) if migrations is not None else (
+        (schema if schema.is_dir() else schema.parent) / "migrations")
+    if migrations is None and not folder.is_dir():
+        return
+    if not folder.is_dir():
+        raise InputError("migrations folder not found", where=str(folder))
+    arrivals = column_arrivals(folder)
+    for contract in contracts:
+        for name, column in contract.columns.items():
+            migration = arrivals.get((contract.object_name, name))
+            if migration:
+                column.added_by = migration
 
 
 def drift_postgres(
@@ -207,6 +229,21 @@ class MongoDrift(HasExitCode):
             contracts=self.contracts, collections=self.collections, strict=strict,
             exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
+
+
+def drift_lake(lake: PathLike | Any, *, contracts: PathLike = "contracts",
+               layers: Sequence[str] = ("bronze", "silver")) -> Any:
+    """Schema drift inside the lake (as `wdguard drift lake`): each Delta table's schema
+    history and each table's or parquet partition's columns against the contracts.
+    Returns a `LakeDrift`: `.findings` (LKD), `.exit_code()`, `.to_dict()`."""
+    from wdguard.contracts.io import load_contracts
+    from wdguard.drift.lake_drift import lake_drift
+    from wdguard.lake.stores import open_store
+
+    store = open_store(lake) if isinstance(lake, str | Path) else lake
+    folder = Path(contracts)
+    found = load_contracts(folder) if folder.is_dir() else []
+    return lake_drift(store, found, layers=layers)
 
 
 def drift_mongo(

@@ -17,6 +17,7 @@ from wdguard.commands import (
     contracts_mongo,
     contracts_mongoose,
     demo,
+    drift_lake,
     drift_mongo,
     drift_postgres,
     lake,
@@ -76,6 +77,7 @@ derive_app.command("mongo")(contracts_mongo.derive_mongo)
 derive_app.command("mongoose")(contracts_mongoose.derive_mongoose)
 drift_app.command("postgres")(drift_postgres.drift_postgres)
 drift_app.command("mongo")(drift_mongo.drift_mongo)
+drift_app.command("lake")(drift_lake.drift_lake)
 migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)

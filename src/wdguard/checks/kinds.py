@@ -66,6 +66,12 @@ KINDS: dict[str, CheckKind] = {
         "silver: dtype is not exactly the contract's; bronze: nested where scalar expected",
         step="schema", message="dtype is {actual}, the contract says {expected}",
     ),
+    "column_unexpected": CheckKind(
+        "WDG013",
+        "schema",
+        "a partition column no contract column describes (warn; error with "
+        "`extra_columns: forbid`)",
+    ),
     "castable": CheckKind(
         "WDG012", "schema", "bronze values that do not cast to the contract's type",
         step="cast", message=ROWS_FAIL,

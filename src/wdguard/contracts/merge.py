@@ -27,6 +27,8 @@ _VOLATILE_MONGO_KEYS = {"sample_size"}
 # keep the fingerprints they were written with
 _DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if", "min_items",
                        "max_items"}
+# likewise a column's `added_by` (most columns arrived with their table)
+_SET_ONLY_KEYS = _DECLARED_ONLY_KEYS | {"added_by"}
 # hand-written keys inside the derived `mongo:` section (kept on re-derive, not fingerprinted)
 _HAND_MONGO_KEYS = {"retire_after"}
 
@@ -43,7 +45,7 @@ def derived_view(contract: Contract) -> dict[str, Any]:
             if not (sampled and k == "references" and not col.get("declared")) else None
             for k, v in sorted(col.items())
             if (k in DERIVED_COLUMN_KEYS or col.get("declared") and k in DECLARED_COLUMN_KEYS)
-            and k not in _VOLATILE_COLUMN_KEYS and not (v is None and k in _DECLARED_ONLY_KEYS)
+            and k not in _VOLATILE_COLUMN_KEYS and not (v is None and k in _SET_ONLY_KEYS)
         }
         for name, col in sorted(data["columns"].items())
     }

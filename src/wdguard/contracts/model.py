@@ -89,6 +89,9 @@ class Column(_Strict):
     min_length: int | None = None  # Mongoose minlength
     max_length: int | None = None  # Mongoose maxlength
     required_if: str | None = None  # a conditional `required` (a function): where it is
+    # the migration whose ADD COLUMN brought it into an existing table (partitions
+    # extracted before it may lack the column: the gate skips it there)
+    added_by: str | None = None
     # --- hand ---
     description: str | None = None
     min: float | int | None = None
@@ -137,6 +140,7 @@ DERIVED_COLUMN_KEYS = frozenset(
         "min_length",
         "max_length",
         "required_if",
+        "added_by",
     }
 )
 # the keys of a Mongoose-declared column (`declared` set) that the model states; a sample
@@ -264,6 +268,8 @@ class Contract(_Strict):
     freshness: Freshness | None = None
     volume: Volume | None = None
     rules: list[Rule] = Field(default_factory=list)
+    # lake columns no contract column describes: warn (default) or forbid (an error)
+    extra_columns: Literal["warn", "forbid"] | None = None
     # where the contract was read from, for error messages: {"path": ..., "rules": {name: line}}
     _origin: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -329,7 +335,7 @@ DERIVED_CONTRACT_KEYS = frozenset(
     {"source", "primary_key", "columns", "unique_keys", "indexes", "foreign_keys", "mongo"}
 )
 HAND_CONTRACT_KEYS = frozenset(
-    {"description", "owner", "consumers", "freshness", "volume", "rules"}
+    {"description", "owner", "consumers", "freshness", "volume", "rules", "extra_columns"}
 )
 
 
