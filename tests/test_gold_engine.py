@@ -259,10 +259,16 @@ def test_calendar_missing_and_repeated_days(run):
     assert _by_check(one)[("DimT", "calendar_gap")].sample_keys == [{"d": "2026-01-03"}]
     rep = _by_check(run([CAL], {"DimT": _cal([dt.date(2026, 1, 1)] * 2)})[0])
     assert rep[("DimT", "calendar_gap")].message.endswith("2026-01-01 and 2026-01-01")
-    whole = [dt.date(2026, 1, 1) + dt.timedelta(days=x) for x in range(3)]
-    assert _by_check(run([CAL], {"DimT": _cal(whole)})[0])[("DimT", "calendar_gap")].status == (
-        "pass"
-    )
+    whole = [dt.date(2026, 1, 1) + dt.timedelta(days=x) for x in range(3)] + [None]
+    ok = _by_check(run([CAL], {"DimT": _cal(whole)})[0])[("DimT", "calendar_gap")]
+    assert (ok.status, ok.rows_scanned, ok.failing_rows) == ("pass", 3, 0)
+
+
+def test_a_calendar_without_dates_passes_with_nothing_scanned(run):
+    out = _by_check(run([CAL], {"DimT": _cal([None, None])})[0])[("DimT", "calendar_gap")]
+    assert (out.status, out.rows_scanned, out.failing_rows) == ("pass", 0, 0)
+    empty = _by_check(run([CAL], {"DimT": _cal([])})[0])[("DimT", "calendar_gap")]
+    assert (empty.status, empty.rows_scanned) == ("pass", 0)
 
 
 def test_reconcile_scope_is_the_date_and_the_filter(run):
