@@ -362,3 +362,28 @@ def test_a_query_that_cannot_run_is_an_error_naming_where(run):
     out = got[("FactX", "reconcile_count", None)]
     assert out.status == "error" and out.message.startswith("S: cannot compute: ")
     assert got[("FactX", "gold_grain", "id")].status == "pass"  # the others still answer
+
+
+def test_verdict_helpers_error_line_numbers_and_sums():
+    from decimal import Decimal
+
+    from wdguard.checks.gold import verdicts as V
+    from wdguard.checks.spec import CheckSpec
+
+    spec = CheckSpec("gold_grain", "F", "F", "id", params={"columns": ["id"]})
+    out = V.error(spec, ValueError("  first   line \nsecond line"), "gold/F")
+    assert (out.status, out.message) == ("error", "gold/F: cannot compute: ValueError: first line")
+    long = V.error(spec, KeyError("x" * 400), "w").message
+    assert long == "w: cannot compute: KeyError: '" + "x" * 299
+    assert [V.num(v) for v in (None, 1204330.5, 2.0, 1234567, Decimal("1234.50"), "a")] == [
+        "null", "1,204,330.5", "2", "1,234,567", "1,234.50", "a",
+    ]  # fmt: skip
+    assert V.sums_equal(None, None, None) and V.sums_equal(Decimal("1.10"), Decimal("1.1"), None)
+    assert not V.sums_equal(None, 1, None) and not V.sums_equal(1, None, 0.5)
+    assert not V.sums_equal(Decimal("1.10"), Decimal("1.11"), None)
+    assert V.sums_equal(1.0, 1.0 + 1e-12, None) and not V.sums_equal(1.0, 1.001, None)
+    assert V.sums_equal(1, 2, 1.0) and not V.sums_equal(1, 2.5, 1.0)
+    share = CheckSpec("gold_unknown_share", "F", "F", "k",
+                      params={"max_share": 0.0, "dimension": "D", "unknown": -1})  # fmt: skip
+    none = V.unknown_share(share, 0, 0)
+    assert (none.status, none.rows_scanned, none.details["share"]) == ("pass", 0, 0.0)
