@@ -383,6 +383,8 @@ def test_verdict_helpers_error_line_numbers_and_sums():
     assert not V.sums_equal(Decimal("1.10"), Decimal("1.11"), None)
     assert V.sums_equal(1.0, 1.0 + 1e-12, None) and not V.sums_equal(1.0, 1.001, None)
     assert V.sums_equal(1, 2, 1.0) and not V.sums_equal(1, 2.5, 1.0)
+    assert V.sums_equal(0.1 + 0.2, Decimal("0.3"), None)  # one float side: not exact
+    assert V.sums_equal(0.0, 1e-12, None)  # near zero: the absolute tolerance
     share = CheckSpec("gold_unknown_share", "F", "F", "k",
                       params={"max_share": 0.0, "dimension": "D", "unknown": -1})  # fmt: skip
     none = V.unknown_share(share, 0, 0)
