@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.guide_runner import GUIDES, ROOT, run_guide
 from wdguard.cli import app
 from wdguard.commands.demo import next_commands
 from wdguard.lake import layout
@@ -15,8 +17,10 @@ from wdguard.lake.storage import LocalStore
 
 
 def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the user's folder: no contracts/ in it
-    lake = tmp_path / "kept"
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.chdir(user)  # the user's folder: no contracts/ in it
+    lake = user / "demo_lake"
     res = CliRunner().invoke(app, ["demo", "--lake", str(lake), "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
@@ -44,7 +48,34 @@ def test_demo_keeps_the_lake_and_reports_both_verdicts(tmp_path, monkeypatch):
     }
     # the run records stay in the lake: the clean day has its pre-gold and its gold gate
     assert list(runs.values()) == [2, 1, 1]
+    _quoted_demo_output_is_current(data["faulty"])
     _run_next_commands(data["next"], data["faulty"]["date"])
+    # the guides' examples, as written, from a checkout's root on the demo's lake
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("contracts", "fixtures"):
+        (repo / name).symlink_to(ROOT / name)
+    (repo / "demo_lake").symlink_to(lake)
+    monkeypatch.chdir(repo)
+    for page in GUIDES:
+        ran = run_guide(ROOT / "docs" / "guides" / page)
+        assert len(ran) >= 2, page
+
+
+def _quoted_demo_output_is_current(faulty: dict) -> None:
+    """The README and getting-started quote the faulty day's output: its verdict line's
+    counts and failing-check lines are what the demo prints today (issue 28, point 7)."""
+    s = faulty["summary"]
+    verdict = (f"FAIL exit 1 - {s['checks']} checks: {s['passed']} passed, "
+               f"{s['failed_error']} failed, {s['failed_warn']} warnings, {s['skipped']} "
+               f"skipped, {s['errors']} errors - run ")
+    shown = {f"{c['layer']}:{c['contract']}{'.' + c['column'] if c['column'] else ''}: "
+             f"{c['code']} error {c['check']}" for c in faulty["failing"]}
+    for page in (ROOT / "README.md", ROOT / "docs" / "getting-started.md"):
+        text = page.read_text()
+        assert verdict in text, (page.name, verdict)
+        quoted = re.findall(r"^  ((?:bronze|silver):\S+: WDG\d+ error \w+)", text, re.M)
+        assert quoted and set(quoted) <= shown, (page.name, set(quoted) - shown)
 
 
 def _run_next_commands(steps: list[dict], bad_day: str) -> None:
@@ -52,7 +83,7 @@ def _run_next_commands(steps: list[dict], bad_day: str) -> None:
     with the exit code it announces (issue 28, point 1)."""
     assert [s["command"].split()[:2] for s in steps] == [
         ["wdguard", "check"], ["wdguard", "report"], ["wdguard", "migrations"]]
-    assert steps[0]["command"].startswith(f"wdguard check --lake kept --date {bad_day} ")
+    assert steps[0]["command"].startswith(f"wdguard check --lake demo_lake --date {bad_day} ")
     for step in steps:
         got = CliRunner().invoke(app, shlex.split(step["command"])[1:])
         assert got.exit_code == step["exit_code"], (step, got.output)

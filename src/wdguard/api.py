@@ -46,7 +46,7 @@ from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
-    from wdguard.drift.lint.engine import LintResult
+    from wdguard.drift.lint.runner import LintResult
     from wdguard.drift.pg_drift import PostgresDrift
 
 PathLike = str | Path
@@ -90,7 +90,7 @@ def gate_date(
     from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
     from wdguard.lake.layout import configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
@@ -281,23 +281,45 @@ def lint_migrations(
     schema: PathLike | None = None,
     contracts: PathLike | None = None,
     config: PathLike | None = None,
+    max_scan_rows: int | None = None,
+    live_timeout: float | None = None,
 ) -> LintResult:
     """Lint Prisma migrations before deploy (as `wdguard migrations lint`): the given
     `migration.sql` files or migrations folders (default ./prisma/migrations), or those
-    added since git ref `since`, or those the database at `dsn` has not applied.
-    `result.findings` are WDL findings (suppressed ones in `result.suppressed`); the
-    impact on contracts comes from `schema` or `contracts` (./contracts when present).
-    `config` is a wdguard.toml with a `[lint]` table."""
+    added since git ref `since` (untracked ones included), or those the database at
+    `dsn` has not applied, checked against its live data too (read-only, scans bounded by
+    `max_scan_rows`, each query by `live_timeout` seconds). `result.findings` are WDL
+    findings (suppressed ones in `result.suppressed`); the impact on contracts comes from
+    `schema` or `contracts` (./contracts when present). schema.prisma (`schema`, or the
+    one beside the migrations folder) is compared with what the migrations build
+    (WDL020). `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
-    from wdguard.drift.lint.engine import LintConfig, lint
+    from wdguard.drift.lint.runner import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
+    from wdguard.drift.lint.sync import schema_findings
 
     cfg = load_config(Path(config) if config is not None else None)
     lint_config = LintConfig.from_table(cfg.get("lint"), where=str(config or "wdguard.toml"))
     found = load_contracts_from(schema, contracts, optional=True)
     selection = select_migrations([Path(p) for p in paths], since, dsn)
-    return lint(selection.targets, history=selection.history, contracts=found,
-                config=lint_config)
+    extra = schema_findings(selection, Path(schema) if schema is not None else None)
+    if not dsn or not selection.targets:
+        result = lint(selection.targets, history=selection.history, contracts=found,
+                      config=lint_config, extra=extra)
+    else:
+        from wdguard.drift.lint.live import DEFAULT_MAX_SCAN_ROWS, DEFAULT_TIMEOUT_S, LiveProbe
+        from wdguard.sources.postgres import connect, dsn_schema, resolve_dsn
+
+        dsn = resolve_dsn(dsn)
+        timeout = DEFAULT_TIMEOUT_S if live_timeout is None else live_timeout
+        with connect(dsn, statement_timeout_ms=int(timeout * 1000) + 1000) as conn, LiveProbe(
+            conn, max_scan_rows=max_scan_rows or DEFAULT_MAX_SCAN_ROWS, timeout_s=timeout,
+            search_path=dsn_schema(dsn),
+        ) as live:
+            result = lint(selection.targets, history=selection.history, contracts=found,
+                          config=lint_config, extra=extra, live=live)
+    result.untracked = selection.untracked
+    return result
 
 
 def nightly_report(
@@ -318,7 +340,7 @@ def nightly_report(
 
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.report.nightly import build_report
     from wdguard.report.render_html import render_html
     from wdguard.report.render_md import render_markdown

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wdguard.checks import completeness
+from wdguard.checks.derive import fk_spec
 from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
@@ -54,6 +55,11 @@ def _versions(engine: Engine) -> dict[str, str]:
 
 def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
     spec = out.spec
+    failing = out.failing_rows
+    if failing is not None and out.rows_scanned is not None and failing > out.rows_scanned:
+        # rows a manifest promised but no file held were never scanned: a record never
+        # says more rows failed than it read (the message keeps the difference)
+        failing = out.rows_scanned or None
     return CheckRecord(
         id=":".join(x for x in (layer or "lake", spec.object, spec.label) if x),
         code=spec.code,
@@ -68,7 +74,7 @@ def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
         status=out.status,
         message=out.message,
         rows_scanned=out.rows_scanned,
-        failing_rows=out.failing_rows,
+        failing_rows=failing,
         sample_keys=out.sample_keys,
         duration_ms=round(out.duration_ms, 2),
         details=out.details,
@@ -152,6 +158,7 @@ def run_gate(
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
                         sample_keys=sample_keys, progress=progress, engine=engine,
+                        lake=lake,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue
@@ -205,6 +212,7 @@ def _check_layer(
     progress: Progress | None,
 ) -> None:
     frames: dict[str, object] = {}  # the engine's frame of each readable partition
+    incomplete: dict[str, str] = {}  # contract -> why its partition cannot be a parent
 
     def one_partition(
         item: tuple[Contract, ResolvedPartition],
@@ -252,6 +260,11 @@ def _check_layer(
     for stats, outs in engine.map(one_partition, list(zip(contracts, parts, strict=True))):
         record.partitions.append(stats)
         record.checks += [_to_record(o, layer) for o in outs]
+        missing = [f for o in outs if o.spec.check == "file_missing" and o.status == "fail"
+                   for f in o.details.get("missing", [])]
+        if missing:  # its rows are not all there: every child row would look orphaned
+            incomplete[stats.contract or stats.object] = (
+                f"{len(missing)} data file(s) missing from {stats.path}/")
 
     by_name = {c.contract: c for c in contracts}
     where_of = {c.contract: p.path for c, p in zip(contracts, parts, strict=True)}
@@ -260,6 +273,9 @@ def _check_layer(
         contract, fk = item
         if progress:
             progress(f"{layer} {contract.object_name} -> {fk.references}")
+        if fk.references in incomplete:  # as for a missing parent partition: skipped
+            return Outcome(fk_spec(contract, fk), "skipped",
+                           f"parent {fk.references} is incomplete: {incomplete[fk.references]}")
         try:
             return engine.check_fk(
                 contract,

@@ -103,6 +103,7 @@ def _summary(record) -> dict:
         "exit_code": record.exit_code,
         "run_id": record.run_id,
         "checks": record.summary.checks,
+        "summary": record.summary.model_dump(),
         "failing": [
             {
                 "code": c.code,

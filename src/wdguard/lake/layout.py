@@ -99,12 +99,20 @@ def manifest_path(partition: str) -> str:
     return f"{partition}/{MANIFEST}"
 
 
-def is_side_file(relpath: str) -> bool:
-    """Spark/Hadoop/ADF side files and hidden folders: `_SUCCESS`, `_committed_*`,
-    `_started_*`, `*.crc`, `_source.json`, `.tmp-*`, anything under `_delta_log/` or
-    `_temporary/`: never data, whatever the format."""
-    parts = relpath.split("/")
-    return any(p.startswith(("_", ".")) for p in parts) or parts[-1].endswith(".crc")
+_SIDE_FOLDERS = frozenset({"_temporary", "_delta_log", "_spark_metadata", "_checkpoints"})
+
+
+def is_side_file(path: str) -> bool:
+    """Spark/Hadoop/ADF side files: `_SUCCESS`, `_committed_*`, `_started_*`, `*.crc`,
+    `_source.json`, `.tmp-*`, anything in a hidden folder or under `_temporary/`,
+    `_delta_log/`: never data, whatever the format. (Other folders may start with `_`:
+    Prisma's implicit tables are called `_ProductToTag`.)"""
+    *folders, name = path.split("/")
+    return (
+        name.startswith(("_", "."))
+        or name.endswith(".crc")
+        or any(f.startswith(".") or f in _SIDE_FOLDERS for f in folders)
+    )
 
 
 def data_files(names: list[str]) -> list[str]:

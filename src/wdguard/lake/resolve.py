@@ -173,7 +173,7 @@ def unexpected_objects(
         present = store.list_dirs(root)
         strangers = []
         for obj in present:
-            if obj in known or obj.startswith(("_", ".")):
+            if obj in known or obj.startswith(".") or obj in ("_wdguard", "quarantine"):
                 continue
             path = lay.path.render(layer=layer, source=source, obj=obj, date=date)
             if store.list(path):

@@ -18,10 +18,9 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str, base: Path | None) -> str:
-    p = Path(path)
-    if base is not None and p.is_absolute() and p.is_relative_to(base):
-        p = p.relative_to(base)
-    return p.as_posix()
+    from wdguard.report.github import repo_path
+
+    return repo_path(path, base)
 
 
 def render_sarif(

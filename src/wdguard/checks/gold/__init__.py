@@ -20,12 +20,13 @@ from typing import Any
 from wdguard.checks.gold.derive import derive_gold
 from wdguard.checks.gold.plan import GoldHooks, evaluate
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.partition import Partition, locate
+from wdguard.checks.partition import Partition
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.gold import GoldContract, gold_problems, load_gold_contracts
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError, LakeUnreachable
 from wdguard.lake import layout
+from wdguard.lake.resolve import resolve
 from wdguard.record import ContractInput, PartitionRecord, RunRecord
 
 __all__ = ["derive_gold", "evaluate", "hooks_for", "run_gold"]
@@ -68,9 +69,11 @@ def run_gold(
     sample_keys: int = 5,
     progress: Callable[[str], None] | None = None,
     engine: Any = None,
+    lake: Any = None,
 ) -> list[Outcome]:
     """Every gold check of `date` on `engine` (the gate's; None: Polars); adds the gold
-    partitions and contracts to `record`."""
+    partitions and contracts to `record`. `lake`: the layout silver is read through
+    (reconciliation; None: wdguard's own)."""
     if engine is None:
         from wdguard.checks.engines import PolarsEngine
 
@@ -113,10 +116,10 @@ def run_gold(
         if rc is None or rc.source in silver or rc.source not in by_name:
             continue
         c = by_name[rc.source]
-        path = layout.partition_dir("silver", c.source.kind, date, c.object_name)
-        where[f"silver:{rc.source}"] = path
+        sp = resolve(store, lake or layout.LakeLayout.default(), c, "silver", date)
+        path = where[f"silver:{rc.source}"] = sp.path
         try:
-            sp = locate(store, "silver", c.source.kind, date, c.object_name)
+            sp.check()
             silver[rc.source] = engine.scan(store, sp) if sp.data_files else None
         except LakeUnreachable:
             raise

@@ -1,0 +1,184 @@
+"""schema.prisma vs the state its migrations build (WDL020), and `--since` as CI runs it:
+a field added to the schema with no migration fails every output format; every fixture
+and corpus history whose schema matches its migrations passes; untracked migrations are
+linted; GitHub annotations name files from the repository root."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wdguard.cli import app
+from wdguard.drift.lint.schema_vs_migrations import compare_schema, schema_beside
+from wdguard.drift.lint.select import parse_script, prisma_scripts
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "prisma"
+HISTORIES = [FIXTURE / "migrations",
+             *sorted((ROOT / "tests" / "drift_corpus").glob("*/migrations"))]
+runner = CliRunner()
+
+
+def _sync(folder: Path, schema: Path | None = None):
+    schema = schema or schema_beside(folder)
+    return compare_schema(schema, [parse_script(p) for p in prisma_scripts(folder)])
+
+
+@pytest.mark.parametrize("folder", HISTORIES, ids=[p.parent.name for p in HISTORIES])
+def test_every_history_whose_schema_matches_has_no_finding(folder: Path) -> None:
+    assert schema_beside(folder) is not None
+    assert _sync(folder) == []
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the fixture project (prisma/schema.prisma + prisma/migrations)."""
+    shutil.copytree(FIXTURE, tmp_path / "prisma")
+    return tmp_path / "prisma"
+
+
+def _edit(schema: Path, old: str, new: str) -> None:
+    text = schema.read_text()
+    assert old in text
+    schema.write_text(text.replace(old, new, 1))
+
+
+def test_a_field_without_its_migration_is_an_error_naming_it(project: Path) -> None:
+    _edit(project / "schema.prisma", "model Product {\n", "model Product {\n  rating Int?\n")
+    [f] = _sync(project / "migrations")
+    assert (f.code, f.severity, f.object, f.column) == ("WDL020", "error", "products", "rating")
+    assert "Product.rating" in f.message and "no migration creates" in f.message
+    assert "prisma migrate dev --name add_products_rating" in f.help
+    assert (Path(f.file).name, f.line) == ("schema.prisma", 146)
+
+
+@pytest.mark.parametrize("old,new,kind", [
+    ("  REFUNDED\n}", "  REFUNDED\n  ON_HOLD\n}", "PGD122"),  # enum value, no ADD VALUE
+    ("  @@index([status])\n", "  @@index([status])\n  @@index([currency])\n", "PGD141"),
+    ("  phone         String?        @db.VarChar(32)",
+     "  phone         String         @db.VarChar(32)", "PGD114"),  # NOT NULL, no migration
+])
+def test_each_kind_of_schema_change_without_migration_is_found(
+    project: Path, old: str, new: str, kind: str
+) -> None:
+    _edit(project / "schema.prisma", old, new)
+    assert [(f.code, f.details["drift"]) for f in _sync(project / "migrations")] == [
+        ("WDL020", kind)]
+
+
+def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
+    extra = project / "migrations" / "20250101000000_legacy"
+    extra.mkdir()
+    (extra / "migration.sql").write_text('ALTER TABLE "users" ADD COLUMN "legacy_code" TEXT;\n')
+    [f] = _sync(project / "migrations")
+    assert (f.object, f.column, f.details["drift"]) == ("users", "legacy_code", "PGD112")
+    assert "schema.prisma has no field" in f.message
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch) -> Path:
+    """A git repository holding the fixture project, committed; cwd is its root."""
+    shutil.copytree(FIXTURE, tmp_path / "prisma")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "init")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_since_fails_a_schema_change_with_no_migration_in_every_format(
+    repo: Path, fmt: str
+) -> None:
+    _edit(repo / "prisma" / "schema.prisma", "model Product {\n",
+          "model Product {\n  rating Int?\n")
+    res = runner.invoke(app, ["migrations", "lint", "--since", "HEAD", "--format", fmt])
+    assert res.exit_code == 1, res.output
+    assert "WDL020" in res.stdout and "rating" in res.stdout
+    if fmt == "github":
+        assert "::error file=prisma/schema.prisma,line=146," in res.stdout
+
+
+def test_since_lints_an_untracked_migration_and_names_files_from_the_root(
+    repo: Path, monkeypatch
+) -> None:
+    new = repo / "prisma" / "migrations" / "20250101000000_drop_phone"
+    new.mkdir()
+    (new / "migration.sql").write_text('ALTER TABLE "users" DROP COLUMN "phone";\n')
+    _edit(repo / "prisma" / "schema.prisma",
+          "  phone         String?        @db.VarChar(32)\n", "")
+    monkeypatch.chdir(repo / "prisma")  # CI may run from a subfolder
+    res = runner.invoke(app, ["migrations", "lint", "--since", "HEAD", "migrations",
+                              "--format", "json"])
+    data = json.loads(res.stdout)
+    assert data["untracked"] == ["prisma/migrations/20250101000000_drop_phone/migration.sql"]
+    assert {f["code"] for f in data["findings"]} == {"WDL002", "WDL109"}  # schema in sync
+    res = runner.invoke(app, ["migrations", "lint", "--since", "HEAD", "migrations",
+                              "--format", "github"])
+    assert "file=prisma/migrations/20250101000000_drop_phone/migration.sql,line=1" in res.stdout
+
+
+REPLAYED = """
+CREATE TYPE "Role" AS ENUM ('A', 'C');
+CREATE TABLE "u" ("id" SERIAL NOT NULL, "email" VARCHAR(255), "nick" TEXT NOT NULL DEFAULT 'x',
+    "role" "Role" NOT NULL DEFAULT 'A', "tags" TEXT[], CONSTRAINT "u_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "p" ("id" INTEGER NOT NULL PRIMARY KEY, "u_id" INTEGER REFERENCES "u",
+    "gone" INTEGER, "amount" DECIMAL(10), CHECK ("id" > 0));
+CREATE UNIQUE INDEX "u_email_key" ON "u"("email");
+CREATE INDEX "p_gone_idx" ON "p"("gone");
+CREATE INDEX "p_low_idx" ON "p"(lower("amount"::text)) WHERE "gone" IS NULL;
+ALTER TYPE "Role" ADD VALUE 'B' BEFORE 'C';
+ALTER TYPE "Role" RENAME VALUE 'C' TO 'D';
+ALTER TABLE "u" RENAME COLUMN "email" TO "mail";
+ALTER TABLE "u" ALTER COLUMN "mail" SET NOT NULL, ALTER COLUMN "nick" DROP NOT NULL,
+    ALTER COLUMN "nick" DROP DEFAULT, ALTER COLUMN "mail" SET DEFAULT 'none';
+ALTER TABLE "p" DROP COLUMN "gone";
+ALTER TABLE "p" ALTER COLUMN "amount" SET DATA TYPE BIGINT;
+ALTER TABLE "u" RENAME TO "users";
+ALTER INDEX "u_email_key" RENAME TO "users_mail_key";
+ALTER TABLE "p" RENAME CONSTRAINT "p_u_id_fkey" TO "p_user_fkey";
+CREATE TABLE "tmp" ("id" INTEGER);
+DROP TABLE "tmp";
+CREATE TYPE "Old" AS ENUM ('X');
+DROP TYPE "Old";
+"""
+
+
+def test_the_replayed_catalog_follows_renames_drops_and_alters() -> None:
+    from wdguard.drift.lint.parse import parse_migration_text
+    from wdguard.drift.lint.replay_catalog import replay
+    from wdguard.drift.pg_types import norm_type
+
+    live = replay([parse_migration_text(REPLAYED, "m.sql")])
+    assert set(live.tables) == {("public", "users"), ("public", "p")}
+    assert live.enums == {("public", "Role"): ["A", "B", "D"]}
+    users, p = live.tables[("public", "users")], live.tables[("public", "p")]
+    assert list(users.columns) == ["id", "nick", "role", "tags", "mail"]
+    mail, nick, uid = users.columns["mail"], users.columns["nick"], users.columns["id"]
+    assert (norm_type(mail.db_type), mail.nullable, mail.default) == (
+        "character varying(255)", False, "'none'")
+    assert (nick.nullable, nick.default) == (True, None)
+    assert (uid.db_type, uid.nullable, uid.default) == ("integer", False, "nextval(serial)")
+    assert users.columns["role"].enum_type == ("public", "Role")
+    assert users.columns["tags"].db_type == "text[]"
+    assert [(i.name, i.columns, i.unique) for i in users.indexes] == [
+        ("u_pkey", ["id"], True), ("users_mail_key", ["mail"], True)]
+    assert users.primary_key == ["id"]
+    assert list(p.columns) == ["id", "u_id", "amount"]
+    assert norm_type(p.columns["amount"].db_type) == "bigint"
+    assert [(i.name, i.partial, i.expression) for i in p.indexes] == [
+        ("p_pkey", False, False), ("p_low_idx", True, True)]
+    [fk] = p.foreign_keys
+    assert (fk.name, fk.columns, fk.ref_table, fk.ref_columns) == (
+        "p_user_fkey", ["u_id"], "users", ["id"])
+    assert [c.kind for c in p.constraints] == ["check"]
