@@ -110,6 +110,11 @@ def test_clean_frames_pass_and_a_declared_tolerance_is_honoured(run):
         (k, o.message) for k, o in got.items() if o.status != "pass"
     ]
     assert rows == {"DimX": 3, "FactX": 2}
+    passed = _by_check(got)
+    assert passed[("FactX", "gold_orphan_key")].failing_rows == 0
+    assert passed[("DimX", "scd2_current")].failing_rows == 0
+    assert passed[("DimX", "scd2_interval")].failing_rows == 0
+    assert passed[("FactX", "reconcile_count")].failing_rows == 0
     off = _by_check(_standard(run, silver=_silver(m=(1.0, 3.0))))[("FactX", "reconcile_sum")]
     assert off.status == "fail" and off.failing_rows is None
     assert off.message == ("FactX: sum(m) 3 != silver S sum(m) 4 (ts on 2026-11-26, tolerance 0.5)")
@@ -202,7 +207,7 @@ def test_grain_of_several_columns_is_the_tuple(run):
 def test_unknown_share_at_and_over_the_limit(run):
     at = _by_check(_standard(run, fact=_fact(keys=(-1, 10)), silver=_silver(m=(3.0,))))
     out = at[("FactX", "gold_unknown_share")]
-    assert (out.status, out.failing_rows, out.rows_scanned) == ("pass", 0, 2)
+    assert (out.status, out.failing_rows, out.rows_scanned, out.message) == ("pass", 0, 2, "")
     assert out.details == {"unknown_rows": 1, "share": 0.5, "max_share": 0.5}
     over = _fact(ids=(1, 2, 3), keys=(-1, -1, 10), m=(1.0, 1.0, 1.0))
     out = _by_check(_standard(run, fact=over, silver=_silver(m=(3.0,))))[
