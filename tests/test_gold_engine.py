@@ -114,7 +114,8 @@ def test_clean_frames_pass_and_a_declared_tolerance_is_honoured(run):
     assert passed[("FactX", "gold_orphan_key")].failing_rows == 0
     assert passed[("DimX", "scd2_current")].failing_rows == 0
     assert passed[("DimX", "scd2_interval")].failing_rows == 0
-    assert passed[("FactX", "reconcile_count")].failing_rows == 0
+    count = passed[("FactX", "reconcile_count")]
+    assert (count.failing_rows, count.rows_scanned, count.message) == (0, 2, "")
     off = _by_check(_standard(run, silver=_silver(m=(1.0, 3.0))))[("FactX", "reconcile_sum")]
     assert off.status == "fail" and off.failing_rows is None
     assert off.message == ("FactX: sum(m) 3 != silver S sum(m) 4 (ts on 2026-11-26, tolerance 0.5)")
@@ -149,6 +150,24 @@ def test_scd2_overlap_and_empty_interval_and_many_current(run):
     assert cur.details == {"many_current": 1, "no_current": 0}
     assert cur.message == ("DimX.cur: 1 nk with more than one current row, 0 with none (e.g. a)")
     assert cur.sample_keys == [{"nk": "a"}]
+
+
+def test_scd2_of_a_two_column_natural_key(run):
+    dim = GoldContract.model_validate({
+        **DIM.model_dump(), "natural_key": ["nk", "n2"],
+        "columns": {**DIM.model_dump()["columns"], "n2": {"type": "bigint"}},
+    })  # fmt: skip
+    rows = [(-1, None, T[0], None, True, None), (10, "a", T[0], None, True, 1),
+            (11, "a", T[0], None, True, 2), (12, "a", T[1], None, True, 2)]  # fmt: skip
+    frame = pl.LazyFrame(rows, orient="row", schema={
+        "k": pl.Int64, "nk": pl.String, "vf": TS, "vt": TS, "cur": pl.Boolean, "n2": pl.Int64})
+    got = _by_check(run([dim], {"DimX": frame})[0])
+    cur = got[("DimX", "scd2_current")]
+    assert cur.message == (
+        "DimX.cur: 1 nk, n2 with more than one current row, 0 with none (e.g. a)"
+    )
+    assert cur.sample_keys == [{"nk": "a", "n2": 2}]
+    assert got[("DimX", "scd2_interval")].sample_keys == [{"nk": "a", "n2": 2}]
 
 
 def test_missing_dimension_skips_its_references_and_no_current_row_is_named(run):
