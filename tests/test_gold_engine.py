@@ -159,8 +159,18 @@ def test_scd2_of_a_two_column_natural_key(run):
     })  # fmt: skip
     rows = [(-1, None, T[0], None, True, None), (10, "a", T[0], None, True, 1),
             (11, "a", T[0], None, True, 2), (12, "a", T[1], None, True, 2)]  # fmt: skip
-    frame = pl.LazyFrame(rows, orient="row", schema={
-        "k": pl.Int64, "nk": pl.String, "vf": TS, "vt": TS, "cur": pl.Boolean, "n2": pl.Int64})
+    frame = pl.LazyFrame(
+        rows,
+        orient="row",
+        schema={
+            "k": pl.Int64,
+            "nk": pl.String,
+            "vf": TS,
+            "vt": TS,
+            "cur": pl.Boolean,
+            "n2": pl.Int64,
+        },
+    )
     got = _by_check(run([dim], {"DimX": frame})[0])
     cur = got[("DimX", "scd2_current")]
     assert cur.message == (
