@@ -151,6 +151,26 @@ CREATE TABLE "tmp" ("id" INTEGER);
 DROP TABLE "tmp";
 CREATE TYPE "Old" AS ENUM ('X');
 DROP TYPE "Old";
+DROP TABLE IF EXISTS "never";
+DROP INDEX IF EXISTS "never_idx";
+CREATE SCHEMA "s";
+CREATE TYPE "s"."Kind" AS ENUM ('K');
+CREATE TABLE "s"."t" ("id" INTEGER NOT NULL, "kind" "s"."Kind", "x" INTEGER,
+    CONSTRAINT "t_x_key" UNIQUE ("x"), CONSTRAINT "t_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "s"."gone" ("id" INTEGER);
+DROP TABLE "s"."gone";
+CREATE TABLE "q" ("id" INTEGER NOT NULL, "a" INTEGER, "b" INTEGER, CONSTRAINT "q_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "q_a_key" UNIQUE ("a"), CONSTRAINT "q_b_fkey" FOREIGN KEY ("b") REFERENCES "users"("id"),
+    CONSTRAINT "q_ck" CHECK ("a" > 0));
+ALTER TABLE "q" DROP CONSTRAINT "q_pkey", DROP CONSTRAINT "q_a_key", DROP CONSTRAINT "q_b_fkey",
+    DROP CONSTRAINT "q_ck";
+ALTER TABLE "q" ADD CONSTRAINT "q_new_pkey" PRIMARY KEY ("a", "b");
+ALTER TABLE "q" RENAME CONSTRAINT "q_new_pkey" TO "q_pk";
+CREATE INDEX "q_b_idx" ON "q"("b");
+DROP INDEX "q_b_idx";
+ALTER TABLE "q" ADD COLUMN "n" DECIMAL(10) NULL, ADD COLUMN "g" INTEGER GENERATED ALWAYS AS IDENTITY;
+ALTER TYPE "Role" ADD VALUE 'E' AFTER 'A';
+ALTER TYPE "s"."Kind" RENAME TO "Sort";
 """
 
 
@@ -160,8 +180,18 @@ def test_the_replayed_catalog_follows_renames_drops_and_alters() -> None:
     from wdguard.drift.pg_types import norm_type
 
     live = replay([parse_migration_text(REPLAYED, "m.sql")])
-    assert set(live.tables) == {("public", "users"), ("public", "p")}
-    assert live.enums == {("public", "Role"): ["A", "B", "D"]}
+    assert set(live.tables) == {("public", "users"), ("public", "p"), ("s", "t"), ("public", "q")}
+    assert live.enums == {("public", "Role"): ["A", "E", "B", "D"], ("s", "Sort"): ["K"]}
+    t = live.tables[("s", "t")]
+    assert (t.columns["kind"].enum_type, t.columns["kind"].enum_name) == (("s", "Sort"), "Sort")
+    assert [(i.name, i.unique, i.constraint) for i in t.indexes] == [
+        ("t_x_key", True, True), ("t_pkey", True, True)]
+    q = live.tables[("public", "q")]
+    assert (q.primary_key, q.primary_key_name) == (["a", "b"], "q_pk")
+    assert [i.name for i in q.indexes] == ["q_pk"] and q.foreign_keys == q.constraints == []
+    assert not q.columns["a"].nullable and q.columns["id"].nullable is False
+    assert (norm_type(q.columns["n"].db_type), q.columns["n"].nullable) == ("numeric(10,0)", True)
+    assert (q.columns["g"].identity, q.columns["g"].nullable) == (True, False)
     users, p = live.tables[("public", "users")], live.tables[("public", "p")]
     assert list(users.columns) == ["id", "nick", "role", "tags", "mail"]
     mail, nick, uid = users.columns["mail"], users.columns["nick"], users.columns["id"]
