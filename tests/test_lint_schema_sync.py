@@ -71,6 +71,21 @@ def test_each_kind_of_schema_change_without_migration_is_found(
         ("WDL020", kind)]
 
 
+@pytest.mark.parametrize("code,obj,column,name", [
+    ("PGD101", "coupons", None, "add_coupons"),
+    ("PGD111", "products", "rating", "add_products_rating"),
+    ("PGD102", "legacy", None, "drop_legacy"),
+    ("PGD112", "users", "legacy_code", "drop_users_legacy_code"),
+    ("PGD122", "OrderStatus", "ON_HOLD", "change_orderstatus_on_hold"),
+])
+def test_the_suggested_migration_name_says_what_the_migration_does(code, obj, column, name):
+    from wdguard.drift.lint.rules.wdl020_schema_out_of_sync import migration_name
+    from wdguard.findings import Finding
+
+    drift = Finding(code=code, name="x", severity="error", message="m", object=obj, column=column)
+    assert migration_name(drift) == name
+
+
 def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
     extra = project / "migrations" / "20250101000000_legacy"
     extra.mkdir()
