@@ -57,18 +57,24 @@ def test_a_field_without_its_migration_is_an_error_naming_it(project: Path) -> N
     assert (Path(f.file).name, f.line) == ("schema.prisma", 146)
 
 
-@pytest.mark.parametrize("old,new,kind", [
-    ("  REFUNDED\n}", "  REFUNDED\n  ON_HOLD\n}", "PGD122"),  # enum value, no ADD VALUE
-    ("  @@index([status])\n", "  @@index([status])\n  @@index([currency])\n", "PGD141"),
+@pytest.mark.parametrize("old,new,kind,says", [
+    ("  REFUNDED\n}", "  REFUNDED\n  ON_HOLD\n}", "PGD122",  # enum value, no ADD VALUE
+     "disagree: enum OrderStatus has no value 'ON_HOLD'"),
+    ("  @@index([status])\n", "  @@index([status])\n  @@index([currency])\n", "PGD141",
+     "disagree: orders: index orders_currency_idx on (currency) is missing"),
     ("  phone         String?        @db.VarChar(32)",
-     "  phone         String         @db.VarChar(32)", "PGD114"),  # NOT NULL, no migration
+     "  phone         String         @db.VarChar(32)", "PGD114",  # NOT NULL, no migration
+     "disagree: users.phone"),
+    ("model Product {", 'model Coupon {\n  id String @id\n  @@map("coupons")\n}\n\nmodel Product {',
+     "PGD101", "schema.prisma declares table coupons (field Coupon) but no migration creates it"),
 ])
 def test_each_kind_of_schema_change_without_migration_is_found(
-    project: Path, old: str, new: str, kind: str
+    project: Path, old: str, new: str, kind: str, says: str
 ) -> None:
     _edit(project / "schema.prisma", old, new)
-    assert [(f.code, f.details["drift"]) for f in _sync(project / "migrations")] == [
-        ("WDL020", kind)]
+    found = _sync(project / "migrations")
+    assert [(f.code, f.details["drift"]) for f in found] == [("WDL020", kind)]
+    assert says in found[0].message, found[0].message
 
 
 @pytest.mark.parametrize("code,obj,column,name", [
@@ -92,7 +98,11 @@ def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
     (extra / "migration.sql").write_text('ALTER TABLE "users" ADD COLUMN "legacy_code" TEXT;\n')
     [f] = _sync(project / "migrations")
     assert (f.object, f.column, f.details["drift"]) == ("users", "legacy_code", "PGD112")
-    assert "schema.prisma has no field" in f.message
+    assert f.message == "the migrations create users.legacy_code but schema.prisma has no field for it"
+    (extra / "migration.sql").write_text('CREATE TABLE "legacy" ("id" INTEGER);\n')
+    [f] = _sync(project / "migrations")
+    assert f.message == ("the migrations create table legacy but no model of schema.prisma maps "
+                         "to it")
 
 
 def _git(cwd: Path, *args: str) -> str:
