@@ -64,7 +64,9 @@ def test_a_field_without_its_migration_is_an_error_naming_it(project: Path) -> N
      "disagree: orders: index orders_currency_idx on (currency) is missing"),
     ("  phone         String?        @db.VarChar(32)",
      "  phone         String         @db.VarChar(32)", "PGD114",  # NOT NULL, no migration
-     "disagree: users.phone"),
+     "disagree: users.phone accepts NULL; schema.prisma says NOT NULL"),
+    ('@default("KES") @db.Char(3)', '@default("USD") @db.Char(3)', "PGD116",
+     "disagree: products.currency defaults to 'KES'; schema.prisma says 'USD'"),
     ("model Product {", 'model Coupon {\n  id String @id\n  @@map("coupons")\n}\n\nmodel Product {',
      "PGD101", "schema.prisma declares table coupons (field Coupon) but no migration creates it"),
 ])
@@ -103,6 +105,10 @@ def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
     [f] = _sync(project / "migrations")
     assert f.message == ("the migrations create table legacy but no model of schema.prisma maps "
                          "to it")
+    (extra / "migration.sql").write_text('CREATE INDEX "users_phone_idx" ON "users"("phone");\n')
+    [f] = _sync(project / "migrations")
+    assert f.message == ("schema.prisma and the migrations disagree: users: index users_phone_idx "
+                         "on (phone) is not in schema.prisma")
 
 
 def _git(cwd: Path, *args: str) -> str:
