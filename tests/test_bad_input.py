@@ -315,12 +315,8 @@ def _(c: Ctx):
     return argv, [f"{s}:7"]
 
 
-@case("pg-drift-no-prisma-migrations", pytest.mark.postgres)
-def _(c: Ctx):
-    dsn = c.fixture("fresh_db")
-    argv = ["drift", "postgres", "--dsn", dsn, "--schema", str(pgutil.SCHEMA_PATH),
-            "--migrations", str(pgutil.MIGRATIONS_DIR)]
-    return argv, ["_prisma_migrations"]
+# `drift postgres --migrations` on a database without _prisma_migrations is not bad input:
+# it reports the history missing and still diffs the schema (test_pg_cli.py)
 
 
 @case("status-no-prisma-migrations", pytest.mark.postgres)
@@ -544,8 +540,11 @@ def _(c: Ctx):
 
 @case("check-manifest-missing")
 def _(c: Ctx):
+    # a missing manifest is undecided only when the config says manifests are required
+    cfg = c.file("wdguard.toml", "[check]\nrequire_manifest = true\n")
+    c.env["WDGUARD_CONFIG"] = str(cfg)
     return _break(c, "bronze", "users", lambda p: (p / "_source.json").unlink()), [
-        part("bronze", "users"), "_source.json"]
+        part("bronze", "users"), "_source.json", "require_manifest"]
 
 
 @case("check-manifest-malformed")
@@ -562,6 +561,36 @@ def _(c: Ctx):
         data["row_count"] = "four"
         (p / "_source.json").write_text(json.dumps(data))
     return _break(c, "silver", "users", wrong), [part("silver", "users"), "row_count"]
+
+
+@case("check-lake-template-unknown-placeholder")
+def _(c: Ctx):
+    argv = c.gate()
+    cfg = c.file("wdguard.toml", '[lake.bronze]\npath = "raw/{source}/{day}/{object}"\n')
+    c.env["WDGUARD_CONFIG"] = str(cfg)
+    return argv, ["wdguard.toml [lake.bronze]", "{day}", "unknown placeholder"]
+
+
+@case("check-lake-two-formats-in-a-partition")
+def _(c: Ctx):
+    def json_too(p: Path):
+        (p / "extra.json").write_text('{"id": "u9"}\n')
+    return _break(c, "bronze", "users", json_too), [
+        part("bronze", "users"), "two formats", "extra.json", "part-00000.parquet"]
+
+
+@case("check-lake-adf-output-unreadable")
+def _(c: Ctx):
+    cfg = c.file("wdguard.toml", '[lake.bronze]\nadf_output = "adf/{date}/{object}.json"\n')
+    c.env["WDGUARD_CONFIG"] = str(cfg)
+
+    def adf_instead(p: Path):
+        (p / "_source.json").unlink()
+        out = c.tmp / "lake" / "adf" / DATE / "users.json"
+        out.parent.mkdir(parents=True)
+        out.write_text('{"rowsCopied": 4, "filesWritten": ')
+    return _break(c, "bronze", "users", adf_instead), [
+        f"adf/{DATE}/users.json", "unreadable ADF output"]
 
 
 @case("check-config-invalid-toml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from wdguard.checks.engine import check_partition
-from wdguard.checks.pandera_schema import schema_failures, to_pandera, validate
+from wdguard.checks.engines import check_partition
+from wdguard.checks.engines.polars.pandera_schema import schema_failures, to_pandera, validate
 from wdguard.contracts.model import contract_from_dict
 from wdguard.errors import InputError
 
@@ -158,7 +158,7 @@ def test_pandera_schema_failures_name_columns():
 
 
 def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_path):
-    from wdguard.checks.keys import duplicates
+    from wdguard.checks.engines.polars.keys import duplicates
 
     df = pl.DataFrame(
         {
@@ -178,7 +178,7 @@ def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_
 
 # --- edges found by mutation testing ------------------------------------------------------
 
-from wdguard.checks import keys as K  # noqa: E402
+from wdguard.checks.engines.polars import keys as K  # noqa: E402
 from wdguard.errors import SourceError  # noqa: E402
 
 T = contract_from_dict(
@@ -200,6 +200,14 @@ def test_explicit_specs_replace_the_contracts_own():
     assert any(o.status == "fail" for o in check_partition(lf, T, "silver", where="t").outcomes)
     only = check_partition(lf, T, "silver", where="t", specs=[])
     assert only.outcomes == [] and only.row_count == 2
+
+
+def test_measures_come_back_from_the_same_select():
+    lf = pl.LazyFrame({"id": [1, 2, 3], "v": [5, None, 7]}).cast({"v": pl.Int32})
+    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed: {
+        "v_nulls": E.count_true(~E.not_null(typed["v"])), "v_max": typed["v"].max()})
+    assert result.measures == {"v_nulls": 1, "v_max": 7}
+    assert check_partition(lf, T, "silver", where="t").measures == {}
 
 
 def test_an_unreadable_partition_names_why(tmp_path):

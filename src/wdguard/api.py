@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from wdguard.contracts.model import Contract
-from wdguard.findings import Finding, findings_json, worst_exit
+from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
-    from wdguard.drift.lint.engine import LintResult
+    from wdguard.drift.lint.runner import LintResult
     from wdguard.drift.pg_drift import PostgresDrift
 
 PathLike = str | Path
@@ -65,27 +65,38 @@ def gate_date(
     quarantine: bool = False,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> RunRecord:
     """Gate one date of the lake, as `wdguard check` does: every check of the date's
     partitions in `layers` (`("gold",)` for the post-build gate).
 
+    `config`: the parsed wdguard.toml (default: read it, or `$WDGUARD_CONFIG`); its
+    `[lake]` table says where the partitions are, `[check] require_manifest` whether a
+    partition without `_source.json` is undecided.
+
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
-    active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
-    URL or an open store. The run record is written to `_wdguard/runs/{date}/` unless
-    `write=False`; `record.exit_code` is 0 (gold may be built), 1 (an error-level check
-    failed) or 2 (undecided: `record.errors` says why). `progress` is called with each
-    step's name (the CLI's spinner).
+    active session, else a local one on `spark_master`); every layer, gold included.
+    `lake` is a folder, an `abfs://`/`abfss://`/`az://` URL or an open store. The run
+    record is written to `_wdguard/runs/{date}/` unless `write=False`; `record.exit_code`
+    is 0 (gold may be built), 1 (an error-level check failed) or 2 (undecided:
+    `record.errors` says why). `progress` is called with each step's name (the CLI's
+    spinner).
 
     >>> record = gate_date(lake, day)            # doctest: +SKIP
     >>> record.exit_code, record.verdict         # doctest: +SKIP
     (0, 'pass')
     """
     from wdguard.checks.engines import get_engine
+    from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.layout import configured
+    from wdguard.lake.stores import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
+    config = load_config() if config is None else config
+    lake_layout = configured(store, config, config_name())  # bad [lake]: before any engine
+    must = require_manifest(config)
     return run_gate(
         store,
         date,
@@ -96,6 +107,8 @@ def gate_date(
         write=write,
         progress=progress,
         engine=get_engine(name, spark=spark, spark_master=spark_master),
+        lake=lake_layout,
+        require_manifest=must,
     )
 
 
@@ -137,7 +150,8 @@ def load_contracts_from(
 
 
 def derive_contracts(
-    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True
+    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True,
+    migrations: PathLike | None = None,
 ) -> dict[str, Any]:
     """Derive one contract per Prisma model into `out`, keeping hand edits (as
     `wdguard contracts derive prisma`). Returns what the CLI's JSON shows: `schema`, `out`,
@@ -149,8 +163,29 @@ def derive_contracts(
     from wdguard.contracts.sync import sync_contracts
 
     derived = derive(Path(schema))  # raises before anything is written
+    _note_arrivals(derived, Path(schema), migrations)
     result = sync_contracts(derived, Path(out), kind="postgres", prune=prune, write=write)
     return {"schema": str(schema), **result}
+
+
+def _note_arrivals(contracts: list[Contract], schema: Path, migrations: PathLike | None) -> None:
+    """Each column's `added_by`: the migration that added it to its table (`migrations`,
+    else the `migrations/` folder next to schema.prisma when there is one)."""
+    from wdguard.drift.lint.arrivals import column_arrivals
+    from wdguard.errors import InputError
+
+    folder = Path(migrations) if migrations is not None else (
+        (schema if schema.is_dir() else schema.parent) / "migrations")
+    if migrations is None and not folder.is_dir():
+        return
+    if not folder.is_dir():
+        raise InputError("migrations folder not found", where=str(folder))
+    arrivals = column_arrivals(folder)
+    for contract in contracts:
+        for name, column in contract.columns.items():
+            migration = arrivals.get((contract.object_name, name))
+            if migration:
+                column.added_by = migration
 
 
 def drift_postgres(
@@ -163,8 +198,8 @@ def drift_postgres(
 ) -> PostgresDrift:
     """Contracts (or a schema.prisma derived in memory) vs the live database, plus the
     migration history when `migrations` is given. `dsn` defaults to `$WDGUARD_PG_DSN`; the
-    session is read-only. `result.findings` are PGD findings, `result.exit_code()` the CLI's
-    code, `result.to_dict()` its JSON."""
+    session is read-only. `result.findings` are PGD findings, `result.exit_code` the CLI's
+    code (`result.strict_exit_code` with --strict), `result.to_dict()` its JSON."""
     from wdguard.drift.pg_drift import postgres_drift
     from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
@@ -180,7 +215,7 @@ def drift_postgres(
 
 
 @dataclass
-class MongoDrift:
+class MongoDrift(HasExitCode):
     """Mongo drift of the contracted collections (what `wdguard drift mongo` renders)."""
 
     target: str
@@ -188,15 +223,27 @@ class MongoDrift:
     collections: dict[str, int]  # documents sampled per collection
     findings: list[Finding] = field(default_factory=list)
 
-    def exit_code(self, *, strict: bool = False) -> int:
-        return worst_exit(self.findings, strict=strict)
-
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
         return findings_json(
             self.findings, command="drift mongo", target=self.target,
             contracts=self.contracts, collections=self.collections, strict=strict,
-            exit_code=self.exit_code(strict=strict),
+            exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
+
+
+def drift_lake(lake: PathLike | Any, *, contracts: PathLike = "contracts",
+               layers: Sequence[str] = ("bronze", "silver")) -> Any:
+    """Schema drift inside the lake (as `wdguard drift lake`): each Delta table's schema
+    history and each table's or parquet partition's columns against the contracts.
+    Returns a `LakeDrift`: `.findings` (LKD), `.exit_code()`, `.to_dict()`."""
+    from wdguard.contracts.io import load_contracts
+    from wdguard.drift.lake_drift import lake_drift
+    from wdguard.lake.stores import open_store
+
+    store = open_store(lake) if isinstance(lake, str | Path) else lake
+    folder = Path(contracts)
+    found = load_contracts(folder) if folder.is_dir() else []
+    return lake_drift(store, found, layers=layers)
 
 
 def drift_mongo(
@@ -284,7 +331,7 @@ def lint_migrations(
     one beside the migrations folder) is compared with what the migrations build
     (WDL020). `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
-    from wdguard.drift.lint.engine import LintConfig, lint
+    from wdguard.drift.lint.runner import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
     from wdguard.drift.lint.sync import schema_findings
 
@@ -330,7 +377,7 @@ def nightly_report(
 
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.report.nightly import build_report
     from wdguard.report.render_html import render_html
     from wdguard.report.render_md import render_markdown
@@ -387,6 +434,13 @@ class FrameVerdict(BaseModel):
         )
 
     @property
+    def exit_code(self) -> int:
+        """As a run record's: 0 ok, 1 an error-level check failed, 2 a check errored."""
+        if any(c.status == "error" for c in self.checks):
+            return 2
+        return 0 if self.ok else 1
+
+    @property
     def failed(self) -> list[CheckRecord]:
         return [c for c in self.checks if c.status in ("fail", "error")]
 
@@ -419,7 +473,7 @@ def validate_dataframe(
     before it is written: schema, every row check and key uniqueness, as the gate runs them
     on `layer`. Cross-partition checks (foreign keys, volume, freshness against the
     extraction) need the lake and are the gate's."""
-    from wdguard.checks.engines import PolarsEngine, SparkEngine
+    from wdguard.checks.engines import engine_for
     from wdguard.checks.rules import validate_rules
     from wdguard.contracts.io import load_contract
     from wdguard.gate import _to_record
@@ -428,12 +482,10 @@ def validate_dataframe(
     layout.layer_root(layer, "postgres")  # validates the layer name
     if not isinstance(contract, Contract):
         contract = load_contract(Path(contract))
-    validate_rules([contract])  # a rule that is not a row expression: InputError (exit 2)
     if type(frame).__module__.startswith("polars"):
-        engine: Any = PolarsEngine()
         frame = frame.lazy()
-    else:
-        engine = SparkEngine(frame.sparkSession)
+    engine = engine_for(frame)
+    validate_rules([contract], engine)  # a rule that is not a row expression: exit 2
     with engine.running():
         result = engine.check_partition(
             frame, contract, layer, where=f"{contract.contract} frame",

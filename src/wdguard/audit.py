@@ -27,10 +27,10 @@ from typing import Any, TypeVar
 
 import typer
 
-from wdguard import __version__
 from wdguard.errors import EXIT_UNDECIDED, LakeUnreachable, WdguardError
 from wdguard.record import who
 from wdguard.redact import redact, redact_text
+from wdguard.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 AUDIT_ROOT = "_wdguard/audit"
@@ -109,7 +109,7 @@ def _open_lake(lake: str | None) -> Any:
     """The store of the lake named for the audit, or None when it cannot be opened."""
     if not lake:
         return None
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     try:
         return open_store(lake)

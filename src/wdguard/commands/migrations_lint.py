@@ -9,8 +9,7 @@ import typer
 
 from wdguard.api import lint_migrations
 from wdguard.commands._common import console, guarded, print_json
-from wdguard.drift.lint.engine import LintResult, lint_rules
-from wdguard.findings import worst_exit
+from wdguard.drift.lint.runner import LintResult, lint_rules
 from wdguard.report.findings import findings_json, summary_line
 from wdguard.report.github import render_github
 from wdguard.report.junit_lint import render_junit_findings
@@ -131,7 +130,7 @@ def migrations_lint(
     result = lint_migrations(list(paths or []), since=since, dsn=dsn, schema=schema,
                              contracts=contracts_dir, config=config_path,
                              max_scan_rows=max_scan_rows, live_timeout=live_timeout)
-    code = worst_exit(result.findings, strict=strict)
+    code = int(result.strict_exit_code if strict else result.exit_code)
     if fmt is LintFormat.json:
         print_json(
             findings_json(

@@ -1,24 +1,98 @@
-"""Each check as a tiny function returning a Polars boolean expression (true = row passes).
+"""The Polars vocabulary of the plan: each check as a tiny function returning a boolean
+expression (true = row passes), the types, casts and aggregates the plan asks for.
 
 Modelled on pandera's polars backend (`builtin_checks.py`): a check is an expression,
-the engine composes them and evaluates all of a partition's checks in one lazy pass.
-Null handling follows SQL CHECK constraints: a null value passes every value check
-(`not_null` is the one that catches nulls), and a rule evaluating to NULL passes.
+`checks/plan.py` composes them and evaluates all of a partition's checks in one lazy
+pass. Null handling follows SQL CHECK constraints: a null value passes every value check
+(`not_null` is the one that catches nulls), and a rule evaluating to NULL passes. The
+Spark twin (`engines/spark/expressions.py`) has the same names and meanings.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
 from wdguard.checks.text_forms import TEXT_FORMS
+from wdguard.contracts.types import polars_dtype
 
 _TZ_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z")
 _NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d")
 _TRUE = ("true", "t", "1", "yes")
 _FALSE = ("false", "f", "0", "no")
+
+
+# ---- types: what the schema step compares ------------------------------------------------
+
+_NESTED = (pl.List, pl.Struct, pl.Array)
+col = pl.col
+dtype = polars_dtype  # the plan's E.dtype(contract column)
+
+
+def field(expr: pl.Expr, name: str) -> pl.Expr:
+    return expr.struct.field(name)
+
+
+def struct_fields(dtype: pl.DataType) -> Mapping[str, pl.DataType] | None:
+    return {f.name: f.dtype for f in dtype.fields} if isinstance(dtype, pl.Struct) else None
+
+
+def same_type(a: pl.DataType, b: pl.DataType) -> bool:
+    return a == b
+
+
+def is_nested(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, _NESTED)
+
+
+def is_struct(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, pl.Struct)
+
+
+def is_text(dtype: pl.DataType) -> bool:
+    return dtype == pl.String
+
+
+def type_name(dtype: pl.DataType) -> str:
+    return str(dtype)
+
+
+def lit(value: Any) -> pl.Expr:
+    return pl.lit(value)
+
+
+def numeric(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """The value `between` compares: a decimal held as text is read as a float."""
+    return value if dtype.is_numeric() else value.cast(pl.Float64, strict=False)
+
+
+# ---- aggregates: what the one select computes -----------------------------------------
+
+
+def row_count() -> pl.Expr:
+    return pl.len()
+
+
+def count_true(fails: pl.Expr) -> pl.Expr:
+    return fails.sum().cast(pl.Int64)
+
+
+def max_time(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return value.max()
+
+
+def time_text(value: Any, logical: str) -> str | None:
+    """A collected max timestamp or date as ISO text (the run record's form)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return None if value is None else str(value)
+
+
+# ---- row checks (kinds.KINDS names them) -------------------------------------------------
 
 
 def not_null(value: pl.Expr) -> pl.Expr:
@@ -76,6 +150,15 @@ def rule(sql: str) -> pl.Expr:
     return sql_expr(sql).fill_null(True)
 
 
+def rule_parts(sql: str) -> tuple[pl.Expr, set[str]]:
+    """(the rule's pass expression, the columns it reads); raises when it is not a valid
+    row expression. A rule that reads no column (`1 = 0`) is a scalar: repeated once per
+    row, or its sum would count 1 failing row whatever the partition's size."""
+    expr = rule(sql)
+    roots = set(expr.meta.root_names())
+    return (expr if roots else pl.repeat(expr, pl.len())), roots
+
+
 def duplicated_rows(columns: Sequence[str]) -> pl.Expr:
     """Aggregate: rows beyond the first of each non-null key value (0 = unique).
 
@@ -112,7 +195,7 @@ def _logical(target: pl.DataType) -> str | None:
     return None
 
 
-def to_dtype(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
+def to_type(value: pl.Expr, source: pl.DataType, target: pl.DataType) -> pl.Expr:
     """Cast a raw (bronze) value to the contract's dtype; what cannot cast becomes null.
 
     Text must first have the type's shape (`TEXT_FORMS`): the same rule the Spark engine

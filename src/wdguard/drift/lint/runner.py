@@ -18,7 +18,7 @@ from wdguard.drift.lint.impact import add_impact
 from wdguard.drift.lint.parse import Migration
 from wdguard.drift.lint.rule import LintRule
 from wdguard.errors import InputError
-from wdguard.findings import SEVERITIES, Finding, rules_of
+from wdguard.findings import SEVERITIES, Finding, HasExitCode, rules_of
 
 
 @dataclass
@@ -56,7 +56,7 @@ def lint_rules() -> list[type[LintRule]]:
 
 
 @dataclass
-class LintResult:
+class LintResult(HasExitCode):
     findings: list[Finding]
     suppressed: list[Finding]
     migrations: list[str]
