@@ -126,3 +126,59 @@ def test_since_lints_an_untracked_migration_and_names_files_from_the_root(
     res = runner.invoke(app, ["migrations", "lint", "--since", "HEAD", "migrations",
                               "--format", "github"])
     assert "file=prisma/migrations/20250101000000_drop_phone/migration.sql,line=1" in res.stdout
+
+
+REPLAYED = """
+CREATE TYPE "Role" AS ENUM ('A', 'C');
+CREATE TABLE "u" ("id" SERIAL NOT NULL, "email" VARCHAR(255), "nick" TEXT NOT NULL DEFAULT 'x',
+    "role" "Role" NOT NULL DEFAULT 'A', "tags" TEXT[], CONSTRAINT "u_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "p" ("id" INTEGER NOT NULL PRIMARY KEY, "u_id" INTEGER REFERENCES "u",
+    "gone" INTEGER, "amount" DECIMAL(10), CHECK ("id" > 0));
+CREATE UNIQUE INDEX "u_email_key" ON "u"("email");
+CREATE INDEX "p_gone_idx" ON "p"("gone");
+CREATE INDEX "p_low_idx" ON "p"(lower("amount"::text)) WHERE "gone" IS NULL;
+ALTER TYPE "Role" ADD VALUE 'B' BEFORE 'C';
+ALTER TYPE "Role" RENAME VALUE 'C' TO 'D';
+ALTER TABLE "u" RENAME COLUMN "email" TO "mail";
+ALTER TABLE "u" ALTER COLUMN "mail" SET NOT NULL, ALTER COLUMN "nick" DROP NOT NULL,
+    ALTER COLUMN "nick" DROP DEFAULT, ALTER COLUMN "mail" SET DEFAULT 'none';
+ALTER TABLE "p" DROP COLUMN "gone";
+ALTER TABLE "p" ALTER COLUMN "amount" SET DATA TYPE BIGINT;
+ALTER TABLE "u" RENAME TO "users";
+ALTER INDEX "u_email_key" RENAME TO "users_mail_key";
+ALTER TABLE "p" RENAME CONSTRAINT "p_u_id_fkey" TO "p_user_fkey";
+CREATE TABLE "tmp" ("id" INTEGER);
+DROP TABLE "tmp";
+CREATE TYPE "Old" AS ENUM ('X');
+DROP TYPE "Old";
+"""
+
+
+def test_the_replayed_catalog_follows_renames_drops_and_alters() -> None:
+    from wdguard.drift.lint.parse import parse_migration_text
+    from wdguard.drift.lint.replay_catalog import replay
+    from wdguard.drift.pg_types import norm_type
+
+    live = replay([parse_migration_text(REPLAYED, "m.sql")])
+    assert set(live.tables) == {("public", "users"), ("public", "p")}
+    assert live.enums == {("public", "Role"): ["A", "B", "D"]}
+    users, p = live.tables[("public", "users")], live.tables[("public", "p")]
+    assert list(users.columns) == ["id", "nick", "role", "tags", "mail"]
+    mail, nick, uid = users.columns["mail"], users.columns["nick"], users.columns["id"]
+    assert (norm_type(mail.db_type), mail.nullable, mail.default) == (
+        "character varying(255)", False, "'none'")
+    assert (nick.nullable, nick.default) == (True, None)
+    assert (uid.db_type, uid.nullable, uid.default) == ("integer", False, "nextval(serial)")
+    assert users.columns["role"].enum_type == ("public", "Role")
+    assert users.columns["tags"].db_type == "text[]"
+    assert [(i.name, i.columns, i.unique) for i in users.indexes] == [
+        ("u_pkey", ["id"], True), ("users_mail_key", ["mail"], True)]
+    assert users.primary_key == ["id"]
+    assert list(p.columns) == ["id", "u_id", "amount"]
+    assert norm_type(p.columns["amount"].db_type) == "bigint"
+    assert [(i.name, i.partial, i.expression) for i in p.indexes] == [
+        ("p_pkey", False, False), ("p_low_idx", True, True)]
+    [fk] = p.foreign_keys
+    assert (fk.name, fk.columns, fk.ref_table, fk.ref_columns) == (
+        "p_user_fkey", ["u_id"], "users", ["id"])
+    assert [c.kind for c in p.constraints] == ["check"]

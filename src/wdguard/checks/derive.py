@@ -88,9 +88,13 @@ def column_specs(contract: Contract, name: str, column: Column, layer: str) -> l
 
 def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
     """Schema and row-level checks of one contract's partition in `layer`."""
+    from wdguard.checks.elements import element_specs, is_element_path, length_specs
+
     specs: list[CheckSpec] = []
     for name, column in contract.columns.items():
-        specs.extend(column_specs(contract, name, column, layer))
+        each = element_specs if is_element_path(name) else column_specs
+        specs.extend(each(contract, name, column, layer))
+        specs.extend(length_specs(contract, name, column))
     base = {"contract": contract.contract, "object": contract.object_name}
     if contract.primary_key:
         pk = list(contract.primary_key)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
+from wdguard.checks import plan
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.partition import Partition
 from wdguard.contracts.model import Contract, ForeignKey
@@ -74,17 +75,13 @@ class EngineBase:
         self, frame, contract: Contract, layer: str, *, where: str, sample_keys: int = 5,
         quarantine: bool = False,
     ):  # fmt: skip
-        from wdguard.checks.plan import check_partition
-
-        return check_partition(
+        return plan.check_partition(
             frame, contract, layer, where=where, sample_keys=sample_keys, quarantine=quarantine,
             schema_failures=self.schema_failures(frame, contract, layer), engine=self,
         )  # fmt: skip
 
     def check_fk(self, child, child_frame, fk, parent, parent_frame, *, sample_keys: int = 5):
-        from wdguard.checks.plan import check_fk
-
-        return check_fk(
+        return plan.check_fk(
             child, child_frame, fk, parent, parent_frame, sample_keys=sample_keys, engine=self
         )
 

@@ -35,14 +35,29 @@ OT = enums.ObjectType
 
 # internal names format_type() spells otherwise (norm_type knows the common ones)
 _SPELLING = {"varbit": "bit varying", "bit": "bit", "interval": "interval"}
+_NOW = enums.SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP
 _SERIAL = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
            "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 
 
 def expr_text(node: Any) -> str:
-    """An expression as pg_get_expr() would print it: casts as `x::type`."""
+    """An expression as pg_get_expr() would print it: casts as `x::type`. Constants and
+    CURRENT_TIMESTAMP (nearly every Prisma default) are spelt here; pglast's printer
+    (slow: a visitor per call) handles the rest."""
     if isinstance(node, ast.TypeCast):
         return f"{expr_text(node.arg)}::{type_text(node.typeName)}"
+    if isinstance(node, ast.A_Const) and not node.isnull:
+        val = node.val
+        if isinstance(val, ast.String):
+            return "'" + val.sval.replace("'", "''") + "'"
+        if isinstance(val, ast.Integer):
+            return str(val.ival)
+        if isinstance(val, ast.Float):
+            return val.fval
+        if isinstance(val, ast.Boolean):
+            return "true" if val.boolval else "false"
+    if isinstance(node, ast.SQLValueFunction) and node.op == _NOW:
+        return "CURRENT_TIMESTAMP"
     return RawStream()(node)
 
 
