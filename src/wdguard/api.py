@@ -238,7 +238,7 @@ def drift_lake(lake: PathLike | Any, *, contracts: PathLike = "contracts",
     Returns a `LakeDrift`: `.findings` (LKD), `.exit_code()`, `.to_dict()`."""
     from wdguard.contracts.io import load_contracts
     from wdguard.drift.lake_drift import lake_drift
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     store = open_store(lake) if isinstance(lake, str | Path) else lake
     folder = Path(contracts)

@@ -147,7 +147,7 @@ def inspect(
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.inspect import inspect_date
     from wdguard.lake.layout import GOLD, configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     layers = [x for x in parse_layers(layer) if x != GOLD]
     config = load_config()
