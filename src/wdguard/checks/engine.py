@@ -35,6 +35,8 @@ from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError, SourceError
+from wdguard.metrics import catalog as metric_catalog
+from wdguard.metrics.polars import aggregations as metric_aggregations
 
 ROW_CHECKS = frozenset({"castable", "not_null", "in_values", "between", "regex", "rule"})
 _RAW = "__wdguard_raw__"
@@ -47,6 +49,7 @@ class PartitionResult:
     max_timestamps: dict[str, str] = field(default_factory=dict)
     scan_ms: float = 0.0
     quarantine: pl.LazyFrame | None = None  # failing rows + reasons, when asked
+    metrics: list = field(default_factory=list)  # [(MetricSpec, value)], same pass
 
 
 def _resolve(name: str, schema: pl.Schema) -> ResolvedColumn | None | str:
@@ -186,6 +189,10 @@ def check_partition(
         if i not in key_checks:
             select.append(expr.sum().cast(pl.Int64).alias(f"f{i}"))
     select += [typed_cols[n].max().alias(f"m{j}") for j, n in enumerate(ts_cols)]
+    # column metrics ride in the same select (metrics/): no second scan
+    mspecs = metric_catalog.metric_specs(contract)
+    mtypes = {n: _typed_dtype(contract, n, col.dtype) for n, col in resolved.items()}
+    select += metric_aggregations(mspecs, typed_cols, mtypes)
     try:
         row = typed_lf.select(select).collect(engine="streaming").row(0, named=True)
     except Exception as exc:
@@ -223,6 +230,7 @@ def check_partition(
         outcomes=[outcomes[i] for i in range(len(specs))],
         max_timestamps={n: _scalar(row[f"m{j}"]) for j, n in enumerate(ts_cols)},
         scan_ms=scan_ms,
+        metrics=list(zip(mspecs, metric_catalog.values(mspecs, row), strict=True)),
     )
     failed = sorted(i for i in fail_exprs if outcomes[i].failed)  # reasons in spec order
     if quarantine and failed:
@@ -231,6 +239,13 @@ def check_partition(
 
 
 _VALUE_CHECKS = frozenset({"in_values", "between", "regex"})
+
+
+def _typed_dtype(contract: Contract, name: str, actual: pl.DataType) -> pl.DataType:
+    """The dtype of a column as the checks see it: the contract's, except a sub-document
+    kept as a struct (metrics measure only what that dtype carries)."""
+    expected = polars_dtype(contract.columns[name])
+    return actual if isinstance(actual, _NESTED) and not isinstance(expected, _NESTED) else expected
 
 
 def _offending_values(lf: pl.LazyFrame, fails: pl.Expr, column: str, n: int = 5) -> str:

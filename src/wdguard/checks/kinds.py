@@ -13,7 +13,7 @@ from dataclasses import dataclass
 class CheckKind:
     code: str
     # completeness | schema | constraint | referential | rule | freshness | volume
-    # | reconcile | calendar | scd2 (the last three: gold only)
+    # | reconcile | calendar | scd2 (the last three: gold only) | anomaly
     family: str
     summary: str
 
@@ -87,6 +87,10 @@ KINDS: dict[str, CheckKind] = {
     ),
     "scd2_interval": CheckKind(
         "WDG077", "scd2", "gold: SCD2 versions of a natural key overlap or leave a gap"
+    ),
+    "anomaly": CheckKind(
+        "WDG080", "anomaly",
+        "a column metric outside the band its own history expects (warn unless configured)",
     ),
     "unreadable": CheckKind(
         "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"

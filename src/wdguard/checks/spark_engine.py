@@ -36,6 +36,8 @@ from wdguard.checks.rule_sql import rule_columns
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
+from wdguard.metrics import catalog as metric_catalog
+from wdguard.metrics.spark import aggregations as metric_aggregations
 
 _VALUE_CHECKS = frozenset({"in_values", "between", "regex"})
 _RAW = "__wdguard_raw__"
@@ -173,6 +175,10 @@ def check_partition(
         F.max(_epoch_value(typed[n], S.spark_type(contract.columns[n]))).alias(f"m{j}")
         for j, n in enumerate(ts_cols)
     ]
+    # column metrics ride in the same aggregation job (metrics/): no extra Spark job
+    mspecs = metric_catalog.metric_specs(contract)
+    aggs += metric_aggregations(mspecs, typed, {n: _typed_type(contract, n, c.dtype)
+                                                 for n, c in resolved.items()})
     try:
         row = df.agg(*aggs).collect()[0].asDict()  # job: every row check at once
         rows = int(row["__rows"])
@@ -212,6 +218,7 @@ def check_partition(
             n: _iso(row[f"m{j}"], contract.columns[n].type) for j, n in enumerate(ts_cols)
         },
         scan_ms=scan_ms,
+        metrics=list(zip(mspecs, metric_catalog.values(mspecs, row), strict=True)),
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)
     if quarantine and failed:
@@ -220,6 +227,13 @@ def check_partition(
             reasons[i] = _is_duplicated(df, typed, key_checks[i])
         result.quarantine = _quarantine(df, specs, reasons, failed, raw_names, casts)
     return result
+
+
+def _typed_type(contract: Contract, name: str, actual: T.DataType) -> T.DataType:
+    """The type of a column as the checks see it (see engine._typed_dtype)."""
+    expected = S.spark_type(contract.columns[name])
+    keep = isinstance(actual, S.NESTED) and not isinstance(expected, S.NESTED)
+    return actual if keep else expected
 
 
 def _key_text(typed: dict[str, Column], cols: list[str]) -> Column:

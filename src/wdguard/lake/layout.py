@@ -122,3 +122,17 @@ def cache_snapshot_path(date: dt.date | str, run_id: str) -> str:
 
 def cache_dir(date: dt.date | str | None = None) -> str:
     return "_wdguard/cache" if date is None else f"_wdguard/cache/{date_str(date)}"
+
+
+METRICS_DIR = "_wdguard/metrics"
+
+
+def metrics_dir(date: dt.date | str | None = None) -> str:
+    """`_wdguard/metrics/date=YYYY-MM-DD`: Hive-style, so Spark, Databricks SQL and Synapse
+    read the folder as one table partitioned by `date`."""
+    return METRICS_DIR if date is None else f"{METRICS_DIR}/date={date_str(date)}"
+
+
+def metrics_path(date: dt.date | str, run_id: str) -> str:
+    """One create-only parquet object of column metrics per gate run (or backfill)."""
+    return f"{metrics_dir(date)}/{run_id}.parquet"
