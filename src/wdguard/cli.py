@@ -21,6 +21,7 @@ from wdguard.commands import (
     drift_mongo,
     drift_postgres,
     lake,
+    metrics,
     migrations_lint,
     migrations_status,
     report,
@@ -47,6 +48,8 @@ lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports built from the lake's run records.", no_args_is_help=True)
 alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
 cache_app = typer.Typer(help="Redis cache health, read-only.", no_args_is_help=True)
+metrics_app = typer.Typer(help="Column metrics over time (the metrics table).",
+                          no_args_is_help=True)
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")
@@ -56,6 +59,7 @@ app.add_typer(lake_app, name="lake")
 app.add_typer(alert_app, name="alert")
 app.add_typer(report_app, name="report")
 app.add_typer(cache_app, name="cache")
+app.add_typer(metrics_app, name="metrics")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -73,6 +77,7 @@ lake_app.command("generate")(lake.generate)
 alert_app.command("test")(alert.alert_test)
 report_app.command("nightly")(report.nightly)
 cache_app.command("stats")(cache.cache_stats)
+metrics_app.command("backfill")(metrics.backfill)
 
 
 def _version(value: bool) -> None:

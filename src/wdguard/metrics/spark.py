@@ -30,7 +30,7 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
     if m == "null_share":
         return F.count_if(col.isNull()).cast("double") / F.count(F.lit(1)).cast("double")
     if m == "distinct":
-        return F.approx_count_distinct(col).cast("double")
+        return F.approx_count_distinct(col, rsd=0.01).cast("double")  # ~Polars precision
     if spec.value is not None:
         return _share(col.cast("string") == F.lit(spec.value), col)
     if m in ("min", "max", "mean", "stddev") or spec.quantile is not None:
