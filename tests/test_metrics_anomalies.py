@@ -96,3 +96,34 @@ def test_each_injected_fault_is_flagged_on_its_column_and_metric(month, fault, t
     # no static rule caught it: the gate still passes, the anomaly is a warning
     assert [c.id for c in record.checks if c.status == "fail" and c.severity == "error"] == []
     assert record.exit_code == 0
+
+
+def test_the_nightly_report_and_alerts_show_the_anomaly_with_its_band(month, tmp_path):
+    from wdguard.contracts.metrics_config import MetricsConfig
+    from wdguard.report.alerts import AlertConfig, events_from_run
+    from wdguard.report.nightly import build_report
+    from wdguard.report.render_html import render_html
+    from wdguard.report.render_md import render_markdown
+    from wdguard.report.runs import normalise
+
+    root, folder, dates, _ = month
+    shutil.copytree(root, tmp_path / "lake")
+    store = LocalStore(tmp_path / "lake")
+    contracts = load_contracts(folder)
+    METRIC_FAULTS["amount_100x"](store, dates[-1], contracts, layers=LAYERS)
+    record = run_gate(store, dates[-1], layers=LAYERS, contracts_dir=folder)
+    keyed = [c.model_copy(update={"metrics": MetricsConfig(key=["status"])})
+             if c.contract == "Order" else c for c in contracts]
+    report = build_report(store, dates[-1], contracts=keyed)
+    (hit,) = [a for a in report["anomalies"]["today"] if a["column"] == "total_amount"]
+    assert hit["metric"] == "mean" and len(hit["values"]) == TRAINING + 1
+    assert hit["values"][-1] > 50 * hit["values"][0]
+    keys = {(k["column"], k["metric"]) for k in report["anomalies"]["key_metrics"]}
+    values = next(c for c in contracts if c.contract == "Order").columns["status"].values
+    assert keys == {("status", "null_share")} | {("status", f"share:{v}") for v in values}
+    html = render_html(report)
+    section = html[html.index("Anomalies and key metrics"):]
+    assert "total_amount" in section and section.count("expected band") >= 1 + len(keys)
+    assert "`Order.total_amount`" in render_markdown(report)
+    events = events_from_run(normalise(record.model_dump(mode="json")), AlertConfig())
+    assert [e.kind for e in events] == ["anomaly"] and "total_amount" in events[0].text
