@@ -16,6 +16,7 @@ class CheckKind:
     # | reconcile | calendar | scd2 (the last three: gold only) | anomaly
     family: str
     summary: str
+    default_severity: str = "error"  # when the contract does not say
 
 
 KINDS: dict[str, CheckKind] = {
@@ -90,7 +91,9 @@ KINDS: dict[str, CheckKind] = {
     ),
     "anomaly": CheckKind(
         "WDG080", "anomaly",
-        "a column metric outside the band its own history expects (warn unless configured)",
+        "a column metric outside the band its own history expects (metrics/, "
+        "docs/concepts/metrics.md)",
+        default_severity="warn",
     ),
     "unreadable": CheckKind(
         "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"

@@ -65,10 +65,10 @@ class _Strict(BaseModel):
 class AnomalyConfig(_Strict):
     """How one metric's history is judged; unset keys inherit (see the module docstring)."""
 
-    enabled: bool | None = None
-    # none: the last `training` partitions; day_of_week: the same weekday, `training` weeks
-    # back; day_of_month: the same day of the month, `training` months back
-    seasonality: Seasonality | None = None
+    enabled: bool | None = None  # judge the metric at all (extremes and stddev: opt-in)
+    # training values - none: the last `training` partitions; day_of_week: the same weekday,
+    # `training` weeks back; day_of_month: the same day of the month, `training` months back
+    seasonality: Seasonality | None = None  # none | day_of_week | day_of_month
     training: int | None = Field(default=None, ge=1)  # 14 partitions / 8 weeks / 6 months
     min_history: int | None = Field(default=None, ge=1)  # fewer: skipped (7 / 4 / 3)
     sensitivity: float | None = Field(default=None, gt=0)  # robust z (MADs) that is anomalous

@@ -2,10 +2,11 @@
 
 Defaults per logical type are chosen to cost little in the gate's single pass (measured on
 the 10M-row benchmark partition, see docs/benchmarks.md): null share everywhere; the
-cheap moments for numbers; value shares for enums; mean length for text; approximate
-distinct counts (HyperLogLog) only where a collapse means something - foreign keys and
-uuid columns outside the primary key. Exact quantiles (a sort per column on Polars) and
-length extremes are opt-in per column (`metrics.columns.<col>.metrics`).
+cheap moments for numbers that are quantities (not keys); value shares for enums; mean
+length for text; approximate distinct counts (HyperLogLog) only where a collapse means
+something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
+sort per column on Polars) and length extremes are opt-in per column
+(`metrics.columns.<col>.metrics`).
 """
 
 from __future__ import annotations
@@ -85,8 +86,12 @@ def _values(column: Column, overrides) -> list[str]:
 def _distinct_by_default(contract: Contract, name: str, column: Column) -> bool:
     if name in contract.primary_key:  # equal to the row count, or duplicate_pk fails
         return False
+    return _is_identifier(contract, name) or column.type == "uuid"
+
+
+def _is_identifier(contract: Contract, name: str) -> bool:
     fk_cols = {c for fk in contract.references() for c in fk.columns}
-    return name in fk_cols or column.type == "uuid"
+    return name in contract.primary_key or name in fk_cols
 
 
 def _applies(metric: str, logical: str) -> bool:
@@ -111,7 +116,8 @@ def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
     names = ["null_share"]
     if _distinct_by_default(contract, name, column):
         names.append("distinct")
-    names += _DEFAULTS.get(column.type, ())
+    if not (column.type in NUMBERS and _is_identifier(contract, name)):  # an id is no amount
+        names += _DEFAULTS.get(column.type, ())
     names += [f"share:{v}" for v in values]
     return names
 

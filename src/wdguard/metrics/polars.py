@@ -24,20 +24,23 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
         return pl.len().cast(pl.Float64) if m == "row_count" else None
     if col is None or dtype is None:
         return None
-    if m == "null_share":
-        return col.is_null().mean()
-    if m == "distinct":
-        return col.drop_nulls().approx_n_unique().cast(pl.Float64)
+    if m == "null_share":  # from the validity bitmaps: no boolean column materialised
+        return col.null_count().cast(pl.Float64) / pl.len().cast(pl.Float64)
+    if m == "distinct":  # the sketch counts null as a value: take it out again
+        nulls = (col.null_count() > 0).cast(pl.Float64)
+        return col.approx_n_unique().cast(pl.Float64) - nulls
     if spec.value is not None:
         hits = (col.cast(pl.String) == spec.value).sum()
         return hits / col.count().cast(pl.Float64)
     if m in ("min", "max", "mean", "stddev") or spec.quantile is not None:
         if not _numeric(dtype):
             return None
+        if m in ("min", "max"):  # in the column's own type: no cast of every value
+            return (col.min() if m == "min" else col.max()).cast(pl.Float64)
         x = col.cast(pl.Float64)
         if spec.quantile is not None:
             return x.quantile(spec.quantile, "linear")
-        return {"min": x.min, "max": x.max, "mean": x.mean, "stddev": x.std}[m]()
+        return x.mean() if m == "mean" else x.std()
     if m.startswith("len_"):
         if isinstance(dtype, pl.List):
             n = col.list.len()
