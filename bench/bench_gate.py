@@ -120,8 +120,8 @@ def _contract():
 
 
 def run_wdguard(folder: Path) -> dict:
-    from wdguard.checks.engine import check_partition
-    from wdguard.checks.pandera_schema import schema_failures
+    from wdguard.checks.engines.polars.pandera_schema import schema_failures
+    from wdguard.checks.plan import check_partition
 
     c = _contract()
     lf = pl.scan_parquet(str(folder / "*.parquet"))
@@ -169,7 +169,7 @@ def run_polars(folder: Path) -> dict:
 
 
 def run_pandera(folder: Path) -> dict:
-    from wdguard.checks.pandera_schema import validate
+    from wdguard.checks.engines.polars.pandera_schema import validate
 
     cases = validate(_contract(), pl.scan_parquet(str(folder / "*.parquet")), data=True)
     counts = {} if cases is None else cases.group_by("column", "check").len().rows()
@@ -231,8 +231,8 @@ def run_ge(folder: Path, rows: int) -> dict:
 
 def child(variant: str, folder: Path, rows: int) -> None:
     # imports are not what is measured
-    import wdguard.checks.engine  # noqa: F401
-    import wdguard.checks.pandera_schema  # noqa: F401
+    import wdguard.checks.engines.polars.pandera_schema  # noqa: F401
+    import wdguard.checks.plan  # noqa: F401
 
     if variant == "ge":
         import great_expectations  # noqa: F401

@@ -37,23 +37,22 @@ def _contracts():
 
 
 def polars_once(folder: Path, contract) -> tuple[float, int]:
-    from wdguard.checks.engine import check_partition
-    from wdguard.checks.pandera_schema import schema_failures
+    from wdguard.checks.engines import get_engine
 
     t0 = time.perf_counter()
     lf = pl.scan_parquet(str(folder / "*.parquet"))
-    result = check_partition(lf, contract, "silver", where=str(folder),
-                             schema_failures=schema_failures(contract, lf))
+    result = get_engine("polars").check_partition(  # the plan + pandera's schema step
+        lf, contract, "silver", where=str(folder), sample_keys=5, quarantine=False)
     return time.perf_counter() - t0, len(result.metrics)
 
 
 def spark_jobs(folder: Path, rows: int) -> dict:
-    from wdguard.checks.engines import SparkEngine, spark_session
+    from wdguard.checks.engines import get_engine, spark_session
 
     small = folder.parent / "spark"
     small.mkdir()
     pl.scan_parquet(str(folder / "*.parquet")).head(rows).sink_parquet(small / "part.parquet")
-    engine = SparkEngine(spark_session("local[2]"))
+    engine = get_engine("spark", spark=spark_session("local[2]"))
     sc = engine.spark.sparkContext
     out = {}
     for label, contract in zip(("on", "off"), _contracts(), strict=True):

@@ -42,7 +42,7 @@ def _contract():
 
 
 def _session(master: str):
-    from wdguard.checks.engines import spark_session
+    from wdguard.checks.engines.spark.session import spark_session
 
     t0 = time.perf_counter()
     spark = spark_session(master)

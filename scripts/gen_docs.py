@@ -3,7 +3,7 @@
 * `docs/reference/codes/CODE.md`, one page per finding code: lint (WDL), Postgres drift
   (PGD), Mongo drift (MGD), cache (RDC) from the rule classes' docstrings, and the gate's
   check kinds (WDG) from `wdguard.checks.kinds.KINDS`; `docs/reference/codes/index.md`
-  lists them all.
+  lists them all; `docs/reference/check-kinds.md`, the check-kind registry as one table.
 * `docs/reference/cli.md` from the typer app (every command, its help and options).
 * `docs/reference/contract-schema.md` and `contract.schema.json` from the contract model's
   JSON Schema (what `wdguard contracts schema` prints).
@@ -127,9 +127,62 @@ def code_entries() -> list[dict]:
             "code": kind.code, "name": name, "family": "gate",
             "severity": f"per contract (default {kind.default_severity}); family {kind.family}",
             "summary": kind.summary[0].upper() + kind.summary[1:] + ".",
-            "body": "", "module": "wdguard.checks.kinds",
+            "body": kind_body(kind), "module": "wdguard.checks.kinds",
         })
     return sorted(out, key=lambda e: e["code"])
+
+
+STEPS = {
+    "schema": "the schema step (footers only, no data read)",
+    "cast": "the one aggregation pass (a flag set while casting raw values)",
+    "row": "the one aggregation pass (one failing-row count per check)",
+    "rule": "the one aggregation pass (the rule's SQL, compiled by each engine)",
+    "key": "the key pass (every key of a partition at once)",
+    "fk": "one anti-join per foreign key",
+    "": "outside the partition plan (completeness, freshness, volume or gold)",
+}
+
+
+def builder(kind) -> str:
+    """`E.in_values(...)`: the engine builder a row kind's `passes` calls."""
+    if kind.passes is None:
+        return ""
+    names = [n for n in kind.passes.__code__.co_names if not n.startswith("_")]
+    return f"`E.{names[0]}(...)`" if names else ""
+
+
+def kind_body(kind) -> str:
+    """How the plan runs a kind, from its registry entry."""
+    lines = [f"Runs in {STEPS[kind.step]}."]
+    if kind.message:
+        lines.append(f"Failing message: `{kind.message}`"
+                     + (", then `; values: ...` (up to 5 offending values)." if kind.shows_values
+                        else "."))
+    if builder(kind):
+        lines.append(f"A row passes when {builder(kind)} is true, built by each engine's "
+                     "`checks/engines/{polars,spark}/expressions.py`.")
+    return " ".join(lines)
+
+
+def kinds_page() -> str:
+    """The check-kind reference: `wdguard.checks.kinds.KINDS` as one table."""
+    from wdguard.checks.kinds import KINDS
+
+    lines = [GENERATED, "", "# Check kinds", "",
+             "Every kind of check the gate runs, from the one registry that defines it "
+             "(`wdguard.checks.kinds.KINDS`): its stable code, where the partition plan "
+             "(`checks/plan.py`) runs it, the message of a failing outcome, and the engine "
+             "builder of a row check (the same name in `checks/engines/polars/expressions.py` "
+             "and `checks/engines/spark/expressions.py`). Adding a row check is one entry "
+             "there plus one builder per engine.", "",
+             "| code | kind | family | runs in | failing message | row passes when |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name, kind in sorted(KINDS.items(), key=lambda kv: kv[1].code):
+        message = f"`{kind.message}`" if kind.message else ""
+        step = kind.step or "outside the plan"
+        lines.append(f"| [{kind.code}](codes/{kind.code}.md) | `{name}` | {kind.family} | "
+                     f"{step} | {_esc(message)} | {builder(kind)} |")
+    return "\n".join(lines)
 
 
 def code_page(e: dict) -> str:
@@ -324,6 +377,7 @@ def pages() -> dict[Path, str]:
     out[REF / "codes" / "index.md"] = codes_index(entries)
     out[REF / "cli.md"] = cli_page()
     out[REF / "metrics.md"] = metrics_page()
+    out[REF / "check-kinds.md"] = kinds_page()
     schema = contract_schema()
     out[REF / "contract-schema.md"] = schema_page(schema)
     out[REF / "contract.schema.json"] = json.dumps(schema, indent=2) + "\n"

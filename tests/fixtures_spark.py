@@ -20,7 +20,7 @@ from tests.requires import require
 def spark():
     require(importlib.util.find_spec("pyspark") is not None, "pyspark", "pip install -e '.[dev]'")
     require(shutil.which("java") is not None, "java", "apt-get install openjdk-17-jre-headless")
-    from wdguard.checks.engines import spark_session
+    from wdguard.checks.engines.spark.session import spark_session
 
     session = spark_session("local[2]")
     session.conf.set("spark.sql.shuffle.partitions", "2")  # small test partitions

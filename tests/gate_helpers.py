@@ -83,13 +83,13 @@ def orders() -> pl.DataFrame:
 
 def silver_of(df: pl.DataFrame, contract_text: str) -> pl.DataFrame:
     """The silver (typed) version of a bronze frame, via the contract's dtypes."""
-    from wdguard.checks import expressions as X
+    from wdguard.checks.engines.polars import expressions as X
     from wdguard.contracts.io import parse_contract_text
     from wdguard.contracts.types import polars_dtype
 
     c = parse_contract_text(contract_text, "t.yaml")
     return df.select(
-        X.to_dtype(pl.col(n), df.schema[n], polars_dtype(c.columns[n])).alias(n) for n in df.columns
+        X.to_type(pl.col(n), df.schema[n], polars_dtype(c.columns[n])).alias(n) for n in df.columns
     )
 
 

@@ -23,7 +23,7 @@ def test_drift_postgres_returns_the_findings_the_cli_prints(wastedump_db, capsys
         conn.execute('ALTER TABLE "orders" DROP COLUMN "notes"')
     drift = wdguard.drift_postgres(wastedump_db, schema=SCHEMA, migrations=MIGRATIONS)
     assert capsys.readouterr() == ("", "")
-    assert drift.exit_code() == 1
+    assert drift.exit_code == 1
     dropped = [f for f in drift.findings if f.object == "orders" and f.column == "notes"]
     assert dropped and dropped[0].severity == "error"
     assert drift.history is not None and drift.history.head == "20240910100000_merchant_rating"

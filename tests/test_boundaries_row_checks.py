@@ -12,8 +12,7 @@ import polars as pl
 import pytest
 
 from tests.gate_helpers import ORDER, USER, orders, users, write_contracts, write_partition
-from wdguard.checks.engine import check_partition
-from wdguard.checks.referential import check_fk
+from wdguard.checks.plan import check_fk, check_partition
 from wdguard.contracts.model import contract_from_dict
 from wdguard.gate import run_gate
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from wdguard.checks.engine import check_partition
-from wdguard.checks.pandera_schema import schema_failures, to_pandera, validate
+from wdguard.checks.engines.polars.pandera_schema import schema_failures, to_pandera, validate
+from wdguard.checks.plan import check_partition
 from wdguard.contracts.model import contract_from_dict
 from wdguard.errors import InputError
 
@@ -158,7 +158,7 @@ def test_pandera_schema_failures_name_columns():
 
 
 def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_path):
-    from wdguard.checks.keys import duplicates
+    from wdguard.checks.engines.polars.keys import duplicates
 
     df = pl.DataFrame(
         {
@@ -178,7 +178,7 @@ def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_
 
 # --- edges found by mutation testing ------------------------------------------------------
 
-from wdguard.checks import keys as K  # noqa: E402
+from wdguard.checks.engines.polars import keys as K  # noqa: E402
 from wdguard.errors import SourceError  # noqa: E402
 
 T = contract_from_dict(

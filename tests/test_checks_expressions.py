@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from wdguard.checks import expressions as X
+from wdguard.checks.engines.polars import expressions as X
 
 
 def _fails(expr: pl.Expr, values: list, dtype=None) -> list[bool]:
@@ -74,12 +74,12 @@ def test_duplicated_rows_counts_extra_rows_and_ignores_nulls():
 def test_to_dtype_iso_and_naive_timestamps():
     target = pl.Datetime("ms", "UTC")
     iso = pl.DataFrame({"v": ["2026-11-20T10:11:12.123Z", "2026-11-20 10:00:00", "nope", None]})
-    got = iso.select(X.to_dtype(pl.col("v"), pl.String(), target))["v"].to_list()
+    got = iso.select(X.to_type(pl.col("v"), pl.String(), target))["v"].to_list()
     assert got[0] == dt.datetime(2026, 11, 20, 10, 11, 12, 123000, tzinfo=dt.UTC)
     assert got[1] == dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
     assert got[2:] == [None, None]
     naive = pl.DataFrame({"v": [dt.datetime(2026, 1, 1, 5)]})
-    out = naive.select(X.to_dtype(pl.col("v"), pl.Datetime("us"), target))
+    out = naive.select(X.to_type(pl.col("v"), pl.Datetime("us"), target))
     assert out.schema["v"] == target
     assert out.item() == dt.datetime(2026, 1, 1, 5, tzinfo=dt.UTC)
 
@@ -89,9 +89,9 @@ def test_castable_decimal_integer_boolean():
         {"d": ["1.50", "abc", None], "i": [1, 2**40, None], "b": ["true", "maybe", None]}
     )
     out = raw.select(
-        ~X.castable(pl.col("d"), X.to_dtype(pl.col("d"), pl.String(), pl.Decimal(12, 2))),
-        ~X.castable(pl.col("i"), X.to_dtype(pl.col("i"), pl.Int64(), pl.Int32())),
-        ~X.castable(pl.col("b"), X.to_dtype(pl.col("b"), pl.String(), pl.Boolean())),
+        ~X.castable(pl.col("d"), X.to_type(pl.col("d"), pl.String(), pl.Decimal(12, 2))),
+        ~X.castable(pl.col("i"), X.to_type(pl.col("i"), pl.Int64(), pl.Int32())),
+        ~X.castable(pl.col("b"), X.to_type(pl.col("b"), pl.String(), pl.Boolean())),
     )
     assert out["d"].to_list() == [False, True, False]
     assert out["i"].to_list() == [False, True, False]  # 2**40 overflows int4
@@ -137,7 +137,7 @@ def _utc(*args):
 )
 def test_to_dtype_casts_what_both_engines_cast(values, source, target, expected):
     df = pl.DataFrame({"v": pl.Series(values, dtype=source)})
-    out = df.select(X.to_dtype(pl.col("v"), source, target).alias("o"))["o"]
+    out = df.select(X.to_type(pl.col("v"), source, target).alias("o"))["o"]
     want_dtype = UTC_MS if isinstance(target, pl.Datetime) else target
     assert out.dtype == want_dtype
     got = ["nan" if isinstance(v, float) and v != v else v for v in out.to_list()]

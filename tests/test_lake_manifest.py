@@ -38,9 +38,11 @@ def test_layout_paths():
     assert layout.manifest_path(PART) == f"{PART}/_source.json"
     assert layout.run_record_path("2026-11-20", "r1") == "_wdguard/runs/2026-11-20/r1.json"
     assert layout.quarantine_dir("2026-11-20", "orders") == "quarantine/2026-11-20/orders"
+    # any data file name; Spark/Hadoop side files and hidden folders are never data
     assert layout.data_files(
-        [f"{PART}/_source.json", f"{PART}/part-00001.parquet", f"{PART}/x.parquet"]
-    ) == [f"{PART}/part-00001.parquet"]
+        ["_source.json", "part-00001.parquet", "x.parquet", "_SUCCESS", ".part-0.crc",
+         "_committed_1", "_started_1", "_temporary/0/p.parquet", "d=1/p.snappy.parquet"]
+    ) == ["part-00001.parquet", "x.parquet", "d=1/p.snappy.parquet"]
     for bad in ("2026-1-20", "2026-02-30", "yesterday"):
         with pytest.raises(InputError, match="bad date"):
             layout.date_str(bad)

@@ -38,7 +38,6 @@ FIXTURE_FINDINGS = {
     ("20240603113000_product_tags", "WDL010"): 2,
     ("20240715150000_waste_category_electronic_bulky", "WDL012"): 2,
     ("20240820094500_order_status_user_created_idx", "WDL101"): 2,
-    ("20240820094500_order_status_user_created_idx", "WDL109"): 1,
     ("20240910100000_merchant_rating", "WDL011"): 2,
     ("20240910100000_merchant_rating", "WDL109"): 1,
 }

@@ -58,6 +58,20 @@ def test_suppression_on_line_before_and_same_line() -> None:
     assert reasons == {"WDL002": "column unused since v3", "WDL001": "retired"}
 
 
+@pytest.mark.parametrize("comment", [
+    "-- wdguard-ignore: WDL002", "-- wdguard-ignore: WDL002   ", "/* wdguard-ignore: WDL002 */",
+    "-- wdguard-ignore: WDL002,WDL109",
+])
+def test_an_ignore_without_reason_is_refused_and_reported_once(comment: str) -> None:
+    sql = f'{comment}\nALTER TABLE "orders" DROP COLUMN "note";\nSELECT 1;\n'
+    result = run(sql)
+    codes = [f.code for f in result.findings]
+    assert "WDL002" in codes and result.suppressed == []
+    refused = [f for f in result.findings if f.code == "WDL000"]
+    assert refused and all(f.line == 1 and f.severity == "error" for f in refused)
+    assert len({f.details["ignored_code"] for f in refused}) == len(refused)
+
+
 def test_suppression_of_another_code_does_not_hide_the_finding() -> None:
     sql = '-- wdguard-ignore: WDL101 wrong code\nALTER TABLE "orders" DROP COLUMN "note";\n'
     assert "WDL002" in [f.code for f in run(sql).findings]

@@ -53,6 +53,10 @@ COMMIT;
 
 CASES: dict[str, tuple[str, str]] = {
     # code: (fires, does not fire)
+    "WDL000": (
+        '-- wdguard-ignore: WDL002\nALTER TABLE "orders" DROP COLUMN "note";',
+        '-- wdguard-ignore: WDL002 unused since v3\nALTER TABLE "orders" DROP COLUMN "note";',
+    ),
     "WDL001": ('DROP TABLE "orders";', 'CREATE TABLE "tmp" ("a" INT);\nDROP TABLE "tmp";'),
     "WDL002": (
         'ALTER TABLE "orders" DROP COLUMN "note";',
@@ -160,7 +164,11 @@ def codes_for(sql: str) -> list[str]:
 
 
 def test_every_lint_rule_has_cases() -> None:
-    assert sorted(CASES) == sorted(r.code for r in lint_rules())
+    """Rules judged from one statement; the live-data rules (WDL2xx, tests/test_lint_live.py)
+    and schema vs migrations (WDL020, tests/test_lint_schema_sync.py) have their own."""
+    static = [r.code for r in lint_rules()
+              if not getattr(r, "live_only", False) and r.code != "WDL020"]
+    assert sorted(CASES) == sorted(static)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -10,12 +10,12 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
+from wdguard.checks.engines.polars.metrics import aggregations
 from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import judge, strategy, training_dates
 from wdguard.metrics.catalog import MetricSpec, metric_specs, values
-from wdguard.metrics.polars import aggregations
 
 ORDER = {
     "contract": "Order",
@@ -181,7 +181,8 @@ def test_polars_aggregations_compute_each_metric():
              MetricSpec("flag", "true_share", "boolean"), MetricSpec("status", "distinct", "e"),
              MetricSpec("notes", "mean", "string")]  # not a number: no value, no error
     typed = {n: pl.col(n) for n in df.columns}
-    row = df.lazy().select(aggregations(specs, typed, dict(df.schema))).collect().row(
+    aggs = aggregations(specs, typed, dict(df.schema))
+    row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(
         0, named=True)
     got = values(specs, row)
     assert got == [4, 2, 2, 0.25, pytest.approx(2 / 3), 3, pytest.approx(1 / 3),

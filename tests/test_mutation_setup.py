@@ -30,8 +30,8 @@ def test_every_planted_bug_still_has_its_line_in_the_code(plant):
 
 def test_every_mutation_group_names_existing_modules_and_tests():
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
-    assert {"smoke", "checks", "checks_gate", "history", "pg_diff", "mongo_diff", "lint",
-            "redact"} <= set(conf["groups"])
+    assert {"smoke", "checks", "checks_gate", "gold", "history", "pg_diff", "mongo_diff",
+            "lint", "redact"} <= set(conf["groups"])
     for name, group in conf["groups"].items():
         for pattern in group["only_mutate"]:
             assert list(ROOT.glob(pattern)), (name, pattern)

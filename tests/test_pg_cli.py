@@ -118,14 +118,42 @@ def test_migrations_status(wastedump_db):
 def test_migrations_status_pending_and_no_table(fresh_db):
     no_table = invoke("migrations", "status", "--dsn", fresh_db, "-m", MIGRATIONS)
     assert no_table.exit_code == 2 and "_prisma_migrations" in no_table.stderr
-    no_table = invoke("drift", "postgres", "--dsn", fresh_db, "--schema", SCHEMA,
-                      "--migrations", MIGRATIONS, "--format", "json")
-    assert no_table.exit_code == 2 and no_table.stdout == ""  # nothing half-written
     pgutil.apply_migrations(fresh_db, pgutil.MIGRATIONS_DIR, upto="20240820094500_order_status_user_created_idx")
     pending = invoke("migrations", "status", "--dsn", fresh_db, "-m", MIGRATIONS)
     assert pending.exit_code == 0 and "pending" in pending.output
     assert invoke("migrations", "status", "--dsn", fresh_db, "-m", MIGRATIONS,
                   "--strict").exit_code == 1
+
+
+@pytest.mark.postgres
+def test_drift_without_a_history_table_still_diffs_the_schema(wastedump_db):
+    """A database never migrated by Prisma (`db push`): the history is reported missing,
+    every folder migration pending, and the schema diff still runs (issue 28, point 6)."""
+    with psycopg.connect(wastedump_db, autocommit=True) as conn:
+        conn.execute('DROP TABLE "_prisma_migrations"')
+        conn.execute('ALTER TABLE "orders" DROP COLUMN "notes"')
+    out = invoke("drift", "postgres", "--dsn", wastedump_db, "--schema", SCHEMA,
+                 "--migrations", MIGRATIONS, "--format", "json")
+    assert out.exit_code == 1, out.output  # the dropped column, found despite no history
+    data = json.loads(out.stdout)
+    assert data["history"]["missing"].startswith("no public._prisma_migrations table")
+    assert {m["status"] for m in data["history"]["migrations"]} == {"pending"}
+    schema = [(f["object"], f.get("column")) for f in data["findings"] if f["code"] < "PGD2"]
+    assert schema == [("orders", "notes")]
+    pending = [f for f in data["findings"] if f["code"] == "PGD201"]
+    assert len(pending) == len(data["history"]["migrations"]) == 11
+    text = invoke("drift", "postgres", "--dsn", wastedump_db, "--schema", SCHEMA,
+                  "--migrations", MIGRATIONS)
+    assert "never migrated with Prisma; every folder migration counts as pending" in " ".join(
+        text.stdout.split())
+
+
+@pytest.mark.postgres
+def test_live_tables_do_not_count_the_migrations_table(wastedump_db):
+    """`_prisma_migrations` is ignored by the diff, so it is not a live table (point 6)."""
+    out = invoke("drift", "postgres", "--dsn", wastedump_db, "--schema", SCHEMA)
+    assert out.exit_code == 0, out.output
+    assert "12 contracts, 12 live tables" in out.stdout
 
 
 def test_help():

@@ -101,6 +101,9 @@ def test_key_names_are_matched_whole_and_case_insensitively():
     assert redact_text("passwd=a token=b access_token=c apikey=d secret=e") == (
         "passwd=*** token=*** access_token=*** apikey=*** secret=***")
     assert redact_text("https://u:p@h/ and ftp://v:q@k/") == "https://u:***@h/ and ftp://v:***@k/"
+    # the gate's lake URL goes through the same redactor: `account_key=` as adlfs spells it
+    assert redact_text("abfss://c@acct.dfs.core.windows.net/lake?account_key=K3y&x=1") == (
+        "abfss://c@acct.dfs.core.windows.net/lake?account_key=***&x=1")
 
 
 def test_structured_values_mask_secret_keys_and_scan_the_rest():

@@ -175,7 +175,7 @@ def test_clean_lake_exits_0(tmp_path):
     assert res.exit_code == 0, res.output
     r = json.loads((tmp_path / "out" / "report.json").read_text())
     assert r["status"] == "ok" and r["impact"] == [] and r["sla_breaches"] == []
-    assert "Every check passed." in (tmp_path / "out" / "report.md").read_text()
+    assert "Every check passed (12 checks)." in (tmp_path / "out" / "report.md").read_text()
 
 
 def test_bad_inputs_exit_2_and_write_nothing(lake, tmp_path):

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from tests import pgutil
 from tests.gate_helpers import USER, clean_lake, write_contracts
-from wdguard.checks.expressions import sql_expr
+from wdguard.checks.engines.polars.expressions import sql_expr
 from wdguard.cli import app
 from wdguard.lake.storage import LocalStore
 

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from tests.gate_helpers import ORDER, USER, clean_lake, orders, silver_of, write_contracts
 from wdguard.api import gate, validate_dataframe
-from wdguard.checks import expressions as X
-from wdguard.checks import spark_expressions as S
-from wdguard.checks.rule_sql import rule_columns, to_spark_sql
+from wdguard.checks.engines.polars import expressions as X
+from wdguard.checks.engines.spark import expressions as S
+from wdguard.checks.engines.spark.rule_sql import rule_columns, to_spark_sql
 from wdguard.cli import app
 from wdguard.contracts.io import parse_contract_text
 from wdguard.errors import InputError
@@ -151,7 +151,7 @@ def test_bronze_text_castable_on_both_engines_or_neither(spark, logical):
     values = CAST_CORPUS[logical]
     target = polars_dtype(column)
     on_polars = pl.DataFrame({"v": values}).select(
-        X.castable(pl.col("v"), X.to_dtype(pl.col("v"), pl.String(), target))
+        X.castable(pl.col("v"), X.to_type(pl.col("v"), pl.String(), target))
     )["v"].to_list()
     sdf = spark.createDataFrame([(v,) for v in values], "v string")
     typed = S.to_type(S.col("v"), sdf.schema["v"].dataType, S.spark_type(column))

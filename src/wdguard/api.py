@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from wdguard.contracts.model import Contract
-from wdguard.findings import Finding, findings_json, worst_exit
+from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
@@ -65,9 +65,14 @@ def gate_date(
     quarantine: bool = False,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> RunRecord:
     """Gate one date of the lake, as `wdguard check` does: every check of the date's
     partitions in `layers` (`("gold",)` for the post-build gate).
+
+    `config`: the parsed wdguard.toml (default: read it, or `$WDGUARD_CONFIG`); its
+    `[lake]` table says where the partitions are, `[check] require_manifest` whether a
+    partition without `_source.json` is undecided.
 
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
     active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
@@ -81,11 +86,16 @@ def gate_date(
     (0, 'pass')
     """
     from wdguard.checks.engines import get_engine
+    from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
+    from wdguard.lake.layout import configured
     from wdguard.lake.storage import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
+    config = load_config() if config is None else config
+    lake_layout = configured(store, config, config_name())  # bad [lake]: before any engine
+    must = require_manifest(config)
     return run_gate(
         store,
         date,
@@ -96,6 +106,8 @@ def gate_date(
         write=write,
         progress=progress,
         engine=get_engine(name, spark=spark, spark_master=spark_master),
+        lake=lake_layout,
+        require_manifest=must,
     )
 
 
@@ -163,8 +175,8 @@ def drift_postgres(
 ) -> PostgresDrift:
     """Contracts (or a schema.prisma derived in memory) vs the live database, plus the
     migration history when `migrations` is given. `dsn` defaults to `$WDGUARD_PG_DSN`; the
-    session is read-only. `result.findings` are PGD findings, `result.exit_code()` the CLI's
-    code, `result.to_dict()` its JSON."""
+    session is read-only. `result.findings` are PGD findings, `result.exit_code` the CLI's
+    code (`result.strict_exit_code` with --strict), `result.to_dict()` its JSON."""
     from wdguard.drift.pg_drift import postgres_drift
     from wdguard.sources.postgres import connect, describe, dsn_schema, resolve_dsn
 
@@ -180,7 +192,7 @@ def drift_postgres(
 
 
 @dataclass
-class MongoDrift:
+class MongoDrift(HasExitCode):
     """Mongo drift of the contracted collections (what `wdguard drift mongo` renders)."""
 
     target: str
@@ -188,14 +200,11 @@ class MongoDrift:
     collections: dict[str, int]  # documents sampled per collection
     findings: list[Finding] = field(default_factory=list)
 
-    def exit_code(self, *, strict: bool = False) -> int:
-        return worst_exit(self.findings, strict=strict)
-
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
         return findings_json(
             self.findings, command="drift mongo", target=self.target,
             contracts=self.contracts, collections=self.collections, strict=strict,
-            exit_code=self.exit_code(strict=strict),
+            exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
 
 
@@ -271,23 +280,45 @@ def lint_migrations(
     schema: PathLike | None = None,
     contracts: PathLike | None = None,
     config: PathLike | None = None,
+    max_scan_rows: int | None = None,
+    live_timeout: float | None = None,
 ) -> LintResult:
     """Lint Prisma migrations before deploy (as `wdguard migrations lint`): the given
     `migration.sql` files or migrations folders (default ./prisma/migrations), or those
-    added since git ref `since`, or those the database at `dsn` has not applied.
-    `result.findings` are WDL findings (suppressed ones in `result.suppressed`); the
-    impact on contracts comes from `schema` or `contracts` (./contracts when present).
-    `config` is a wdguard.toml with a `[lint]` table."""
+    added since git ref `since` (untracked ones included), or those the database at
+    `dsn` has not applied, checked against its live data too (read-only, scans bounded by
+    `max_scan_rows`, each query by `live_timeout` seconds). `result.findings` are WDL
+    findings (suppressed ones in `result.suppressed`); the impact on contracts comes from
+    `schema` or `contracts` (./contracts when present). schema.prisma (`schema`, or the
+    one beside the migrations folder) is compared with what the migrations build
+    (WDL020). `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
     from wdguard.drift.lint.engine import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
+    from wdguard.drift.lint.sync import schema_findings
 
     cfg = load_config(Path(config) if config is not None else None)
     lint_config = LintConfig.from_table(cfg.get("lint"), where=str(config or "wdguard.toml"))
     found = load_contracts_from(schema, contracts, optional=True)
     selection = select_migrations([Path(p) for p in paths], since, dsn)
-    return lint(selection.targets, history=selection.history, contracts=found,
-                config=lint_config)
+    extra = schema_findings(selection, Path(schema) if schema is not None else None)
+    if not dsn or not selection.targets:
+        result = lint(selection.targets, history=selection.history, contracts=found,
+                      config=lint_config, extra=extra)
+    else:
+        from wdguard.drift.lint.live import DEFAULT_MAX_SCAN_ROWS, DEFAULT_TIMEOUT_S, LiveProbe
+        from wdguard.sources.postgres import connect, dsn_schema, resolve_dsn
+
+        dsn = resolve_dsn(dsn)
+        timeout = DEFAULT_TIMEOUT_S if live_timeout is None else live_timeout
+        with connect(dsn, statement_timeout_ms=int(timeout * 1000) + 1000) as conn, LiveProbe(
+            conn, max_scan_rows=max_scan_rows or DEFAULT_MAX_SCAN_ROWS, timeout_s=timeout,
+            search_path=dsn_schema(dsn),
+        ) as live:
+            result = lint(selection.targets, history=selection.history, contracts=found,
+                          config=lint_config, extra=extra, live=live)
+    result.untracked = selection.untracked
+    return result
 
 
 def nightly_report(
@@ -365,6 +396,13 @@ class FrameVerdict(BaseModel):
         )
 
     @property
+    def exit_code(self) -> int:
+        """As a run record's: 0 ok, 1 an error-level check failed, 2 a check errored."""
+        if any(c.status == "error" for c in self.checks):
+            return 2
+        return 0 if self.ok else 1
+
+    @property
     def failed(self) -> list[CheckRecord]:
         return [c for c in self.checks if c.status in ("fail", "error")]
 
@@ -397,7 +435,7 @@ def validate_dataframe(
     before it is written: schema, every row check and key uniqueness, as the gate runs them
     on `layer`. Cross-partition checks (foreign keys, volume, freshness against the
     extraction) need the lake and are the gate's."""
-    from wdguard.checks.engines import PolarsEngine, SparkEngine
+    from wdguard.checks.engines import engine_for
     from wdguard.checks.rules import validate_rules
     from wdguard.contracts.io import load_contract
     from wdguard.gate import _to_record
@@ -406,12 +444,10 @@ def validate_dataframe(
     layout.layer_root(layer, "postgres")  # validates the layer name
     if not isinstance(contract, Contract):
         contract = load_contract(Path(contract))
-    validate_rules([contract])  # a rule that is not a row expression: InputError (exit 2)
     if type(frame).__module__.startswith("polars"):
-        engine: Any = PolarsEngine()
         frame = frame.lazy()
-    else:
-        engine = SparkEngine(frame.sparkSession)
+    engine = engine_for(frame)
+    validate_rules([contract], engine)  # a rule that is not a row expression: exit 2
     with engine.running():
         result = engine.check_partition(
             frame, contract, layer, where=f"{contract.contract} frame",

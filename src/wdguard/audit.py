@@ -27,10 +27,10 @@ from typing import Any, TypeVar
 
 import typer
 
-from wdguard import __version__
 from wdguard.errors import EXIT_UNDECIDED, LakeUnreachable, WdguardError
 from wdguard.record import who
 from wdguard.redact import redact, redact_text
+from wdguard.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 AUDIT_ROOT = "_wdguard/audit"

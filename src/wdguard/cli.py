@@ -9,7 +9,6 @@ import sys
 
 import typer
 
-from wdguard import __version__
 from wdguard.commands import (
     alert,
     cache,
@@ -26,8 +25,17 @@ from wdguard.commands import (
     migrations_status,
     report,
 )
+from wdguard.version import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+# Help is shown as written: Rich markup would eat bracketed words such as `[check]` (a
+# wdguard.toml table) or `[default: 10]`, so no command's help is parsed as markup.
+MARKUP = None
+
+
+def _group(help: str) -> typer.Typer:
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=MARKUP)
+
 
 app = typer.Typer(
     name="wdguard",
@@ -39,17 +47,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=MARKUP,
 )
-contracts_app = typer.Typer(help="Derive, show and validate contracts.", no_args_is_help=True)
-derive_app = typer.Typer(help="Derive contracts from a source.", no_args_is_help=True)
-drift_app = typer.Typer(help="Compare contracts with the live sources.", no_args_is_help=True)
-migrations_app = typer.Typer(help="Prisma migration history and lint.", no_args_is_help=True)
-lake_app = typer.Typer(help="The sample lake.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports built from the lake's run records.", no_args_is_help=True)
-alert_app = typer.Typer(help="Alert targets (Slack, Teams, webhooks).", no_args_is_help=True)
-cache_app = typer.Typer(help="Redis cache health, read-only.", no_args_is_help=True)
-metrics_app = typer.Typer(help="Column metrics over time (the metrics table).",
-                          no_args_is_help=True)
+contracts_app = _group("Derive, show and validate contracts.")
+derive_app = _group("Derive contracts from a source.")
+drift_app = _group("Compare contracts with the live sources.")
+migrations_app = _group("Prisma migration history and lint.")
+lake_app = _group("The sample lake.")
+report_app = _group("Reports built from the lake's run records.")
+alert_app = _group("Alert targets (Slack, Teams, webhooks).")
+cache_app = _group("Redis cache health, read-only.")
+metrics_app = _group("Column metrics over time (the metrics table).")
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")

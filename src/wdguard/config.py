@@ -40,3 +40,20 @@ def env_secret(name: str) -> str | None:
     """A secret from the environment; empty strings count as unset."""
     value = os.environ.get(name)
     return value or None
+
+
+def config_name() -> str:
+    """How the config file is named in messages."""
+    return os.environ.get("WDGUARD_CONFIG", str(DEFAULT_CONFIG))
+
+
+def require_manifest(config: dict[str, Any]) -> bool:
+    """`[check] require_manifest`: a partition without `_source.json` (or its ADF
+    stand-in) is undecided (exit 2) rather than having its manifest checks skipped."""
+    table = config.get("check", {})
+    value = table.get("require_manifest", False) if isinstance(table, dict) else False
+    if not isinstance(value, bool):
+        raise InputError(
+            "require_manifest must be true or false", where=f"{config_name()} [check]"
+        )
+    return value

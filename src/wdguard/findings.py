@@ -10,6 +10,7 @@ become the documentation (the README's rule tables are generated from them by
 from __future__ import annotations
 
 import inspect
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal, get_args
 
@@ -107,6 +108,42 @@ def worst_exit(findings: list[Finding], *, strict: bool = False) -> int:
     if strict and any(f.severity == "warning" for f in findings):
         return 1
     return 0
+
+
+class ExitCode(int):
+    """An exit code read as an attribute (`result.exit_code`, as on a run record) that can
+    still be called the way it once was (`result.exit_code(strict=...)`, deprecated)."""
+
+    strict: int
+
+    def __new__(cls, code: int, strict: int) -> ExitCode:
+        self = super().__new__(cls, code)
+        self.strict = strict
+        return self
+
+    def __call__(self, *, strict: bool = False) -> int:
+        warnings.warn(
+            "exit_code is an attribute now: read `result.exit_code`, or "
+            "`result.strict_exit_code` for --strict",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.strict if strict else int(self)
+
+
+class HasExitCode:
+    """`exit_code` and `strict_exit_code` of a result holding `findings`: the CLI's code
+    without and with `--strict`, attributes like `RunRecord.exit_code`."""
+
+    findings: list[Finding]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode(worst_exit(self.findings), worst_exit(self.findings, strict=True))
+
+    @property
+    def strict_exit_code(self) -> int:
+        return worst_exit(self.findings, strict=True)
 
 
 def severity_counts(findings: list[Finding]) -> dict[Severity, int]:

@@ -1,6 +1,7 @@
 """The gate: run every check of a date over the chosen layers, record, decide.
 
-Flow: contracts -> (per layer, per contract) locate partition -> completeness ->
+Flow: contracts -> the date's partitions resolved once (`lake/resolve.py`: where each
+contract's data is, its format, what its manifest or stand-in expects) -> completeness ->
 one-pass row checks -> freshness, volume -> referential integrity across the date's
 partitions -> unexpected objects -> run record (written create-only to
 `_wdguard/runs/{date}/{run_id}.json`) -> exit code computed from the record.
@@ -11,19 +12,18 @@ other partitions are still checked, so one bad file does not hide other failures
 from __future__ import annotations
 
 import platform
-import re
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wdguard import __version__
 from wdguard.checks import completeness
-from wdguard.checks.engines import Engine, PolarsEngine
+from wdguard.checks.derive import fk_spec
+from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
 from wdguard.checks.gold import run_gold
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.partition import Partition, locate
+from wdguard.checks.partition import Partition
 from wdguard.checks.rules import validate_rules
 from wdguard.checks.spec import CheckSpec
 from wdguard.checks.volume import History, check_volume
@@ -32,6 +32,7 @@ from wdguard.contracts.merge import fingerprint
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
+from wdguard.lake.resolve import ResolvedPartition, resolve_date, roots
 from wdguard.metrics.monitor import Monitor
 from wdguard.record import (
     CheckRecord,
@@ -43,13 +44,10 @@ from wdguard.record import (
     new_run_id,
     who,
 )
+from wdguard.redact import redact_text
+from wdguard.version import __version__
 
 Progress = Callable[[str], None]
-_SECRET = re.compile(r"(?i)(sig|accountkey|account_key|sharedaccesssignature)=[^&;]+")
-
-
-def redact_url(url: str) -> str:
-    return _SECRET.sub(r"\1=***", url)
 
 
 def _versions(engine: Engine) -> dict[str, str]:
@@ -58,6 +56,11 @@ def _versions(engine: Engine) -> dict[str, str]:
 
 def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
     spec = out.spec
+    failing = out.failing_rows
+    if failing is not None and out.rows_scanned is not None and failing > out.rows_scanned:
+        # rows a manifest promised but no file held were never scanned: a record never
+        # says more rows failed than it read (the message keeps the difference)
+        failing = out.rows_scanned or None
     return CheckRecord(
         id=":".join(x for x in (layer or "lake", spec.object, spec.label) if x),
         code=spec.code,
@@ -72,7 +75,7 @@ def _to_record(out: Outcome, layer: str | None) -> CheckRecord:
         status=out.status,
         message=out.message,
         rows_scanned=out.rows_scanned,
-        failing_rows=out.failing_rows,
+        failing_rows=failing,
         sample_keys=out.sample_keys,
         duration_ms=round(out.duration_ms, 2),
         details=out.details,
@@ -103,12 +106,18 @@ def run_gate(
     progress: Progress | None = None,
     write: bool = True,
     engine: Engine | None = None,
+    lake: layout.LakeLayout | None = None,
+    require_manifest: bool = False,
 ) -> RunRecord:
     """Check one date; return the finished (and written) run record.
 
     `engine`: PolarsEngine() by default; a SparkEngine runs the same checks as Spark jobs.
+    `lake`: where the partitions are (the `[lake]` table; default: wdguard's own layout).
+    `require_manifest`: a partition without `_source.json` (or its ADF stand-in) is
+    undecided (exit 2) instead of having its manifest checks skipped.
     """
-    engine = engine or PolarsEngine()
+    engine = engine or get_engine("polars")
+    lake = lake or layout.LakeLayout.default()
     date = layout.date_str(date)
     monitor = Monitor(store, date)  # column metrics + anomalies, same pass (metrics/)
     started = datetime.now(UTC)
@@ -119,7 +128,7 @@ def run_gate(
         host=socket.gethostname(),
         versions=_versions(engine),
         inputs=Inputs(
-            lake=redact_url(store.url),
+            lake=redact_text(store.url),
             date=date,
             layers=list(layers),
             contracts_dir=str(contracts_dir),
@@ -132,27 +141,31 @@ def run_gate(
         for layer in layers:
             layout.layer_root(layer, "postgres")  # validates the layer name
         contracts = load_contracts(contracts_dir)
-        validate_rules(contracts)
+        validate_rules(contracts, engine)
         record.inputs.contracts = [
             ContractInput(
                 name=c.contract, version=c.version, fingerprint=c.fingerprint or fingerprint(c)
             )
             for c in contracts
         ]
-        _require_date(store, contracts, [x for x in layers if x != layout.GOLD], date)
+        source_layers = [x for x in layers if x != layout.GOLD]
+        resolved = resolve_date(
+            store, lake, contracts, source_layers, date, require_manifest=require_manifest
+        )
+        _require_date(resolved, lake, contracts, date)
         history = History(store, date)  # one per run: a past record holds every layer's counts
         with engine.running():
             for layer in layers:
-                if layer == layout.GOLD:  # the post-build gate: checks/gold, contracts/gold/
+                if layer == layout.GOLD:  # the post-build gate, on the same engine: checks/gold
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
-                        sample_keys=sample_keys, progress=progress,
+                        sample_keys=sample_keys, progress=progress, engine=engine,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue
                 _check_layer(
-                    engine, store, record, contracts, layer, date, history, sample_keys,
-                    quarantine, progress, monitor,
+                    engine, store, record, contracts, layer, date, resolved[layer], lake,
+                    history, sample_keys, quarantine, progress, monitor,
                 )
     except LakeUnreachable:
         raise  # nothing can be recorded in a lake that is gone: one line, exit 2
@@ -166,7 +179,7 @@ def run_gate(
 
 
 def _write_metrics(monitor: Monitor, record: RunRecord, engine: str) -> None:
-    """The run's metrics, next to its record: a failed write is one more recorded error."""
+    """The run's metrics, before its record: a failed write is one more recorded error."""
     try:
         monitor.write(record.run_id, engine)
     except (OSError, WdguardError) as exc:
@@ -175,19 +188,15 @@ def _write_metrics(monitor: Monitor, record: RunRecord, engine: str) -> None:
         finish(record)
 
 
-def _require_date(store, contracts: list[Contract], layers, date: str) -> None:
-    """A date with no folder in any chosen layer is a wrong --date (or a pipeline that
+def _require_date(
+    resolved: dict[str, list[ResolvedPartition]], lake, contracts: list[Contract], date: str
+) -> None:
+    """A date with no partition in any chosen layer is a wrong --date (or a pipeline that
     did not run), not "every partition missing": the gate cannot decide (exit 2)."""
-    roots = [
-        layout.layer_root(layer, source)
-        for layer in layers
-        for source in sorted({c.source.kind for c in contracts})
-    ]
-    if roots and not any(date in store.list_dirs(root) for root in roots):
-        raise InputError(
-            f"no partitions for date {date} under {', '.join(r + '/' for r in roots)}",
-            where="--date",
-        )
+    parts = [p for ps in resolved.values() for p in ps]
+    if parts and not any(p.exists for p in parts):
+        where = ", ".join(roots(lake, contracts, list(resolved)))
+        raise InputError(f"no partitions for date {date} under {where}", where="--date")
 
 
 def _write(store, record: RunRecord, date: str) -> None:
@@ -207,6 +216,8 @@ def _check_layer(
     contracts: list[Contract],
     layer: str,
     date: str,
+    parts: list[ResolvedPartition],
+    lake: layout.LakeLayout,
     history: History,
     sample_keys: int,
     quarantine: bool,
@@ -214,12 +225,15 @@ def _check_layer(
     monitor: Monitor | None = None,
 ) -> None:
     frames: dict[str, object] = {}  # the engine's frame of each readable partition
+    incomplete: dict[str, str] = {}  # contract -> why its partition cannot be a parent
 
-    def one_partition(contract: Contract) -> tuple[PartitionRecord, list[Outcome]]:
-        obj, source = contract.object_name, contract.source.kind
+    def one_partition(
+        item: tuple[Contract, ResolvedPartition],
+    ) -> tuple[PartitionRecord, list[Outcome]]:
+        contract, part = item
+        obj, source, path = contract.object_name, contract.source.kind, part.path
         if progress:
             progress(f"{layer} {obj}")
-        path = layout.partition_dir(layer, source, date, obj)
         stats = PartitionRecord(
             layer=layer,
             source=source,
@@ -230,10 +244,10 @@ def _check_layer(
         )
         outs: list[Outcome] = []
         try:
-            part = locate(store, layer, source, date, obj)
             stats.exists = part.exists
             outs.append(completeness.partition_present(contract, part))
             if part.exists:
+                part.check()  # a problem found resolving it: unreadable, undecided
                 outs += _check_partition(
                     engine,
                     store,
@@ -257,16 +271,25 @@ def _check_layer(
 
     # partitions, then foreign keys: each step's results are recorded in contract order,
     # whatever order an engine that runs them concurrently (Spark) finished them in
-    for stats, outs in engine.map(one_partition, contracts):
+    for stats, outs in engine.map(one_partition, list(zip(contracts, parts, strict=True))):
         record.partitions.append(stats)
         record.checks += [_to_record(o, layer) for o in outs]
+        missing = [f for o in outs if o.spec.check == "file_missing" and o.status == "fail"
+                   for f in o.details.get("missing", [])]
+        if missing:  # its rows are not all there: every child row would look orphaned
+            incomplete[stats.contract or stats.object] = (
+                f"{len(missing)} data file(s) missing from {stats.path}/")
 
     by_name = {c.contract: c for c in contracts}
+    where_of = {c.contract: p.path for c, p in zip(contracts, parts, strict=True)}
 
     def one_fk(item: tuple[Contract, ForeignKey]) -> Outcome:
         contract, fk = item
         if progress:
             progress(f"{layer} {contract.object_name} -> {fk.references}")
+        if fk.references in incomplete:  # as for a missing parent partition: skipped
+            return Outcome(fk_spec(contract, fk), "skipped",
+                           f"parent {fk.references} is incomplete: {incomplete[fk.references]}")
         try:
             return engine.check_fk(
                 contract,
@@ -277,13 +300,13 @@ def _check_layer(
                 sample_keys=sample_keys,
             )
         except Exception as exc:
-            where = layout.partition_dir(layer, contract.source.kind, date, contract.object_name)
-            return _unreadable(contract, contract.object_name, exc, where)
+            return _unreadable(contract, contract.object_name, exc, where_of[contract.contract])
 
     fks = [(c, fk) for c in contracts for fk in c.references()]
     record.checks += [_to_record(out, layer) for out in engine.map(one_fk, fks)]
     record.checks += [
-        _to_record(o, layer) for o in completeness.unexpected_objects(store, contracts, layer, date)
+        _to_record(o, layer)
+        for o in completeness.unexpected_objects(store, contracts, layer, date, lake)
     ]
 
 
@@ -301,12 +324,11 @@ def _check_partition(
     run_id: str,
     monitor: Monitor | None = None,
 ) -> list[Outcome]:
-    manifest = part.manifest
-    assert manifest is not None
-    stats.manifest_row_count = manifest.row_count
+    expected = part.expected
+    stats.manifest_row_count = expected.row_count
     stats.files = len(part.data_files)
-    stats.extracted_at = manifest.extracted_at
-    stats.watermark = manifest.watermark
+    stats.extracted_at = expected.extracted_at
+    stats.watermark = expected.watermark
     outs = [completeness.files_match(contract, part)]
     # an extraction of an empty table may land no data file: check it as zero rows of
     # the contract's shape (row_count still compares 0 with `_source.json`)
@@ -319,15 +341,18 @@ def _check_partition(
     stats.max_timestamps = result.max_timestamps
     stats.scan_ms = round(result.scan_ms, 1)
     present = set(part.data_files)
-    stats.bytes = sum(f.bytes for f in manifest.files if f.path in present)
+    if expected.files is not None:
+        stats.bytes = sum(f.bytes for f in expected.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
     outs += result.outcomes
     fresh = contract.freshness
+    reference = expected.extracted_at or part.end_of_date()
     fresh_out = check_freshness(
         contract,
         part.object,
         result.max_timestamps.get(fresh.column) if fresh else None,
-        manifest.extracted_at,
+        reference,
+        reference="extraction" if expected.extracted_at else f"the end of {part.date}",
     )
     if fresh_out:
         outs.append(fresh_out)

@@ -18,7 +18,7 @@ MASK = "***"
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]*@")
 # key=value secrets in libpq DSNs, connection strings and query strings
 _KV_SECRET = re.compile(
-    r"(?P<key>\b(?:password|passwd|pwd|accountkey|sharedaccesssignature|sig|token|"
+    r"(?P<key>\b(?:password|passwd|pwd|account_?key|sharedaccesssignature|sig|token|"
     r"access_token|aws_session_token|api_key|apikey|secret|client_secret)\s*=\s*)"
     r"(?P<val>'(?:[^'\\]|\\.)*'|[^\s;&]+)",
     re.IGNORECASE,

@@ -22,14 +22,16 @@ from .stats import SNAPSHOT_VERSION
 
 def build_snapshot(figures: dict[str, Any], findings: list[Finding], *, target: str,
                    thresholds: dict[str, Any], taken_at: datetime | None = None,
-                   run_id: str | None = None) -> dict[str, Any]:
+                   run_id: str | None = None, date: str | None = None) -> dict[str, Any]:
+    """`date`: the pipeline date it is filed under (default: the day it was taken, UTC),
+    so a report for an earlier date finds the snapshot taken for it."""
     taken_at = taken_at or datetime.now(UTC)
     code = worst_exit(findings)
     return redact({
         "snapshot_version": SNAPSHOT_VERSION,
         "run_id": run_id or new_run_id(taken_at.timestamp()),
         "taken_at": taken_at.isoformat(timespec="seconds"),
-        "date": taken_at.date().isoformat(),
+        "date": date or taken_at.date().isoformat(),
         "target": target,
         **figures,
         "thresholds": thresholds,

@@ -1,14 +1,10 @@
 """What every engine shares: which spec becomes which outcome or which expression.
 
-A check's meaning is defined once, here and in `derive.py`; an engine only supplies the
-pieces in its dataframe library:
-
-* the schema step: `resolve(name)` (the engine's column for a contract key, None when
-  absent, or a reason string when wdguard does not check that kind of path) and
-  `type_verdict(name, column, resolved)` (ok, message);
-* the row checks: a module of tiny expression builders with the same names
-  (`expressions` for Polars, `spark_expressions` for Spark: not_null, in_values,
-  between, matches), a rule compiler and a numeric view of a `between` column.
+A check's meaning is defined once, here, in `derive.py` and in the kind registry
+(`kinds.py`); `plan.py` runs these steps and an engine only supplies the pieces in its
+dataframe library: its expression module `E` (`col`, `field`, `struct_fields`, the type
+tests, and the row-check builders the registry names: not_null, in_values, between,
+matches) and a rule compiler.
 """
 
 from __future__ import annotations
@@ -18,6 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
 
+from wdguard.checks.kinds import KINDS
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column, Contract
@@ -47,7 +44,7 @@ def schema_outcomes(
                 outcomes[i] = Outcome(spec, "skipped", col)
             elif col is None:
                 outcomes[i] = (
-                    Outcome(spec, "fail", f"column {name!r} is absent from the partition")
+                    Outcome(spec, "fail", KINDS[spec.check].message.format(column=name))
                     if spec.check == "column_missing"
                     else Outcome(spec, "skipped", "column absent")
                 )
@@ -63,8 +60,18 @@ def count_outcome(spec: CheckSpec, failing: int, rows: int) -> Outcome:
     """A row or key check's outcome from its failing-row count."""
     out = Outcome(spec, "fail" if failing else "pass", rows_scanned=rows, failing_rows=failing)
     if failing:
-        out.message = f"{failing} of {rows} row(s) fail"
+        out.message = KINDS[spec.check].message.format(failing=failing, rows=rows)
     return out
+
+
+def type_ok(E: ModuleType, layer: str, actual: Any, expected: Any, logical: str) -> bool:
+    """Silver holds exactly the contract's type; bronze only needs castable values, so
+    only a nested value where a scalar is expected (or the reverse) is wrong there."""
+    if layer == "silver":
+        return E.same_type(actual, expected)
+    if logical in ("object", "json"):  # sub-documents land as structs or as JSON text
+        return E.is_struct(actual) or E.is_text(actual)
+    return E.is_nested(actual) == E.is_nested(expected)
 
 
 @dataclass
@@ -105,9 +112,6 @@ def resolve_column(
     return ResolvedColumn(expr, dtype, True)
 
 
-KEY_CHECKS = frozenset({"unique", "duplicate_pk"})
-
-
 def row_checks(
     specs: list[CheckSpec],
     outcomes: dict[int, Outcome],
@@ -121,14 +125,16 @@ def row_checks(
 ) -> tuple[dict[int, Any], dict[int, list[str]]]:
     """(fail expression by spec index - true = the row fails, key columns by spec index).
 
-    Specs that cannot run get their `skipped` outcome in `outcomes`. `compile_rule` returns
-    the rule's expression or a reason string; `numeric` the value `between` compares."""
+    Each spec runs as its kind's `step` says (`kinds.KINDS`). Specs that cannot run get
+    their `skipped` outcome in `outcomes`. `compile_rule` returns the rule's expression or
+    a reason string; `numeric` the value a `numeric` kind compares."""
     fail: dict[int, Any] = {}
     keys: dict[int, list[str]] = {}
     for i, spec in enumerate(specs):
         if i in outcomes:
             continue
-        if spec.check in KEY_CHECKS:
+        kind = KINDS[spec.check]
+        if kind.step == "key":
             cols = spec.params["columns"]
             absent = [c for c in cols if c not in top_level]
             if absent:
@@ -136,7 +142,7 @@ def row_checks(
             else:
                 keys[i] = cols
             continue
-        if spec.check == "rule":
+        if kind.step == "rule":
             expr = compile_rule(spec)
             if isinstance(expr, str):
                 outcomes[i] = Outcome(spec, "skipped", expr)
@@ -147,15 +153,9 @@ def row_checks(
         if value is None:
             outcomes[i] = Outcome(spec, "skipped", "column absent or not checked")
             continue
-        if spec.check == "castable":
+        if kind.step == "cast":
             fail[i] = cast_fail[spec.column]
-        elif spec.check == "not_null":
-            fail[i] = ~ops.not_null(value)
-        elif spec.check == "in_values":
-            fail[i] = ~ops.in_values(value, spec.params["values"])
-        elif spec.check == "between":
-            num = numeric(spec, value)
-            fail[i] = ~ops.between(num, spec.params["min"], spec.params["max"])
-        elif spec.check == "regex":
-            fail[i] = ~ops.matches(value, spec.params["pattern"])
+        elif kind.passes is not None:
+            value = numeric(spec, value) if kind.numeric else value
+            fail[i] = ~kind.passes(ops, value, spec.params)
     return fail, keys

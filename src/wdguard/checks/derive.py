@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from wdguard.checks.spec import CheckSpec
-from wdguard.contracts.model import Column, Contract
+from wdguard.contracts.model import Column, Contract, ForeignKey
 
 # logical types whose raw values can fail to cast (strings always cast to strings)
 CASTABLE_TYPES = frozenset(
@@ -118,3 +118,22 @@ def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
             )
         )
     return specs
+
+
+def _fk_severity(child: Contract, fk: ForeignKey) -> str:
+    """warn only when every key column is declared warn-level."""
+    sevs = [child.columns[c].severity for c in fk.columns if c in child.columns]
+    return "warn" if sevs and all(s == "warn" for s in sevs) else "error"
+
+
+def fk_spec(child: Contract, fk: ForeignKey) -> CheckSpec:
+    """The orphan check of one foreign key (the same spec for every engine)."""
+    return CheckSpec(
+        "orphan_fk",
+        contract=child.contract,
+        object=child.object_name,
+        column=",".join(fk.columns),
+        name=fk.name,
+        severity=_fk_severity(child, fk),  # type: ignore[arg-type]
+        params={"references": f"{fk.references}({','.join(fk.ref_columns)})"},
+    )

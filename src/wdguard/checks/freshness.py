@@ -1,6 +1,8 @@
 """Freshness: the newest timestamp of the contract's freshness column, measured against
 the partition's `extracted_at` (not the wall clock), so re-checking an old date gives
-the same answer as checking it on the day."""
+the same answer as checking it on the day. Without a manifest (nor an ADF output saying
+when the copy started) the reference is the end of the partition's date, for the same
+reason."""
 
 from __future__ import annotations
 
@@ -16,8 +18,15 @@ def _aware(ts: datetime) -> datetime:
 
 
 def check_freshness(
-    contract: Contract, obj: str, newest: str | None, extracted_at: datetime | None
+    contract: Contract,
+    obj: str,
+    newest: str | None,
+    extracted_at: datetime | None,
+    *,
+    reference: str = "extraction",
 ) -> Outcome | None:
+    """`extracted_at` is the reference time; `reference` names it in the message
+    ("extraction", or "the end of 2026-11-26" for a partition without a manifest)."""
     if contract.freshness is None:
         return None
     f = contract.freshness
@@ -36,8 +45,10 @@ def check_freshness(
         "age_s": round(age),
         "max_age_s": max_age,
     }
+    if reference != "extraction":
+        details["reference"] = reference
     if age > max_age:
         hours = age / 3600
-        msg = f"newest {f.column} is {hours:.1f}h older than extraction (max_age {f.max_age})"
+        msg = f"newest {f.column} is {hours:.1f}h older than {reference} (max_age {f.max_age})"
         return Outcome(spec, "fail", msg, details=details)
     return Outcome(spec, "pass", details=details)

@@ -1,12 +1,24 @@
-"""The kinds of check the gate runs: stable code, family and one-line meaning.
+"""The kinds of check the gate runs, each in one place: its stable code, family, meaning,
+the message its outcome carries, where the partition plan runs it, and (for a row check)
+the expression that passes a row, written once against an engine's expression module.
 
-Codes are stable (tools and alert routes key on them); the README's check table is
-this dict rendered. Adding a kind is additive; never renumber.
+Modelled on pandera's `builtin_checks.py` (a check registered with its error template).
+A row check's `passes(E, value, params)` calls the same-named builder of whichever
+engine runs (`E` is `checks/engines/polars/expressions.py` or `.../spark/expressions.py`),
+so adding a row check is one entry here plus one builder per engine. Codes are stable
+(tools and alert routes key on them); the reference page is this dict rendered
+(`scripts/gen_docs.py`). Adding a kind is additive; never renumber.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+# the count message of every row and key check: `3 of 120 row(s) fail`
+ROWS_FAIL = "{failing} of {rows} row(s) fail"
 
 
 @dataclass(frozen=True)
@@ -16,6 +28,15 @@ class CheckKind:
     # | reconcile | calendar | scd2 (the last three: gold only) | anomaly
     family: str
     summary: str
+    # where the partition plan (`checks/plan.py`) runs it: schema (footers, no data), cast,
+    # row and rule (the one aggregation pass), key (the key pass), fk (one anti-join);
+    # "" = outside the plan (completeness, freshness, volume, gold)
+    step: str = ""
+    message: str = ""  # the failing outcome's message, `str.format`ted by the plan
+    # row step: (E, value, params) -> the engine's boolean "row passes" expression
+    passes: Callable[[ModuleType, Any, dict[str, Any]], Any] | None = None
+    numeric: bool = False  # compare the value as a number (a decimal held as text)
+    shows_values: bool = False  # the message lists up to 5 offending values
     default_severity: str = "error"  # when the contract does not say
 
 
@@ -29,30 +50,57 @@ KINDS: dict[str, CheckKind] = {
     "row_count": CheckKind(
         "WDG003", "completeness", "rows in the parquet files differ from `_source.json`"
     ),
-    "duplicate_pk": CheckKind("WDG004", "completeness", "two rows share a primary key"),
+    "duplicate_pk": CheckKind(
+        "WDG004", "completeness", "two rows share a primary key", step="key", message=ROWS_FAIL
+    ),
     "unexpected_object": CheckKind(
         "WDG005", "completeness", "a partition in the lake has no contract (warn)"
     ),
-    "column_missing": CheckKind("WDG010", "schema", "a contract column is absent"),
+    "column_missing": CheckKind(
+        "WDG010", "schema", "a contract column is absent", step="schema",
+        message="column {column!r} is absent from the partition",
+    ),
     "dtype": CheckKind(
         "WDG011",
         "schema",
         "silver: dtype is not exactly the contract's; bronze: nested where scalar expected",
+        step="schema", message="dtype is {actual}, the contract says {expected}",
     ),
     "castable": CheckKind(
-        "WDG012", "schema", "bronze values that do not cast to the contract's type"
+        "WDG012", "schema", "bronze values that do not cast to the contract's type",
+        step="cast", message=ROWS_FAIL,
     ),
-    "not_null": CheckKind("WDG020", "constraint", "null in a column with nullable: false"),
-    "unique": CheckKind("WDG021", "constraint", "repeated value in a unique column / key"),
+    "not_null": CheckKind(
+        "WDG020", "constraint", "null in a column with nullable: false", step="row",
+        message=ROWS_FAIL, passes=lambda E, value, p: E.not_null(value),
+    ),
+    "unique": CheckKind(
+        "WDG021", "constraint", "repeated value in a unique column / key", step="key",
+        message=ROWS_FAIL,
+    ),
     "in_values": CheckKind(
-        "WDG022", "constraint", "value outside the enum `values` / `accepted_values`"
+        "WDG022", "constraint", "value outside the enum `values` / `accepted_values`",
+        step="row", message=ROWS_FAIL, shows_values=True,
+        passes=lambda E, value, p: E.in_values(value, p["values"]),
     ),
-    "between": CheckKind("WDG023", "constraint", "number outside the contract's min / max"),
-    "regex": CheckKind("WDG024", "constraint", "string not matching the contract's regex"),
+    "between": CheckKind(
+        "WDG023", "constraint", "number outside the contract's min / max", step="row",
+        message=ROWS_FAIL, shows_values=True, numeric=True,
+        passes=lambda E, value, p: E.between(value, p["min"], p["max"]),
+    ),
+    "regex": CheckKind(
+        "WDG024", "constraint", "string not matching the contract's regex", step="row",
+        message=ROWS_FAIL, shows_values=True,
+        passes=lambda E, value, p: E.matches(value, p["pattern"]),
+    ),
     "orphan_fk": CheckKind(
-        "WDG030", "referential", "foreign key with no parent row in the same date's partition"
+        "WDG030", "referential", "foreign key with no parent row in the same date's partition",
+        step="fk", message="{failing} row(s) reference a missing {references}",
     ),
-    "rule": CheckKind("WDG040", "rule", "row where a business rule (SQL) is false"),
+    "rule": CheckKind(
+        "WDG040", "rule", "row where a business rule (SQL) is false", step="rule",
+        message=ROWS_FAIL,
+    ),
     "stale": CheckKind(
         "WDG050", "freshness", "newest timestamp older than max_age at extraction time"
     ),

@@ -59,6 +59,9 @@ def cache_stats(
         None, "--lake", "-l", help="Keep the snapshot in this lake "
         "(_wdguard/cache/{date}/{run_id}.json) [default: $WDGUARD_LAKE, else not kept].",
         show_default=False),
+    date: str | None = typer.Option(
+        None, "--date", "-d", help="The pipeline date the snapshot is kept under in the lake, "
+        "the date the nightly report shows it for [default: today, UTC].", show_default=False),
     config: Path | None = typer.Option(None, "--config", help="wdguard.toml with [cache]."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
@@ -70,9 +73,11 @@ def cache_stats(
     from wdguard.cache.stats import SampleOptions, collect
     from wdguard.cache.thresholds import evaluate, load_cache_config
     from wdguard.config import load_config
+    from wdguard.lake.layout import date_str
     from wdguard.lake.storage import open_store
     from wdguard.sources import redis as source
 
+    day = date_str(date) if date is not None else None  # a bad date: exit 2 before Redis
     cfg = load_cache_config(load_config(config))
     interval = cfg.interval if interval is None else interval
     keys = cfg.sample_keys if sample_keys is None else sample_keys
@@ -103,7 +108,8 @@ def cache_stats(
         client.close()
     partial = {**figures, "target": target}
     findings = evaluate(partial, cfg)
-    snapshot = build_snapshot(figures, findings, target=target, thresholds=cfg.thresholds())
+    snapshot = build_snapshot(figures, findings, target=target, thresholds=cfg.thresholds(),
+                              date=day)
     if store is not None:
         try:
             snapshot["stored"] = write_snapshot(store, snapshot)

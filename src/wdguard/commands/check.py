@@ -84,17 +84,21 @@ def _short(value: object, width: int = 13) -> str:
 
 def render_text(record: RunRecord) -> None:
     """A summary per contract, then the table of failing checks, then the verdict."""
-    summary = Table(title=f"wdguard check {record.inputs.date}", title_justify="left")
-    for col in ("layer", "contract", "rows", "passed", "failed", "skipped", "errors"):
+    # a title, not a command line: `wdguard check 2026-11-26` would not run as printed
+    title = f"checks of {record.inputs.date} ({', '.join(record.inputs.layers)})"
+    summary = Table(title=title, title_justify="left")
+    # the columns count as the verdict line does: a failed warn-level check is a warning
+    for col in ("layer", "contract", "rows", "passed", "failed", "warnings", "skipped",
+                "errors"):
         summary.add_column(col, justify="right" if col not in ("layer", "contract") else "left")
     rows: dict[tuple[str, str], list[int]] = {}
     for c in record.checks:
         key = (c.layer or "-", c.contract or c.object or "-")
-        counts = rows.setdefault(key, [0, 0, 0, 0])
-        idx = {"pass": 0, "fail": 1, "skipped": 2, "error": 3}[c.status]
-        counts[idx] += 1
+        counts = rows.setdefault(key, [0, 0, 0, 0, 0])
+        status = "warn" if c.status == "fail" and c.severity != "error" else c.status
+        counts[{"pass": 0, "fail": 1, "warn": 2, "skipped": 3, "error": 4}[status]] += 1
     sizes = {(p.layer, p.contract): p.row_count for p in record.partitions}
-    for (layer, contract), (ok, bad, skip, err) in rows.items():
+    for (layer, contract), (ok, bad, warn, skip, err) in rows.items():
         n = sizes.get((layer, contract))
         summary.add_row(
             layer,
@@ -102,6 +106,7 @@ def render_text(record: RunRecord) -> None:
             "-" if n is None else f"{n:,}",
             str(ok),
             f"[red]{bad}[/]" if bad else "0",
+            f"[yellow]{warn}[/]" if warn else "0",
             str(skip),
             f"[magenta]{err}[/]" if err else "0",
         )
@@ -198,7 +203,7 @@ def check(
     with _spinner(fmt == CheckFormat.text and err_console.is_terminal) as step:
         record = gate_date(store, date, layers=layers, contracts=contracts, engine=engine_name,
                            spark_master=master, sample_keys=sample_keys,
-                           quarantine=quarantine, progress=step)
+                           quarantine=quarantine, progress=step, config=config)
     if fmt == CheckFormat.json:
         print_json(record.model_dump(mode="json"))
     elif fmt == CheckFormat.junit:

@@ -11,6 +11,8 @@ and the gold gate on a day whose gold build went wrong (expected exit 1). The de
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
@@ -101,6 +103,7 @@ def _summary(record) -> dict:
         "exit_code": record.exit_code,
         "run_id": record.run_id,
         "checks": record.summary.checks,
+        "summary": record.summary.model_dump(),
         "failing": [
             {
                 "code": c.code,
@@ -158,6 +161,42 @@ def run_demo_gate(lake: Path, work: Path) -> dict:
     }
 
 
+LINT_EXAMPLE = "20240820094500_order_status_user_created_idx"  # WDL101: no CONCURRENTLY
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it from where they are: relative below the current
+    folder, else absolute; quoted for the shell."""
+    path = Path(os.path.abspath(path))
+    rel = os.path.relpath(path)
+    return shlex.quote(path.as_posix() if rel.startswith("..") else Path(rel).as_posix())
+
+
+def next_commands(lake: Path | None, bad_day: str) -> list[dict]:
+    """What to try after the demo, each runnable exactly as printed from the current folder
+    (a test runs them): gate the faulty day again, build its report, lint a migration.
+    Without `--lake` the sample lake is gone, so the first step keeps one."""
+    steps = []
+    if lake is None:
+        lake = Path("demo_lake")
+        steps.append({"command": f"wdguard demo --lake {_shown(lake)}", "exit_code": 0,
+                      "why": "the same demo, keeping the sample lake in ./demo_lake"})
+    contracts = _shown(fixtures_dir().parent / "contracts")
+    where = f"--lake {_shown(lake)}"
+    steps += [
+        {"command": f"wdguard check {where} --date {bad_day} --contracts {contracts}",
+         "exit_code": 1, "why": "gate the faulty day again: FAIL, gold must not be built"},
+        {"command": f"wdguard report nightly {where} --date {bad_day} --contracts {contracts}"
+                   f" --out {_shown(Path('demo_report'))}",
+         "exit_code": 1, "why": "the nightly report of that day: report.md, report.html"},
+        {"command": f"wdguard migrations lint "
+                    f"{_shown(fixtures_dir() / 'prisma' / 'migrations' / LINT_EXAMPLE)}"
+                    f" --contracts {contracts}",
+         "exit_code": 0, "why": "lint a migration: an index built without CONCURRENTLY"},
+    ]
+    return steps
+
+
 @guarded
 def demo(
     fmt: OutputFormat = FORMAT_OPTION,
@@ -199,6 +238,7 @@ def demo(
                     "faults": result["gold_faults"],
                 },
                 "ok": result["ok"],
+                "next": next_commands(lake, result["faulty"].inputs.date),
             }
         )
     else:
@@ -256,5 +296,9 @@ def demo(
             f"faulty day exit {result['faulty'].exit_code}, "
             f"broken gold exit {result['faulty_gold'].exit_code}."
         )
+        console.print("\n[bold]Next[/], from this folder (each line runs as printed):")
+        for step in next_commands(lake, result["faulty"].inputs.date):
+            console.print(f"  {step['command']}", markup=False, soft_wrap=True)
+            console.print(f"    [dim]# {step['why']} (exit {step['exit_code']})[/]")
     if not result["ok"]:
         raise typer.Exit(1)

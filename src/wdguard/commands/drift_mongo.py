@@ -59,7 +59,8 @@ def drift_mongo(
     result = run(uri=uri, db=db, from_json=from_json, contracts=contracts_dir,
                  collections=collections, sample_size=sample_size, since=since_at,
                  since_field=since_field, today=on)
-    findings, sampled, code = result.findings, result.collections, result.exit_code(strict=strict)
+    findings, sampled, code = result.findings, result.collections, (
+        int(result.strict_exit_code if strict else result.exit_code))
     if fmt is OutputFormat.json:
         print_json(
             findings_json(

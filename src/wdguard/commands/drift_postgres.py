@@ -64,7 +64,10 @@ def drift_postgres(
         render_findings_table(console, schema_findings, "schema drift")
         if result.history is not None:
             console.print(f"migration head: {result.history.head or 'none'}")
+            if result.history.missing:
+                console.print(f"migration history: {result.history.missing}; every folder "
+                              "migration counts as pending", markup=False)
             history_findings = [f for f in result.findings if f.name.startswith("migration.")]
             render_findings_table(console, history_findings, "migration history")
         console.print(summary_line(result.findings))
-    raise typer.Exit(result.exit_code(strict=strict))
+    raise typer.Exit(result.strict_exit_code if strict else result.exit_code)

@@ -31,16 +31,19 @@ def backfill(
     """Compute the metrics of past partitions (no checks judged, no run record written),
     so anomalies have history from the first gate run. Exit 2 if a partition was unreadable."""
     from wdguard.commands.check import engine_options, parse_layers
-    from wdguard.config import load_config
+    from wdguard.config import config_name, load_config
+    from wdguard.lake.layout import configured
     from wdguard.lake.storage import open_store
 
     layers = parse_layers(layer)
-    engine_name, master = engine_options(load_config(), engine, None)
+    config = load_config()
+    engine_name, master = engine_options(config, engine, None)
     store = open_store(lake)
+    lake_layout = configured(store, config, config_name())
     from wdguard.checks.engines import get_engine
     from wdguard.metrics.backfill import backfill as run
 
-    results = run(store, start, end, layers=layers, contracts_dir=contracts,
+    results = run(store, start, end, layers=layers, contracts_dir=contracts, lake=lake_layout,
                   engine=get_engine(engine_name, spark_master=master), replace=replace)
     errors = [e for r in results for e in r.errors]
     if fmt == OutputFormat.json:

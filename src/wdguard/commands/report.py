@@ -51,6 +51,25 @@ def _contracts(
     return derived + [c for c in others if c.source.kind != "postgres"]
 
 
+def skipped_sources(dsn: str | None, migrations: Path | None, mongo_uri: str | None,
+                    mongo_db: str | None, drift: dict[str, list[Finding]]) -> list[str]:
+    """A note for each source the report did not look at, and why: an empty
+    `--mongo-uri "$WDGUARD_MONGO_URI"` must not pass for a clean MongoDB."""
+    notes = []
+    if not (dsn or migrations is not None) and "postgres" not in drift:
+        why = "--dsn is empty" if dsn == "" else "no --dsn"
+        notes.append(f"PostgreSQL drift not checked: {why} (nor --drift-json of "
+                     "`wdguard drift postgres`)")
+    if migrations is None and "migrations" not in drift:
+        notes.append("Prisma migration history not checked: no --migrations")
+    if not mongo_uri and "mongodb" not in drift:
+        why = "--mongo-uri is empty" if mongo_uri == "" else "no --mongo-uri"
+        if mongo_db:
+            why += f" (--mongo-db {mongo_db} alone samples nothing)"
+        notes.append(f"MongoDB drift not checked: {why}")
+    return notes
+
+
 def write_outputs(out: Path, texts: dict[str, str]) -> None:
     """Write every file to a temp name first, then rename each into place."""
     try:
@@ -125,6 +144,7 @@ def nightly(
                                           dt.date.fromisoformat(day)))
 
         report = build_report(store, day, drift=drift, contracts=contracts, days=days)
+        report["notes"] += skipped_sources(dsn, migrations, mongo_uri, mongo_db, drift)
         report["alerts"] = [d.to_dict() for d in _send_alerts(alert_cfg, report, drift)]
         texts = {
             "report.json": json.dumps(report, indent=2, default=str) + "\n",

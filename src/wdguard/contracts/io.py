@@ -265,7 +265,12 @@ def load_contracts(directory: Path | str) -> list[Contract]:
     """All contracts of a folder, sorted by name; names must be unique."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError("contracts folder not found", where=str(directory))
+        raise InputError(
+            "contracts folder not found",
+            where=str(directory),
+            hint="pass --contracts DIR, or derive one from the Prisma schema: "
+            "`wdguard contracts derive prisma prisma/schema.prisma --out contracts`",
+        )
     return [contract for _, contract in contract_files(directory).values()]
 
 

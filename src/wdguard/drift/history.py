@@ -59,6 +59,7 @@ class History:
     folder_path: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     status: dict[str, str] = field(default_factory=dict)  # name -> verdict
+    missing: str | None = None  # why there are no rows: the database has no history table
 
     @property
     def applied(self) -> list[str]:
@@ -75,6 +76,7 @@ class History:
             "head": self.head,
             "folder_count": len(self.folder),
             "applied_count": len(self.applied),
+            "missing": self.missing,
             "migrations": [{"name": n, "status": s} for n, s in sorted(self.status.items())],
         }
 
@@ -123,16 +125,23 @@ def locate_migrations_table(conn: psycopg.Connection, preferred: str = "public")
     return found[0]
 
 
-def read_rows(conn: psycopg.Connection, schema: str = "public") -> list[MigrationRow]:
-    """Every `_prisma_migrations` row, oldest first; a clear error when there is none."""
-    exists = conn.execute(
+def _no_table(schema: str) -> str:
+    return f"no {schema}.{TABLE} table: this database was never migrated with Prisma"
+
+
+def _has_no_table(conn: psycopg.Connection, schema: str) -> bool:
+    return not conn.execute(
         "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
         " ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s",
         (schema, TABLE),
     ).fetchone()
-    if not exists:
+
+
+def read_rows(conn: psycopg.Connection, schema: str = "public") -> list[MigrationRow]:
+    """Every `_prisma_migrations` row, oldest first; a clear error when there is none."""
+    if _has_no_table(conn, schema):
         raise SourceError(
-            f"no {schema}.{TABLE} table: this database was never migrated with Prisma",
+            _no_table(schema),
             hint="run `prisma migrate deploy`, or point --dsn at the app's database",
         )
     query = sql.SQL(
@@ -207,8 +216,15 @@ def compare(
 
 
 def migration_history(
-    conn: psycopg.Connection, migrations_dir: Path, schema: str = "public"
+    conn: psycopg.Connection, migrations_dir: Path, schema: str = "public",
+    *, missing_ok: bool = False,
 ) -> History:
-    """Read the folder and the table and compare them."""
+    """Read the folder and the table and compare them. `missing_ok`: a database without
+    the table has applied nothing (every folder migration is pending) and says so in
+    `history.missing`, instead of raising."""
     folder = read_folder(migrations_dir)
+    if missing_ok and _has_no_table(conn, schema):
+        history = compare(folder, [], Path(migrations_dir))
+        history.missing = _no_table(schema)
+        return history
     return compare(folder, read_rows(conn, schema), Path(migrations_dir))

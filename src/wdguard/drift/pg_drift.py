@@ -15,22 +15,19 @@ import psycopg
 
 from wdguard.contracts.model import Contract
 from wdguard.drift.history import History, locate_migrations_table, migration_history
-from wdguard.drift.pg_diff import diff, postgres_contracts, schemas_of
+from wdguard.drift.pg_diff import IGNORED_TABLES, diff, postgres_contracts, schemas_of
 from wdguard.drift.pg_introspect import introspect
-from wdguard.findings import Finding, findings_json, worst_exit
+from wdguard.findings import Finding, HasExitCode, findings_json
 
 
 @dataclass
-class PostgresDrift:
+class PostgresDrift(HasExitCode):
     target: str  # password-free description of the database
     schemas: list[str]
     contracts: int
     tables: int
     findings: list[Finding] = field(default_factory=list)
     history: History | None = None
-
-    def exit_code(self, *, strict: bool = False) -> int:
-        return worst_exit(self.findings, strict=strict)
 
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
         return findings_json(
@@ -42,7 +39,7 @@ class PostgresDrift:
             tables=self.tables,
             history=self.history.to_dict() if self.history else None,
             strict=strict,
-            exit_code=self.exit_code(strict=strict),
+            exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
 
 
@@ -57,18 +54,20 @@ def postgres_drift(
     """Schema drift of every Postgres contract, plus the migration history when asked.
 
     `migrations_schema` None: `_prisma_migrations` is looked up in public, else in the one
-    schema that has it (a `?schema=` or multiSchema project)."""
+    schema that has it (a `?schema=` or multiSchema project). `tables` counts the live
+    tables the diff compares (not `_prisma_migrations`, which it ignores)."""
     schemas = schemas_of(contracts)
     live = introspect(conn, schemas)
     result = PostgresDrift(
         target=target,
         schemas=schemas,
         contracts=len(postgres_contracts(contracts)),
-        tables=len(live.tables),
+        tables=sum(1 for _, name in live.tables if name not in IGNORED_TABLES),
         findings=diff(contracts, live),
     )
     if migrations_dir is not None:
         where = migrations_schema or locate_migrations_table(conn)
-        result.history = migration_history(conn, migrations_dir, where)
+        # no history table: the schema diff above still stands, the history says so
+        result.history = migration_history(conn, migrations_dir, where, missing_ok=True)
         result.findings.extend(result.history.findings)
     return result

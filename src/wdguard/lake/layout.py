@@ -11,13 +11,19 @@ with `{source}` = postgres | mongodb, `{date}` a plain YYYY-MM-DD folder and `{o
 the database table (`contract.source.table`) or Mongo collection. wdguard's own artefacts
 live under `_wdguard/` and `quarantine/`. Keeping the spelling here means the checks, the
 gate and the generator cannot disagree about it.
+
+That is the default. A real lake is described by the `[lake]` table of wdguard.toml
+(`LakeLayout`): per layer (and per contract) a path template, a format and where an ADF
+Copy activity keeps its output. `lake/resolve.py` turns it into the partitions of a date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+import string
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from wdguard.errors import InputError
 
@@ -93,9 +99,18 @@ def manifest_path(partition: str) -> str:
     return f"{partition}/{MANIFEST}"
 
 
+def is_side_file(relpath: str) -> bool:
+    """Spark/Hadoop/ADF side files and hidden folders: `_SUCCESS`, `_committed_*`,
+    `_started_*`, `*.crc`, `_source.json`, `.tmp-*`, anything under `_delta_log/` or
+    `_temporary/`: never data, whatever the format."""
+    parts = relpath.split("/")
+    return any(p.startswith(("_", ".")) for p in parts) or parts[-1].endswith(".crc")
+
+
 def data_files(names: list[str]) -> list[str]:
-    """The parquet data files among a partition listing (keeps the order given)."""
-    return [n for n in names if PART_RE.match(n.rsplit("/", 1)[-1])]
+    """The data files among a partition listing, whatever their names (keeps the order
+    given): every file but the side files. Their format is `lake/formats.py`'s business."""
+    return [n for n in names if not is_side_file(n)]
 
 
 def run_record_path(date: dt.date | str, run_id: str) -> str:
@@ -122,6 +137,217 @@ def cache_snapshot_path(date: dt.date | str, run_id: str) -> str:
 
 def cache_dir(date: dt.date | str | None = None) -> str:
     return "_wdguard/cache" if date is None else f"_wdguard/cache/{date_str(date)}"
+
+
+# --------------------------------------------------------------------------- templates
+PLACEHOLDERS = ("source", "object", "date", "yyyy", "mm", "dd", "layer")
+DATE_PLACEHOLDERS = frozenset({"date", "yyyy", "mm", "dd"})
+DEFAULT_PATHS = {
+    "bronze": "raw/{source}/{date}/{object}",
+    "silver": "silver/{source}/{date}/{object}",
+}
+FORMATS = ("parquet", "jsonl", "csv")
+
+
+def _values(layer: str, source: str, obj: str, date: dt.date | str) -> dict[str, str]:
+    day = date_str(date)
+    return {
+        "layer": layer, "source": source, "object": obj, "date": day,
+        "yyyy": day[:4], "mm": day[5:7], "dd": day[8:10],
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Template:
+    """A path template such as `landing/{source}/{object}/{yyyy}/{mm}/{dd}` or
+    `silver/{object}/ingest_date={date}` (Hive-style folders are just `key={date}`)."""
+
+    text: str
+    where: str = "wdguard.toml [lake]"
+
+    def __post_init__(self) -> None:
+        names = self.names()
+        unknown = sorted(n for n in names if n not in PLACEHOLDERS)
+        if unknown:
+            raise InputError(
+                f"path template {self.text!r} names unknown placeholder(s) "
+                f"{', '.join('{' + n + '}' for n in unknown)}: use "
+                f"{', '.join('{' + n + '}' for n in PLACEHOLDERS)}",
+                where=self.where,
+            )
+        if not names & DATE_PLACEHOLDERS:
+            raise InputError(
+                f"path template {self.text!r} has no date placeholder ({{date}} or "
+                "{yyyy}/{mm}/{dd}): it cannot name one day's partition",
+                where=self.where,
+            )
+        if self.text.startswith("/") or ".." in self.text.split("/"):
+            raise InputError(
+                f"path template {self.text!r} must be relative to the lake root", where=self.where
+            )
+
+    def names(self) -> set[str]:
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None]
+        except ValueError as exc:
+            raise InputError(f"path template {self.text!r}: {exc}", where=self.where) from None
+        bad = [f for f in fields if not f.isidentifier()]
+        if bad:
+            raise InputError(
+                f"path template {self.text!r} has a bad placeholder {{{bad[0]}}}", where=self.where
+            )
+        return set(fields)
+
+    def render(self, *, layer: str, source: str, obj: str, date: dt.date | str) -> str:
+        return self.text.format(**_values(layer, source, obj, date)).strip("/")
+
+    def objects_root(self, *, layer: str, source: str, date: dt.date | str) -> str | None:
+        """The folder whose sub-folders are the objects, when `{object}` is a whole
+        segment with only known values before it (`raw/postgres/2026-11-26`); else None."""
+        segments = self.text.strip("/").split("/")
+        if "{object}" not in segments:
+            return None
+        head = "/".join(segments[: segments.index("{object}")])
+        if "{object}" in head:
+            return None
+        return head.format(**_values(layer, source, "", date)).strip("/")
+
+    def root(self, *, layer: str, source: str) -> str:
+        """The part before the first date placeholder, for messages: `raw/postgres/`."""
+        segments = self.text.strip("/").split("/")
+        keep = []
+        for seg in segments:
+            names = {f for _, f, _, _ in string.Formatter().parse(seg) if f}
+            if names & DATE_PLACEHOLDERS:
+                break
+            keep.append(seg.replace("{layer}", layer).replace("{source}", source))
+        return "/".join(keep) + "/" if keep else "./"
+
+
+@dataclass(frozen=True)
+class PartitionLayout:
+    """Where one contract's partitions of one layer live and how they are written."""
+
+    path: Template
+    format: str | None = None  # parquet | jsonl | csv; None: from the file names
+    adf_output: Template | None = None  # where an ADF Copy activity's output JSON is kept
+
+    def is_default(self, layer: str) -> bool:
+        return self.path.text == DEFAULT_PATHS.get(layer) and self.adf_output is None
+
+
+_LAYER_KEYS = frozenset({"path", "format", "adf_output", "contracts"})
+
+
+def _layer_layout(
+    table: dict[str, Any], base: PartitionLayout | None, where: str
+) -> PartitionLayout:
+    unknown = sorted(set(table) - _LAYER_KEYS)
+    if unknown:
+        raise InputError(
+            f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, contracts",
+            where=where,
+        )
+    for key in ("path", "format", "adf_output"):
+        if key in table and not isinstance(table[key], str):
+            raise InputError(f"{key} must be a string", where=where)
+    fmt = table.get("format", base.format if base else None)
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(
+            f"unknown format {fmt!r}: use {', '.join(FORMATS)}", where=where
+        )
+    path = Template(table["path"], where) if "path" in table else base.path if base else None
+    assert path is not None
+    adf = (
+        Template(table["adf_output"], where)
+        if "adf_output" in table
+        else (base.adf_output if base else None)
+    )
+    return PartitionLayout(path=path, format=fmt, adf_output=adf)
+
+
+@dataclass(frozen=True)
+class LakeLayout:
+    """The `[lake]` table: per layer a `PartitionLayout`, and per contract overrides.
+
+        [lake.bronze]
+        path = "landing/{source}/{object}/{yyyy}/{mm}/{dd}"
+        format = "parquet"
+        adf_output = "_adf/{date}/{object}.json"
+        [lake.bronze.contracts.Review]      # one contract lands differently
+        format = "jsonl"
+    """
+
+    layers: dict[str, PartitionLayout] = field(default_factory=dict)
+    overrides: dict[tuple[str, str], PartitionLayout] = field(default_factory=dict)
+    source: str = "default"  # where it was read from, for messages and `lake inspect`
+
+    @classmethod
+    def default(cls) -> LakeLayout:
+        return cls.from_table({}, source="default")
+
+    @classmethod
+    def from_table(cls, table: Any, *, source: str = "wdguard.toml") -> LakeLayout:
+        if not isinstance(table, dict):
+            raise InputError("[lake] must be a table", where=source)
+        unknown = sorted(set(table) - {"bronze", "silver", "format"})
+        if unknown:
+            raise InputError(
+                f"unknown key(s) in [lake]: {', '.join(unknown)}: use bronze, silver, format",
+                where=source,
+            )
+        top_format = table.get("format")
+        layers: dict[str, PartitionLayout] = {}
+        overrides: dict[tuple[str, str], PartitionLayout] = {}
+        for layer, default_path in DEFAULT_PATHS.items():
+            where = f"{source} [lake.{layer}]"
+            sub = table.get(layer, {})
+            if not isinstance(sub, dict):
+                raise InputError(f"[lake.{layer}] must be a table", where=source)
+            base = PartitionLayout(Template(default_path, where))
+            merged = {**({"format": top_format} if top_format is not None else {}), **sub}
+            layers[layer] = lay = _layer_layout(merged, base, where)
+            contracts = sub.get("contracts", {})
+            if not isinstance(contracts, dict):
+                raise InputError(f"[lake.{layer}.contracts] must be a table", where=source)
+            for name, over in contracts.items():
+                w = f"{source} [lake.{layer}.contracts.{name}]"
+                if not isinstance(over, dict) or "contracts" in over:
+                    raise InputError("must be a table of path, format, adf_output", where=w)
+                overrides[(layer, name)] = _layer_layout(over, lay, w)
+        return cls(layers, overrides, source)
+
+    def of(self, layer: str, contract: str) -> PartitionLayout:
+        """The layout of one contract's partitions in `layer`."""
+        return self.overrides.get((layer, contract)) or self.layers[layer]
+
+    @property
+    def is_default(self) -> bool:
+        return not self.overrides and all(
+            lay.is_default(layer) and lay.format in (None, "parquet")
+            for layer, lay in self.layers.items()
+        )
+
+
+LAKE_TOML = "_wdguard/lake.toml"
+
+
+def configured(store, config: dict[str, Any], where: str = "wdguard.toml") -> LakeLayout:
+    """The lake's layout: `[lake]` of wdguard.toml, else the lake's own description
+    (`_wdguard/lake.toml`, which `wdguard lake generate --style` writes), else the
+    default layout."""
+    if "lake" in config:
+        return LakeLayout.from_table(config["lake"], source=where)
+    if store.exists(LAKE_TOML):
+        import tomllib
+
+        own = f"{store.url.rstrip('/')}/{LAKE_TOML}"
+        try:
+            table = tomllib.loads(store.read_text(LAKE_TOML))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"invalid TOML: {exc}", where=own) from None
+        return LakeLayout.from_table(table.get("lake", {}), source=own)
+    return LakeLayout.default()
 
 
 METRICS_DIR = "_wdguard/metrics"

@@ -2,14 +2,18 @@
 
 Completeness checks compare the data files against it (files, rows), freshness uses its
 `extracted_at` and `watermark`, drift uses `schema_fingerprint` and `migration_head`.
-A missing or malformed manifest is an input problem of that partition (exit 2), named by
-its path.
+A malformed manifest is an input problem of that partition (exit 2), named by its path;
+a missing one is too only under `[check] require_manifest = true`.
+
+`Expected` is what the checks below the gate see: the manifest's promises, or those of
+its stand-in (an ADF Copy activity's output, `lake/adf.py`), or none and why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -66,3 +70,32 @@ def load_manifest(store, partition: str) -> Manifest:
 
 def write_manifest(store, partition: str, manifest: Manifest) -> None:
     store.write_text(manifest_path(partition), manifest.to_json())
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a partition should hold, by whoever says so (`by`): `_source.json`, an ADF
+    output, or nobody (`by` empty, `reason` says why: those checks are skipped)."""
+
+    by: str = ""
+    row_count: int | None = None
+    files: tuple[ManifestFile, ...] | None = None  # listed data files (manifests only)
+    file_count: int | None = None  # files written (ADF `filesWritten`)
+    rows_read: int | None = None  # rows read from the source (ADF `rowsRead`)
+    extracted_at: dt.datetime | None = None
+    watermark: dt.datetime | None = None
+    reason: str = ""
+
+    @classmethod
+    def of_manifest(cls, m: Manifest) -> Expected:
+        return cls(
+            by=MANIFEST_NAME, row_count=m.row_count, files=tuple(m.files),
+            extracted_at=m.extracted_at, watermark=m.watermark,
+        )  # fmt: skip
+
+    @property
+    def known(self) -> bool:
+        return bool(self.by)
+
+
+MANIFEST_NAME = "_source.json"

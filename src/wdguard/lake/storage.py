@@ -123,7 +123,9 @@ class LocalStore(Store):
         return str(self._p(path)), None
 
     def spark_uri(self, path: str) -> str:
-        return self._p(path).resolve().as_uri()
+        # not Path.as_uri(): it escapes `=` of Hive folders (`ingest_date%3D...`), which
+        # Hadoop takes literally
+        return "file://" + self._p(path).resolve().as_posix()
 
 
 def open_store(url: str | Path) -> Store:

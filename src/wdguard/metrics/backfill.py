@@ -15,11 +15,11 @@ from datetime import date as Date
 from datetime import timedelta
 from pathlib import Path
 
-from wdguard.checks.engines import Engine, PolarsEngine
-from wdguard.checks.partition import locate
+from wdguard.checks.engines import Engine, get_engine
 from wdguard.contracts.io import load_contracts
 from wdguard.errors import InputError, LakeUnreachable
 from wdguard.lake import layout
+from wdguard.lake.resolve import resolve
 from wdguard.metrics import table
 from wdguard.metrics.monitor import Monitor
 from wdguard.record import new_run_id
@@ -55,10 +55,12 @@ def _dates(start: str, end: str) -> list[str]:
 def backfill(
     store, start: str, end: str, *, layers=("bronze", "silver"),
     contracts_dir: str | Path = "contracts", engine: Engine | None = None,
-    replace: bool = False, progress=None,
+    replace: bool = False, progress=None, lake: layout.LakeLayout | None = None,
 ) -> list[DateResult]:
-    """Compute and append the metrics of every date from `start` to `end` (inclusive)."""
-    engine = engine or PolarsEngine()
+    """Compute and append the metrics of every date from `start` to `end` (inclusive),
+    finding partitions as the gate does (`lake`: the `[lake]` layout, default wdguard's)."""
+    engine = engine or get_engine("polars")
+    lake = lake or layout.LakeLayout.default()
     days = _dates(start, end)
     for layer in layers:
         if layer == layout.GOLD:
@@ -72,21 +74,22 @@ def backfill(
             if day in known and not replace:
                 out.append(DateResult(day, "skipped"))
                 continue
-            out.append(_one_date(store, day, layers, contracts, engine, progress))
+            out.append(_one_date(store, day, layers, contracts, engine, progress, lake))
     return out
 
 
-def _one_date(store, day, layers, contracts, engine, progress) -> DateResult:
+def _one_date(store, day, layers, contracts, engine, progress, lake) -> DateResult:
     monitor = Monitor(store, day, judge_anomalies=False)
     result = DateResult(day, "empty")
     for layer in layers:
         for contract in contracts:
             obj = contract.object_name
-            where = layout.partition_dir(layer, contract.source.kind, day, obj)
+            part = resolve(store, lake, contract, layer, day)
+            where = part.path
             try:
-                part = locate(store, layer, contract.source.kind, day, obj)
                 if not part.exists:
                     continue
+                part.check()  # a partition the lake could not resolve: its own error
                 if progress:
                     progress(f"{day} {layer} {obj}")
                 frame = engine.scan(store, part) if part.data_files else engine.empty(contract)

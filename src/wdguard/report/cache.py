@@ -24,6 +24,8 @@ def cache_section(store: Any, dates: list[str], day: str) -> tuple[dict[str, Any
     """The card's content and notes (unreadable snapshots, none for the day)."""
     snaps, notes = read_snapshots(store, dates)
     if not snaps:
+        notes.append(f"cache health not checked: no cache snapshot from {dates[0]} to {day} "
+                     f"(run `wdguard cache stats --lake ... --date {day}`)")
         return None, notes
     first = next(i for i, d in enumerate(dates) if d in snaps)
     cdates = dates[first:]
@@ -41,7 +43,8 @@ def cache_section(store: Any, dates: list[str], day: str) -> tuple[dict[str, Any
     thresholds = latest.get("thresholds") or {}
     today = last.get(day)
     if today is None:
-        notes.append(f"no cache snapshot for {day} (run `wdguard cache stats --lake ...`)")
+        notes.append(f"no cache snapshot for {day} (run `wdguard cache stats --lake ... "
+                     f"--date {day}`)")
     minimum = thresholds.get("min_hit_ratio")
     return {
         "dates": cdates,

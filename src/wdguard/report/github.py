@@ -6,6 +6,8 @@ as the runner expects (% \r \n, and , : in properties).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from wdguard.findings import Finding
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -19,12 +21,24 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: list[Finding]) -> str:
+def repo_path(path: str, base: Path | None) -> str:
+    """`path` relative to `base` (the repository root) when it lies inside it: the runner
+    places an annotation only on a path as the diff names it."""
+    p = Path(path)
+    if base is None:
+        return p.as_posix()
+    full = (p if p.is_absolute() else Path.cwd() / p).resolve()
+    root = base.resolve()
+    return full.relative_to(root).as_posix() if full.is_relative_to(root) else p.as_posix()
+
+
+def render_github(findings: list[Finding], base: Path | None = None) -> str:
+    """Workflow commands; with `base`, file paths relative to it (the repository root)."""
     lines = []
     for f in findings:
         props = []
         if f.file:
-            props.append(f"file={_prop(f.file)}")
+            props.append(f"file={_prop(repo_path(f.file, base))}")
             if f.line:
                 props.append(f"line={f.line}")
             if f.col:

@@ -371,7 +371,33 @@ def _today(runs: dict[str, list[dict[str, Any]]], day: str) -> dict[str, Any] | 
         "exit_code": last["exit_code"],
         "duration_s": last["duration_s"],
         "error": redact_text(last["error"] or "") or None,
+        "checks": len(last["checks"]),
         "failing": failing,
+    }
+
+
+def could_not_start(run: dict[str, Any]) -> bool:
+    """A run that stopped before any check (bad option or config, no contracts folder):
+    it says nothing about the date's data."""
+    return run["verdict"] == "undecided" and not run["checks"]
+
+
+def _deciding(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs that speak for a date's data: those that checked something. A run that
+    could not start does not hide the verdict before it; a date whose runs all could not
+    start keeps its last one (undecided)."""
+    return [r for r in items if not could_not_start(r)] or items[-1:]
+
+
+def _last_run(run: dict[str, Any]) -> dict[str, Any]:
+    """The date's latest run when it is not the one whose verdict the report shows."""
+    return {
+        "run_id": run["run_id"],
+        "started_at": run["started_at"],
+        "verdict": run["verdict"],
+        "exit_code": run["exit_code"],
+        "checks": len(run["checks"]),
+        "error": redact_text(run["error"] or "") or None,
     }
 
 
@@ -387,14 +413,18 @@ def build_report(
     """Everything the nightly report shows, as one JSON-able dict."""
     dates = window(day, days)
     all_runs, notes = read_runs(store, dates)
-    gold_gate = _gold_gate(all_runs, dates)
+    gold_gate = _gold_gate({d: _deciding([r for r in items if "gold" in r["layers"]])
+                            for d, items in all_runs.items()}, dates)
     # the pre-gold gate (bronze/silver) is judged on its own runs, not the post-build ones
-    runs = {d: kept for d, items in all_runs.items() if (kept := [r for r in items
-                                                                  if not is_gold_only(r)])}
+    pre = {d: kept for d, items in all_runs.items() if (kept := [r for r in items
+                                                                 if not is_gold_only(r)])}
+    runs = {d: _deciding(items) for d, items in pre.items()}
     contracts = contracts or []
     previous = _previous_report(store, day)
     sources = _source_changes(drift or {}, previous, day)
     today = _today(runs, day)
+    if today and pre[day][-1]["run_id"] != today["run_id"]:
+        today["last_run"] = _last_run(pre[day][-1])
     impact = _impact(sources, runs[day][-1] if day in runs else None, contracts)
     sla = _sla_breaches(runs, dates)
     breaking = sum(s["counts"]["breaking"] for s in sources)
@@ -410,7 +440,7 @@ def build_report(
         if verdict in ("fail", "undecided", "no run") or breaking or sla or cache_errors
         or (gold_gate["today"] or {}).get("verdict") in ("fail", "undecided")
         else "warning"
-        if warnings or (today and today["failing"]) or cache_warnings
+        if warnings or (today and (today["failing"] or today.get("last_run"))) or cache_warnings
         else "ok"
     )
     # the charts start at the first day with a run: no empty left half for a young lake
@@ -436,6 +466,8 @@ def build_report(
         extras.append(f"gold at risk: {', '.join(gold)}")
     if cache_errors:
         extras.append(f"{cache_errors} cache finding(s) over threshold")
+    if today and today.get("last_run"):
+        extras.append("the last run could not start")
     if extras:
         headline += " — " + "; ".join(extras)
     return {

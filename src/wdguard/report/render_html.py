@@ -13,6 +13,7 @@ from string import Template
 from typing import Any
 
 from wdguard.report import charts
+from wdguard.report.render_md import checked_line, last_run_line
 
 _VERDICT_CLASS = {"pass": "pass", "fail": "fail", "undecided": "undecided", "no run": "norun"}
 
@@ -93,7 +94,9 @@ def _gate(r: dict[str, Any]) -> str:
                 out.append(f'<p class="sub">… and {len(today["failing"]) - 40} more '
                            f'(see report.json)</p>')
         else:
-            out.append('<p class="empty">Every check passed.</p>')
+            out.append(f'<p class="empty">{_e(checked_line(today))}</p>')
+        if today.get("last_run"):
+            out.append(f"<p>{_e(last_run_line(today))}</p>")
     out.append("</section>")
     return "".join(out)
 

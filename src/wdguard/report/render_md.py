@@ -13,6 +13,26 @@ _ICON = {"pass": "🟢", "fail": "🔴", "undecided": "🟠", "no run": "⚪",
          "breaking": "🔴", "compatible": "🔵"}
 
 
+def checked_line(today: dict[str, Any]) -> str:
+    """What a run without failing checks says: never "every check passed" about a run
+    that checked nothing."""
+    n = today.get("checks")
+    if n == 0:
+        return "No check ran."
+    if today["verdict"] == "pass":
+        return "Every check passed." if n is None else f"Every check passed ({n:,} checks)."
+    return "No check failed."
+
+
+def last_run_line(today: dict[str, Any], code: str = "") -> str:
+    """The date's latest run, when it could not start and so does not give the verdict."""
+    last = today["last_run"]
+    why = f": {last['error']}" if last.get("error") else ""
+    return (f"The latest run, {code}{last['run_id']}{code}, could not start (no check ran, "
+            f"{last['verdict']}, exit {last['exit_code']}){why}. The verdict above is from "
+            f"run {code}{today['run_id']}{code}, the last run that checked the date.")
+
+
 def _cell(v: Any) -> str:
     return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
 
@@ -123,7 +143,9 @@ def render_markdown(r: dict[str, Any]) -> str:
                 for c in today["failing"][:30]
             ])
         else:
-            lines += ["Every check passed.", ""]
+            lines += [checked_line(today), ""]
+        if today.get("last_run"):
+            lines += [last_run_line(today, "`"), ""]
     recent = [d for d in days if d["verdict"] != "no run"][-7:]
     if recent:
         lines += _table(["date", "verdict", "failing", "warnings", "duration"], [

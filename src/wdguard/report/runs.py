@@ -135,7 +135,9 @@ def contract_metrics(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
         m["duration_s"] = round(m["duration_s"] + (c["duration_s"] or 0.0), 3)
         if c["failed"]:
             m["failed_checks"] += 1
-            m["failing_rows"] += c["failing_rows"] or 0
+            # the worst check's rows, not their sum: one row can fail several checks, and
+            # bronze and silver scan the same rows, so a sum could pass the rows scanned
+            m["failing_rows"] = max(m["failing_rows"], c["failing_rows"] or 0)
         d = c["details"]
         if c["kind"] == "freshness" and isinstance(d.get("age_s"), int | float):
             lag = round(d["age_s"] / 3600, 2)
@@ -146,8 +148,13 @@ def contract_metrics(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
             lo, hi = _band(d)
             m["expected_low"], m["expected_high"] = lo, hi
     # row counts: the silver partition when there is one, else bronze
+    scanned: dict[str, int] = {}
     for p in sorted(run["partitions"], key=lambda p: p.get("layer") != "silver"):
         name = p.get("contract") or p.get("object")
-        if name and p.get("row_count") is not None and slot(name)["row_count"] is None:
-            out[name]["row_count"] = p["row_count"]
+        if name and p.get("row_count") is not None:
+            scanned[name] = max(scanned.get(name, 0), p["row_count"])
+            if slot(name)["row_count"] is None:
+                out[name]["row_count"] = p["row_count"]
+    for name, rows in scanned.items():  # never more failing rows than rows scanned
+        out[name]["failing_rows"] = min(out[name]["failing_rows"], rows)
     return out

@@ -10,18 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wdguard import __version__
 from wdguard.findings import Finding, RuleKind
+from wdguard.version import __version__
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str, base: Path | None) -> str:
-    p = Path(path)
-    if base is not None and p.is_absolute() and p.is_relative_to(base):
-        p = p.relative_to(base)
-    return p.as_posix()
+    from wdguard.report.github import repo_path
+
+    return repo_path(path, base)
 
 
 def render_sarif(

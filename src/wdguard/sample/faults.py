@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import polars as pl
 
-from wdguard.checks import expressions as X
+from wdguard.checks.engines.polars import expressions as X
 from wdguard.contracts.model import Column, Contract, parse_duration
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError

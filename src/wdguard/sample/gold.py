@@ -17,7 +17,7 @@ import datetime as dt
 
 import polars as pl
 
-from wdguard.checks.expressions import sql_expr
+from wdguard.checks.engines.polars.expressions import sql_expr
 from wdguard.contracts.gold import GoldColumn, GoldContract
 from wdguard.contracts.model import Column
 from wdguard.contracts.types import polars_dtype

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import polars as pl
 
-from wdguard.checks import expressions as X
+from wdguard.checks.engines.polars import expressions as X
 from wdguard.contracts.model import Column, Contract
 from wdguard.contracts.types import polars_dtype
 from wdguard.errors import InputError

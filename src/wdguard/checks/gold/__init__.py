@@ -1,11 +1,12 @@
 """The gold gate: checks of a date's gold tables, derived from `contracts/gold/`.
 
 `run_gold` locates every gold table's partition (`gold/{table}/{date}/`) and the silver
-partitions the facts reconcile with, derives the checks (`derive.py`, engine-neutral)
-and runs them with the Polars compiler (`polars_engine.py`). It returns `Outcome`s like
-the other layers, so the gate records them in the same run record with the same exit
-codes. Bad gold contracts, or no gold partition at all for the date, are `InputError`s
-(exit 2: the gate cannot decide).
+partitions the facts reconcile with, derives the checks (`derive.py`, engine-neutral),
+plans them once (`plan.py`, verdicts and messages in `verdicts.py`) and runs the plan on
+the gate's engine (`polars.py` or `spark.py`, picked in `hooks_for`). It returns
+`Outcome`s like the other layers, so the gate records them in the same run record with
+the same exit codes. Bad gold contracts, or no gold partition at all for the date, are
+`InputError`s (exit 2: the gate cannot decide).
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-
-import polars as pl
+from typing import Any
 
 from wdguard.checks.gold.derive import derive_gold
-from wdguard.checks.gold.polars_engine import evaluate
+from wdguard.checks.gold.plan import GoldHooks, evaluate
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.partition import Partition, locate, scan
+from wdguard.checks.partition import Partition, locate
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.gold import GoldContract, gold_problems, load_gold_contracts
 from wdguard.contracts.model import Contract
@@ -28,7 +28,19 @@ from wdguard.errors import InputError, LakeUnreachable
 from wdguard.lake import layout
 from wdguard.record import ContractInput, PartitionRecord, RunRecord
 
-__all__ = ["derive_gold", "evaluate", "run_gold"]
+__all__ = ["derive_gold", "evaluate", "hooks_for", "run_gold"]
+
+
+def hooks_for(engine: Any) -> GoldHooks:
+    """The gold hooks of the gate's engine (`checks/engines.py`): the one place the
+    gold plan's engine is chosen."""
+    if engine is not None and engine.name == "spark":
+        from wdguard.checks.gold.spark import SparkGold
+
+        return SparkGold(engine.spark, engine.map)
+    from wdguard.checks.gold.polars import PolarsGold
+
+    return PolarsGold()
 
 
 def _fingerprint(g: GoldContract) -> str:
@@ -36,14 +48,14 @@ def _fingerprint(g: GoldContract) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _gold_frame(store, table: str, date: str) -> tuple[Partition, pl.LazyFrame | None]:
+def _gold_frame(engine, store, table: str, date: str) -> tuple[Partition, Any]:
     path = layout.gold_dir(table, date)
     prefix = path + "/"
     listing = [p[len(prefix) :] for p in store.list(path) if p.startswith(prefix)]
     part = Partition(layout.GOLD, layout.GOLD, table, date, path, listing)
     if not part.data_files:
         return part, None
-    return part, scan(store, part)
+    return part, engine.scan(store, part)
 
 
 def run_gold(
@@ -55,8 +67,14 @@ def run_gold(
     *,
     sample_keys: int = 5,
     progress: Callable[[str], None] | None = None,
+    engine: Any = None,
 ) -> list[Outcome]:
-    """Every gold check of `date`; adds the gold partitions and contracts to `record`."""
+    """Every gold check of `date` on `engine` (the gate's; None: Polars); adds the gold
+    partitions and contracts to `record`."""
+    if engine is None:
+        from wdguard.checks.engines import PolarsEngine
+
+        engine = PolarsEngine()
     gold = load_gold_contracts(contracts_dir)
     if not gold:
         raise InputError("no gold contracts to check", where=str(Path(contracts_dir) / "gold"))
@@ -67,13 +85,13 @@ def run_gold(
         ContractInput(name=g.gold, version=g.version, fingerprint=_fingerprint(g)) for g in gold
     ]
     outs: list[Outcome] = []
-    frames: dict[str, pl.LazyFrame | None] = {}
+    frames: dict[str, Any] = {}
     where: dict[str, str] = {}
     parts: dict[str, Partition] = {}
     for g in gold:
         if progress:
             progress(f"gold {g.gold}")
-        part, lf = _gold_frame(store, g.gold, date)
+        part, lf = _gold_frame(engine, store, g.gold, date)
         parts[g.gold], frames[g.gold], where[g.gold] = part, lf, part.path
         spec = CheckSpec("partition_missing", g.gold, g.gold)
         outs.append(
@@ -88,7 +106,7 @@ def run_gold(
             spec = CheckSpec("unexpected_object", table, table, severity="warn")
             path = layout.gold_dir(table, date)
             outs.append(Outcome(spec, "fail", f"{path}/ has no gold contract"))
-    silver: dict[str, pl.LazyFrame | None] = {}
+    silver: dict[str, Any] = {}
     by_name = {c.contract: c for c in contracts}
     for g in gold:
         rc = g.reconcile
@@ -99,7 +117,7 @@ def run_gold(
         where[f"silver:{rc.source}"] = path
         try:
             sp = locate(store, "silver", c.source.kind, date, c.object_name)
-            silver[rc.source] = scan(store, sp) if sp.data_files else None
+            silver[rc.source] = engine.scan(store, sp) if sp.data_files else None
         except LakeUnreachable:
             raise
         except Exception as exc:  # unreadable silver: reconcile cannot decide (error)
@@ -108,8 +126,9 @@ def run_gold(
     if progress:
         progress("gold checks")
     results, rows = evaluate(
-        derive_gold(gold, contracts), frames, silver, date, where=where, sample_keys=sample_keys
-    )
+        derive_gold(gold, contracts), frames, silver, date, hooks=hooks_for(engine),
+        where=where, sample_keys=sample_keys,
+    )  # fmt: skip
     for g in gold:
         part = parts[g.gold]
         record.partitions.append(

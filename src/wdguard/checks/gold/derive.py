@@ -1,9 +1,9 @@
 """Gold contracts -> engine-neutral CheckSpecs: which columns, aggregates and joins.
 
-No dataframe library here: `polars_engine.py` compiles these specs (a Spark engine can
-compile the same ones). Every spec's `object` is the gold table; params carry everything
-an engine needs (key columns, the referenced dimension's key, the silver source, its
-date column and filter).
+No dataframe library here: `plan.py` plans these specs once and each engine's hooks
+(`polars.py`, `spark.py`) compile them. Every spec's `object` is the gold table; params
+carry everything an engine needs (key columns, the referenced dimension's key, the
+silver source, its date column and filter).
 """
 
 from __future__ import annotations

@@ -168,6 +168,15 @@ class LintContext:
     timeouts_set: set[str] = field(default_factory=set)  # lock_timeout / statement_timeout
     statement: Statement | None = None
     flags: set[str] = field(default_factory=set)  # once-per-file markers for rules
+    # with --dsn: the read-only probe of the live database (drift/lint/live.py)
+    live: Any = None
+    # what earlier statements of the pending migrations did, for the live checks: columns
+    # added (-> filled by a default, identity or generation), renames (new -> live name),
+    # and tables written by DML (a backfill the live data cannot show yet)
+    added_here: dict[tuple[str, str], bool] = field(default_factory=dict)
+    renamed_columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    renamed_tables: dict[str, str] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
 
     def existing(self, table: str) -> bool:
         """True when the table was not created by the migration being linted."""
@@ -195,8 +204,52 @@ class LintContext:
             return list(c.columns[col].values or [])
         return None
 
+    def live_table(self, table: str) -> str:
+        """The live name of a table this file may have renamed."""
+        return self.renamed_tables.get(table, table)
+
+    def live_column(self, table: str, column: str) -> str:
+        return self.renamed_columns.get((table, column), column)
+
+    def _track(self, node: Any) -> None:
+        """Columns added, renames and DML of this file (for the live checks)."""
+        if isinstance(node, ast.AlterTableStmt) and node.relation is not None:
+            table = node.relation.relname
+            for cmd in node.cmds or ():
+                if cmd.subtype == enums.AlterTableType.AT_AddColumn and cmd.def_ is not None:
+                    fills = any(
+                        c.contype in (enums.ConstrType.CONSTR_DEFAULT,
+                                      enums.ConstrType.CONSTR_IDENTITY,
+                                      enums.ConstrType.CONSTR_GENERATED)
+                        for c in cmd.def_.constraints or () if isinstance(c, ast.Constraint)
+                    ) or type_name(cmd.def_.typeName).lower() in _SERIALS
+                    self.added_here[(table, cmd.def_.colname)] = fills
+        elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+            table = node.relation.relname
+            if node.renameType == enums.ObjectType.OBJECT_COLUMN:
+                old = self.live_column(table, node.subname)
+                self.renamed_columns[(table, node.newname)] = old
+                if (table, node.subname) in self.added_here:
+                    self.added_here[(table, node.newname)] = self.added_here[
+                        (table, node.subname)]
+            elif node.renameType == enums.ObjectType.OBJECT_TABLE:
+                self.renamed_tables[node.newname] = self.live_table(table)
+                for (t, c), old in list(self.renamed_columns.items()):
+                    if t == table:
+                        self.renamed_columns[(node.newname, c)] = old
+                for (t, c), fills in list(self.added_here.items()):
+                    if t == table:
+                        self.added_here[(node.newname, c)] = fills
+                if table in self.created_here:
+                    self.created_here.add(node.newname)
+        elif isinstance(node, (ast.UpdateStmt, ast.DeleteStmt, ast.InsertStmt)):
+            self.written.add(node.relation.relname)
+        elif isinstance(node, ast.TruncateStmt):
+            self.written.update(r.relname for r in node.relations or ())
+
     def advance(self, node: Any) -> None:
         """Update the file-local view, then the schema state, past one statement."""
+        self._track(node)
         if isinstance(node, ast.CreateStmt):
             self.created_here.add(node.relation.relname)
         elif isinstance(node, ast.CreateEnumStmt):
@@ -236,6 +289,7 @@ class LintContext:
         self.state.apply(node)
 
 
+_SERIALS = {"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"}
 _ZERO = re.compile(r"^\s*0+(\.0*)?\s*(us|ms|s|min|h|d)?\s*$")
 
 

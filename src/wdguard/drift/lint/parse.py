@@ -33,6 +33,8 @@ class Statement:
     end_line: int
     text: str
     suppressed: dict[str, str] = field(default_factory=dict)  # code -> reason
+    # `wdguard-ignore` without a reason: (comment line, code); refused, reported as WDL000
+    unreasoned: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -57,9 +59,11 @@ class _Lines:
         return idx + 1, offset - self.starts[idx] + 1
 
 
-def _suppressions(text: str, tokens: list[Any], lines: _Lines) -> dict[int, dict[str, str]]:
-    """Line -> {code: reason} for every `wdguard-ignore` comment."""
-    found: dict[int, dict[str, str]] = {}
+def _suppressions(
+    text: str, tokens: list[Any], lines: _Lines
+) -> dict[int, dict[str, tuple[str, int]]]:
+    """Line -> {code: (reason, comment line)} for every `wdguard-ignore` comment."""
+    found: dict[int, dict[str, tuple[str, int]]] = {}
     for tok in tokens:
         if tok.name not in _COMMENTS:
             continue
@@ -72,7 +76,7 @@ def _suppressions(text: str, tokens: list[Any], lines: _Lines) -> dict[int, dict
         end_line, _ = lines.at(tok.end)
         for code in (c.strip() for c in m.group(1).split(",")):
             for ln in range(line, end_line + 1):
-                found.setdefault(ln, {})[code] = reason
+                found.setdefault(ln, {})[code] = (reason, line)
     return found
 
 
@@ -103,8 +107,13 @@ def parse_migration_text(text: str, path: Path | str, name: str | None = None) -
         line, col = lines.at(first)
         end_line, _ = lines.at(max(begin + length - 1, first))
         suppressed: dict[str, str] = {}
+        unreasoned: list[tuple[int, str]] = []
         for ln in (line - 1, *range(line, end_line + 1)):
-            suppressed.update(ignores.get(ln, {}))
+            for code, (reason, at) in ignores.get(ln, {}).items():
+                if reason:
+                    suppressed[code] = reason
+                elif (at, code) not in unreasoned:
+                    unreasoned.append((at, code))
         statements.append(
             Statement(
                 node=raw_stmt.stmt,
@@ -113,6 +122,7 @@ def parse_migration_text(text: str, path: Path | str, name: str | None = None) -
                 end_line=end_line,
                 text=text[first : begin + length].strip(),
                 suppressed=suppressed,
+                unreasoned=unreasoned,
             )
         )
     return Migration(path=path, name=name or path.name, statements=statements)

@@ -10,7 +10,7 @@ the enums, indexes and constraints the new migration changes.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wdguard.drift.lint.parse import Migration, parse_migration
@@ -24,6 +24,11 @@ DEFAULT_MIGRATIONS = Path("prisma/migrations")
 class Selection:
     targets: list[Migration]
     history: list[Migration]
+    # the Prisma migrations folder the targets belong to (or the one given / found), whose
+    # whole history schema.prisma is compared with; None for loose .sql files
+    folder: Path | None = None
+    # new migration files git does not track yet (linted too; named for the record)
+    untracked: list[str] = field(default_factory=list)
 
 
 def _is_prisma_folder(path: Path) -> bool:
@@ -57,7 +62,7 @@ def _name(script: Path) -> str:
     return script.parent.name if script.name == SCRIPT else script.name
 
 
-def _parse(script: Path) -> Migration:
+def parse_script(script: Path) -> Migration:
     return parse_migration(script, _name(script))
 
 
@@ -84,7 +89,10 @@ def _with_history(scripts: list[Path]) -> Selection:
         history += [
             s for s in prisma_scripts(folder) if s.resolve() not in chosen and _name(s) < first
         ]
-    return Selection(targets=[_parse(s) for s in scripts], history=[_parse(s) for s in history])
+    folders = sorted({s.parent.parent for s in scripts if s.name == SCRIPT})
+    return Selection(targets=[parse_script(s) for s in scripts],
+                     history=[parse_script(s) for s in history],
+                     folder=folders[0] if folders else None)
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -106,16 +114,33 @@ def select_since(ref: str, paths: list[Path], cwd: Path | None = None) -> Select
     root = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     scope = [str(Path(p).resolve()) for p in paths] or [str(root)]
-    added = _git(["diff", "--name-only", "--diff-filter=A", ref, "--", *scope], cwd)
-    scripts = [
-        root / line
-        for line in added.splitlines()
+    added = _git(["diff", "--name-only", "--diff-filter=A", ref, "--", *scope], root)
+    # a migration written but not yet `git add`ed is new too: CI on a dirty tree, or a
+    # developer running the check before committing
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "--", *scope], root)
+    lines = [*added.splitlines(), *untracked.splitlines()]
+    scripts = {
+        (root / line).resolve()
+        for line in lines
         if line.endswith(f"/{SCRIPT}") or (line.endswith(".sql") and paths)
-    ]
-    scripts = sorted(
+    }
+    ordered = sorted(
         (s for s in scripts if s.is_file()), key=lambda s: (str(s.parent.parent), _name(s))
     )
-    return _with_history(scripts)
+    selection = _with_history(ordered)
+    selection.untracked = sorted(line for line in untracked.splitlines()
+                                 if (root / line).resolve() in scripts)
+    if selection.folder is None:
+        selection.folder = _folder_of(paths, root)
+    return selection
+
+
+def _folder_of(paths: list[Path], root: Path) -> Path | None:
+    """The Prisma migrations folder a `--since` with no new migration is about."""
+    for p in [*paths, DEFAULT_MIGRATIONS, root / DEFAULT_MIGRATIONS]:
+        if _is_prisma_folder(Path(p)):
+            return Path(p)
+    return None
 
 
 def select_unapplied(folder: Path, applied: set[str]) -> Selection:
@@ -128,7 +153,8 @@ def select_unapplied(folder: Path, applied: set[str]) -> Selection:
     scripts = prisma_scripts(folder)
     targets = [s for s in scripts if _name(s) not in applied]
     history = [s for s in scripts if _name(s) in applied]
-    return Selection(targets=[_parse(s) for s in targets], history=[_parse(s) for s in history])
+    return Selection(targets=[parse_script(s) for s in targets],
+                     history=[parse_script(s) for s in history], folder=folder)
 
 
 def select_migrations(paths: list[Path], since: str | None, dsn: str | None) -> Selection:
@@ -152,4 +178,7 @@ def select_migrations(paths: list[Path], since: str | None, dsn: str | None) -> 
         if not DEFAULT_MIGRATIONS.is_dir():
             raise InputError("no migrations given and no ./prisma/migrations folder", where="PATHS")
         paths = [DEFAULT_MIGRATIONS]
-    return select_paths(paths)
+    selection = select_paths(paths)
+    if selection.folder is None and len(paths) == 1 and _is_prisma_folder(Path(paths[0])):
+        selection.folder = Path(paths[0])
+    return selection

@@ -4,20 +4,46 @@ from __future__ import annotations
 
 from wdguard.drift.lint.context import LintContext, object_name
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import OT, LintRule, ast
+from wdguard.drift.lint.rule import AT, CT, OT, LintRule, ast
 from wdguard.findings import Finding, register
+
+# ALTER TABLE commands that take less than ACCESS EXCLUSIVE (PostgreSQL's
+# AlterTableGetLockLevel): SHARE UPDATE EXCLUSIVE or SHARE ROW EXCLUSIVE
+_WEAKER = frozenset({
+    AT.AT_ValidateConstraint, AT.AT_SetStatistics, AT.AT_SetOptions, AT.AT_ResetOptions,
+    AT.AT_ClusterOn, AT.AT_DropCluster, AT.AT_AttachPartition,
+    AT.AT_EnableTrig, AT.AT_DisableTrig, AT.AT_EnableTrigAll, AT.AT_DisableTrigAll,
+    AT.AT_EnableTrigUser, AT.AT_DisableTrigUser, AT.AT_EnableAlwaysTrig,
+    AT.AT_EnableReplicaTrig,
+})
+
+
+def _weaker(cmd: ast.AlterTableCmd) -> bool:
+    """ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE; the commands above less than that."""
+    if cmd.subtype == AT.AT_AddConstraint:
+        return isinstance(cmd.def_, ast.Constraint) and cmd.def_.contype == CT.CONSTR_FOREIGN
+    return cmd.subtype in _WEAKER
+
+
+def _access_exclusive_alter(node: ast.AlterTableStmt) -> bool:
+    return any(not _weaker(c) for c in node.cmds or () if isinstance(c, ast.AlterTableCmd))
 
 
 def locked_table(node: object, ctx: LintContext) -> str | None:
-    """The existing table a statement takes a strong lock on, if any."""
-    altered = isinstance(node, ast.AlterTableStmt) and node.objtype == OT.OBJECT_TABLE
-    indexed = isinstance(node, ast.IndexStmt) and not node.concurrent
+    """The existing table a statement takes ACCESS EXCLUSIVE on, if any (CREATE INDEX
+    takes SHARE, ADD FOREIGN KEY SHARE ROW EXCLUSIVE: they block writes, not reads, and
+    WDL101 / WDL107 report them)."""
+    altered = (
+        isinstance(node, ast.AlterTableStmt)
+        and node.objtype == OT.OBJECT_TABLE
+        and _access_exclusive_alter(node)
+    )
     renamed = (
         isinstance(node, ast.RenameStmt)
         and node.relation is not None
         and node.renameType in (OT.OBJECT_TABLE, OT.OBJECT_COLUMN, OT.OBJECT_TABCONSTRAINT)
     )
-    if altered or indexed or renamed:
+    if altered or renamed:
         table = node.relation.relname  # type: ignore[attr-defined]
     elif (
         isinstance(node, ast.DropStmt)
@@ -43,13 +69,16 @@ def locked_table(node: object, ctx: LintContext) -> str | None:
 
 @register
 class TimeoutMissing(LintRule):
-    """A statement locks an existing table but no lock_timeout was set before it.
+    """A statement takes ACCESS EXCLUSIVE on an existing table but no lock_timeout was set.
 
     A DDL lock request queues behind any long transaction and every query behind it
     queues too: without ``lock_timeout`` a blocked migration takes the table down.
-    Reported once per migration, at the first locking statement. ``SET lock_timeout = 0``
-    (or ``'0ms'``, ``TO DEFAULT``, ``RESET``) switches the timeout off and counts as
-    not set. Squawk:
+    Reported once per migration, at the first statement that takes ACCESS EXCLUSIVE on a
+    table that existed before the migration (ALTER TABLE but for ADD FOREIGN KEY,
+    VALIDATE and the other weaker commands, RENAME, DROP TABLE / INDEX, TRUNCATE,
+    CLUSTER); tables the migration creates, and CREATE INDEX (SHARE), do not count.
+    ``SET lock_timeout = 0`` (or ``'0ms'``, ``TO DEFAULT``, ``RESET``) switches the
+    timeout off and counts as not set. Squawk:
     ``require-timeout-settings`` (``require-lock-timeout`` and
     ``require-statement-timeout`` since Squawk 2). Atlas: none.
 

@@ -1,6 +1,6 @@
-"""MetricSpecs -> Spark aggregations, appended to the gate's one aggregation job.
+"""MetricSpecs -> Spark aggregations, joining the plan's one aggregation job (`aggregate`).
 
-The Spark twin of `metrics/polars.py`, metric by metric: the same meaning, partial
+The Spark twin of `engines/polars/metrics.py`, metric by metric: the same meaning, partial
 aggregates per task and one final merge, so metrics add no Spark job. Distinct counts are
 `approx_count_distinct` (HyperLogLog++), quantiles `percentile_approx`; both engines'
 approximations differ slightly, which the anomaly bands (built from each lake's own
@@ -60,11 +60,11 @@ def aggregations(
     typed: dict[str, Column],
     dtypes: dict[str, T.DataType],
     prefix: str = PREFIX,
-) -> list[Column]:
-    """The metric aggregates to add to the job, aliased `{prefix}{i}` for spec i."""
-    out = []
+) -> dict[str, Column]:
+    """The metric aggregates to add to the one job, named `{prefix}{i}` for spec i."""
+    out = {}
     for i, spec in enumerate(specs):
         agg = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
         if agg is not None:
-            out.append(agg.cast("double").alias(f"{prefix}{i}"))
+            out[f"{prefix}{i}"] = agg.cast("double")
     return out

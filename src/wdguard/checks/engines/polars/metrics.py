@@ -1,4 +1,4 @@
-"""MetricSpecs -> Polars aggregations, appended to the gate's one `select` per partition.
+"""MetricSpecs -> Polars aggregations, joining the plan's one aggregation pass (`aggregate`).
 
 Each metric is one scalar aggregation over the column as the checks see it (cast to the
 contract's type), so the partition is still read once. A metric whose column is absent or
@@ -63,11 +63,11 @@ def aggregations(
     typed: dict[str, pl.Expr],
     dtypes: dict[str, pl.DataType],
     prefix: str = PREFIX,
-) -> list[pl.Expr]:
-    """The metric expressions to append to a select, aliased `{prefix}{i}` for spec i."""
-    out = []
+) -> dict[str, pl.Expr]:
+    """The metric expressions to add to the one select, named `{prefix}{i}` for spec i."""
+    out = {}
     for i, spec in enumerate(specs):
         expr = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
         if expr is not None:
-            out.append(expr.cast(pl.Float64).alias(f"{prefix}{i}"))
+            out[f"{prefix}{i}"] = expr.cast(pl.Float64)
     return out

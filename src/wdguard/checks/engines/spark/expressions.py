@@ -1,6 +1,8 @@
-"""Each check as a tiny function returning a `pyspark.sql.Column` (true = row passes).
+"""The Spark vocabulary of the plan: each check as a tiny function returning a
+`pyspark.sql.Column` (true = row passes), the types, casts and aggregates.
 
-The Spark twin of `expressions.py`, with the same meaning line by line: a null value
+The Spark twin of `engines/polars/expressions.py`, with the same names and meaning line
+by line: a null value
 passes every value check (`not_null` catches nulls), a rule evaluating to NULL passes,
 text casts only when it has the type's shape (`text_forms`). The parity test runs both
 engines over every sample day and fault and demands the same verdicts and counts.
@@ -8,13 +10,15 @@ engines over every sample day and fault and demands the same verdicts and counts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.checks.rule_sql import to_spark_sql
+from wdguard.checks.engines.spark.rule_sql import rule_columns, to_spark_sql
 from wdguard.checks.text_forms import TEXT_FORMS
 from wdguard.contracts.model import Column as ContractColumn
 from wdguard.contracts.types import MAX_LAKE_DECIMAL_PRECISION
@@ -58,9 +62,81 @@ def same_type(a: T.DataType, b: T.DataType) -> bool:
     return a.simpleString() == b.simpleString()
 
 
+dtype = spark_type  # the plan's E.dtype(column)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY0 = date(1970, 1, 1)
+
+
 def col(name: str) -> Column:
     """A top-level column by its exact name: silver Mongo columns contain dots."""
     return F.col("`" + name.replace("`", "``") + "`")
+
+
+def field(expr: Column, name: str) -> Column:
+    return expr.getField(name)
+
+
+def struct_fields(dtype: T.DataType) -> Mapping[str, T.DataType] | None:
+    return {f.name: f.dataType for f in dtype.fields} if isinstance(dtype, T.StructType) else None
+
+
+def is_nested(dtype: T.DataType) -> bool:
+    return isinstance(dtype, NESTED)
+
+
+def is_struct(dtype: T.DataType) -> bool:
+    return isinstance(dtype, T.StructType)
+
+
+def is_text(dtype: T.DataType) -> bool:
+    return isinstance(dtype, T.StringType)
+
+
+def type_name(dtype: T.DataType) -> str:
+    return dtype.simpleString()
+
+
+def lit(value: Any) -> Column:
+    return F.lit(value)
+
+
+def numeric(value: Column, dtype: T.DataType) -> Column:
+    """The value `between` compares: a decimal held as text is read as a double."""
+    return value if isinstance(dtype, T.NumericType) else value.try_cast("double")
+
+
+# ---- aggregates: what the one aggregation job computes --------------------------------
+
+
+def row_count() -> Column:
+    return F.count(F.lit(1))
+
+
+def count_true(fails: Column) -> Column:
+    return F.count_if(fails)
+
+
+def max_time(value: Column, dtype: T.DataType) -> Column:
+    """A timestamp as microseconds since the epoch, a date as days: collected as numbers,
+    never as Python datetimes (PySpark converts those to the driver's local time)."""
+    if isinstance(dtype, T.DateType):
+        return F.max(F.unix_date(value))
+    if isinstance(dtype, T.TimestampNTZType):
+        return F.max(F.unix_micros(value.cast("timestamp")))
+    return F.max(F.unix_micros(value))
+
+
+def time_text(value: int | None, logical: str) -> str | None:
+    """Polars' rendering of the contract's type: dates as days, timestamps in ms, UTC."""
+    if value is None:
+        return None
+    if logical == "date":
+        return (_DAY0 + timedelta(days=int(value))).isoformat()
+    ms = int(value) // 1000  # the contract's unit is milliseconds (floor, like a cast)
+    return (_EPOCH + timedelta(milliseconds=ms)).isoformat()
+
+
+# ---- row checks (kinds.KINDS names them) -------------------------------------------------
 
 
 def not_null(value: Column) -> Column:
@@ -93,6 +169,13 @@ def rule(sql: str) -> Column:
     """A business rule (PostgreSQL-flavoured SQL, as on Polars) compiled to Spark SQL;
     NULL counts as passing, as in a SQL CHECK constraint."""
     return F.coalesce(F.expr(to_spark_sql(sql)), F.lit(True))
+
+
+def rule_parts(sql: str) -> tuple[Column, set[str]]:
+    """(the rule's pass expression, the columns it reads); raises when it is not a valid
+    row expression."""
+    roots = rule_columns(sql)
+    return rule(sql), roots
 
 
 def java_regex(pattern: str) -> str:

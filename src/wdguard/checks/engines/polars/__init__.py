@@ -1,0 +1,1 @@
+"""The Polars engine: hooks (`hooks.py`), expressions, bounded-memory keys, pandera schema."""

@@ -1,0 +1,96 @@
+"""The shape every live-data rule (WDL201-WDL206) shares: nothing without `--dsn`; each
+target of a statement probed on its own, an undecided probe reported as WDL200."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from psycopg import sql
+
+from wdguard.drift.lint.context import LintContext
+from wdguard.drift.lint.live import SAMPLE_KEYS, LiveProbe, Scan, Undecided
+from wdguard.drift.lint.parse import Statement
+from wdguard.drift.lint.rule import LintRule
+from wdguard.drift.lint.rules.wdl200_live_not_checked import LiveNotChecked
+from wdguard.findings import Finding
+
+
+@dataclass
+class Target:
+    table: str  # as the statement names it
+    column: str | None
+    what: str  # `SET NOT NULL on users.email`
+    data: dict[str, Any] = field(default_factory=dict)
+    # live columns the probe reads (default: `column`); a table or column an earlier
+    # pending migration creates is not in the database yet: nothing to check there
+    reads: list[str] | None = None
+
+
+class LiveRule(LintRule):
+    """Base of the rules that ask the live database (`ctx.live`)."""
+
+    live_only: ClassVar[bool] = True
+
+    @classmethod
+    def targets(cls, stmt: Statement, ctx: LintContext) -> list[Target]:
+        raise NotImplementedError
+
+    @classmethod
+    def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, stmt: Statement, ctx: LintContext) -> list[Finding]:
+        if ctx.live is None:
+            return []
+        out: list[Finding] = []
+        for t in cls.targets(stmt, ctx):
+            try:
+                if not _in_database(ctx, t):
+                    continue
+                out.extend(cls.probe(stmt, ctx, t))
+            except Undecided as exc:
+                out.append(LiveNotChecked.about(stmt, ctx, t.what, str(exc), table=t.table,
+                                                column=t.column))
+        return out
+
+    @classmethod
+    def found(cls, stmt: Statement, ctx: LintContext, t: Target, scan: Scan | None,
+              message: str, *, help: str, **details: Any) -> Finding:
+        """An error finding; says so when the counts come from a sample."""
+        if scan is not None and scan.note:
+            message += f" ({scan.note})"
+            details["sampled"] = True
+        return cls.at(stmt, ctx, message, help=help, table=t.table, column=t.column, **details)
+
+    @classmethod
+    def clean(cls, stmt: Statement, ctx: LintContext, t: Target, scan: Scan) -> list[Finding]:
+        """Nothing found: silent after a whole-table read, an info after a sample."""
+        if not scan.note:
+            return []
+        return [LiveNotChecked.about(stmt, ctx, t.what, scan.note, table=t.table,
+                                     column=t.column, sampled=True)]
+
+
+def _in_database(ctx: LintContext, t: Target) -> bool:
+    """The table, and the columns the probe reads, exist in the live database (a column
+    this migration adds is judged from the migration, not read)."""
+    live, table = ctx.live, ctx.live_table(t.table)
+    if live.size(table) is None:
+        return False
+    reads = t.reads if t.reads is not None else ([t.column] if t.column else [])
+    return all((t.table, c) in ctx.added_here
+               or live.column(table, ctx.live_column(t.table, c)) is not None for c in reads)
+
+
+def keys_of(live: LiveProbe, table: str) -> sql.Composable:
+    return live.key_columns(table)
+
+
+def first(values: Any) -> list[str]:
+    return [str(v) for v in (values or [])][:SAMPLE_KEYS]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
