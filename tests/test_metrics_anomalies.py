@@ -127,3 +127,32 @@ def test_the_nightly_report_and_alerts_show_the_anomaly_with_its_band(month, tmp
     assert "`Order.total_amount`" in render_markdown(report)
     events = events_from_run(normalise(record.model_dump(mode="json")), AlertConfig())
     assert [e.kind for e in events] == ["anomaly"] and "total_amount" in events[0].text
+
+
+def _cli(*argv: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "wdguard.cli", *argv], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_metrics_backfill_cli_measures_again_only_when_asked(month, tmp_path):
+    import json
+
+    root, folder, dates, _ = month
+    lake = tmp_path / "lake"
+    shutil.copytree(root, lake)
+    common = ["--lake", str(lake), "--from", dates[0], "--to", dates[1], "--layer", "silver",
+              "--contracts", str(folder), "--format", "json"]
+    held = _cli("metrics", "backfill", *common)
+    assert held.returncode == 0 and [r["status"] for r in json.loads(held.stdout)] == [
+        "skipped", "skipped"]
+    again = _cli("metrics", "backfill", *common, "--replace")
+    written = json.loads(again.stdout)
+    assert again.returncode == 0 and [r["partitions"] for r in written] == [3, 3]
+    got = table.read_date(LocalStore(lake), dates[0])[("silver", "orders")]
+    assert got[("*", "row_count")] > 100
+    bad = _cli("metrics", "backfill", "--lake", str(lake), "--from", "2026-13-01", "--to",
+               dates[1])
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--from" in bad.stderr
