@@ -53,6 +53,10 @@ def generate(
     bronze_format: str = typer.Option(
         "parquet", "--bronze-format", help="Bronze files as parquet, jsonl or csv."
     ),
+    lake_format: str = typer.Option(
+        "parquet", "--lake-format", help="parquet (every layer as files) or delta (silver "
+        "and gold as Delta tables partitioned by snapshot_date; bronze stays files)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Generate the seeded WasteDump sample lake: daily bronze, silver and gold."""
@@ -87,6 +91,7 @@ def generate(
             objects=objects or None,
             migration_head=default_migration_head(contracts.parent),
             gold=load_gold_contracts(contracts),
+            fmt=lake_format,
         )
     except InputError:  # a bad --layer / --object leaves no empty lake folder behind
         if fresh:
@@ -142,7 +147,7 @@ def inspect(
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.inspect import inspect_date
     from wdguard.lake.layout import GOLD, configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     layers = [x for x in parse_layers(layer) if x != GOLD]
     config = load_config()

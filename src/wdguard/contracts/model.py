@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from wdguard.contracts.metrics_config import MetricsConfig
+
 LogicalType = Literal[
     "string",
     "uuid",
@@ -89,12 +91,17 @@ class Column(_Strict):
     min_length: int | None = None  # Mongoose minlength
     max_length: int | None = None  # Mongoose maxlength
     required_if: str | None = None  # a conditional `required` (a function): where it is
+    # the migration whose ADD COLUMN brought it into an existing table (partitions
+    # extracted before it may lack the column: the gate skips it there)
+    added_by: str | None = None
     # --- hand ---
     description: str | None = None
     min: float | int | None = None
     max: float | int | None = None
     regex: str | None = None
     accepted_values: list[str] | None = None  # for strings that are enum-like by agreement
+    min_items: int | None = None  # an array's fewest elements (or a Mongoose length validator)
+    max_items: int | None = None  # an array's most elements
     severity: Literal["error", "warn"] | None = None
 
     @field_validator("regex")
@@ -135,6 +142,7 @@ DERIVED_COLUMN_KEYS = frozenset(
         "min_length",
         "max_length",
         "required_if",
+        "added_by",
     }
 )
 # the keys of a Mongoose-declared column (`declared` set) that the model states; a sample
@@ -151,6 +159,8 @@ DECLARED_COLUMN_KEYS = frozenset(
         "min",
         "max",
         "regex",
+        "min_items",
+        "max_items",
         "declared",
         "min_length",
         "max_length",
@@ -260,6 +270,9 @@ class Contract(_Strict):
     freshness: Freshness | None = None
     volume: Volume | None = None
     rules: list[Rule] = Field(default_factory=list)
+    # lake columns no contract column describes: warn (default) or forbid (an error)
+    extra_columns: Literal["warn", "forbid"] | None = None
+    metrics: MetricsConfig | None = None  # column metrics and anomaly judging (on by default)
     # where the contract was read from, for error messages: {"path": ..., "rules": {name: line}}
     _origin: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -274,6 +287,8 @@ class Contract(_Strict):
                     raise ValueError(f"unique_keys column {col!r} is not in columns")
         if self.freshness and self.freshness.column not in self.columns:
             raise ValueError(f"freshness column {self.freshness.column!r} is not in columns")
+        for col in self.metrics.unknown_columns(set(self.columns)) if self.metrics else []:
+            raise ValueError(f"metrics names column {col!r}, which is not in columns")
         return self
 
     @property
@@ -325,7 +340,8 @@ DERIVED_CONTRACT_KEYS = frozenset(
     {"source", "primary_key", "columns", "unique_keys", "indexes", "foreign_keys", "mongo"}
 )
 HAND_CONTRACT_KEYS = frozenset(
-    {"description", "owner", "consumers", "freshness", "volume", "rules"}
+    {"description", "owner", "consumers", "freshness", "volume", "rules", "extra_columns",
+     "metrics"}
 )
 
 
@@ -373,8 +389,10 @@ def contract_json_schema() -> dict[str, Any]:
         "One table or collection of the WasteDump pipeline: what it must look like.",
     )
     models = {"Contract": schema} | schema.get("$defs", {})
+    from wdguard.contracts import metrics_config as mc
+
     for cls in (Contract, Column, Source, Index, ForeignKey, Freshness, Volume, Rule, Mongo,
-                Mongoose):
+                Mongoose, mc.MetricsConfig, mc.ColumnMetrics, mc.AnomalyConfig):
         props = models.get(cls.__name__, {}).get("properties", {})
         for name, note in _field_notes(cls).items():
             if name in props and "description" not in props[name]:

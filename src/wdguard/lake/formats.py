@@ -242,6 +242,10 @@ def scan_polars(store, part: ResolvedPartition):
     """A lazy Polars frame of the partition's data files as they are present."""
     import polars as pl
 
+    if part.format == "delta":
+        from wdguard.lake.delta.table import polars_frame
+
+        return polars_frame(store, part.predicate)
     if not part.data_files:
         return pl.LazyFrame()
     try:
@@ -286,6 +290,10 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
 
 def scan_spark(spark, store, part: ResolvedPartition):
     """A Spark DataFrame of the partition's data files (`spark.read.parquet/json/csv`)."""
+    if part.format == "delta":
+        from wdguard.lake.delta.table import spark_frame
+
+        return spark_frame(spark, store, part.predicate)
     try:
         frames = [_spark_group(spark, store, part, fs, values) for values, fs in _groups(part)]
         return functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)

@@ -239,12 +239,15 @@ class PartitionLayout:
     path: Template
     format: str | None = None  # parquet | jsonl | csv; None: from the file names
     adf_output: Template | None = None  # where an ADF Copy activity's output JSON is kept
+    # a Delta table's date: this column (a partition column, or a date column the rows are
+    # filtered on); None: a date-named partition column (lake/delta/table.py)
+    date_column: str | None = None
 
     def is_default(self, layer: str) -> bool:
         return self.path.text == DEFAULT_PATHS.get(layer) and self.adf_output is None
 
 
-_LAYER_KEYS = frozenset({"path", "format", "adf_output", "contracts"})
+_LAYER_KEYS = frozenset({"path", "format", "adf_output", "date_column", "contracts"})
 
 
 def _layer_layout(
@@ -253,10 +256,11 @@ def _layer_layout(
     unknown = sorted(set(table) - _LAYER_KEYS)
     if unknown:
         raise InputError(
-            f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, contracts",
+            f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, date_column, "
+            "contracts",
             where=where,
         )
-    for key in ("path", "format", "adf_output"):
+    for key in ("path", "format", "adf_output", "date_column"):
         if key in table and not isinstance(table[key], str):
             raise InputError(f"{key} must be a string", where=where)
     fmt = table.get("format", base.format if base else None)
@@ -271,7 +275,8 @@ def _layer_layout(
         if "adf_output" in table
         else (base.adf_output if base else None)
     )
-    return PartitionLayout(path=path, format=fmt, adf_output=adf)
+    date_column = table.get("date_column", base.date_column if base else None)
+    return PartitionLayout(path=path, format=fmt, adf_output=adf, date_column=date_column)
 
 
 @dataclass(frozen=True)
@@ -356,3 +361,17 @@ def configured(store, config: dict[str, Any], where: str = "wdguard.toml") -> La
             raise InputError(f"invalid TOML: {exc}", where=own) from None
         return LakeLayout.from_table(table.get("lake", {}), source=own)
     return LakeLayout.default()
+
+
+METRICS_DIR = "_wdguard/metrics"
+
+
+def metrics_dir(date: dt.date | str | None = None) -> str:
+    """`_wdguard/metrics/date=YYYY-MM-DD`: Hive-style, so Spark, Databricks SQL and Synapse
+    read the folder as one table partitioned by `date`."""
+    return METRICS_DIR if date is None else f"{METRICS_DIR}/date={date_str(date)}"
+
+
+def metrics_path(date: dt.date | str, run_id: str) -> str:
+    """One create-only parquet object of column metrics per gate run (or backfill)."""
+    return f"{metrics_dir(date)}/{run_id}.parquet"

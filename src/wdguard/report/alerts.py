@@ -19,12 +19,13 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from wdguard import __version__
 from wdguard.config import env_secret
 from wdguard.contracts.model import parse_duration
 from wdguard.errors import InputError
 from wdguard.findings import Finding
+from wdguard.record import RunRecord
 from wdguard.redact import redact, redact_text
+from wdguard.version import __version__
 
 EVENTS = {
     "gate_failed": "the gate failed (exit 1)",
@@ -34,6 +35,7 @@ EVENTS = {
     "freshness_sla": "a freshness SLA breached",
     "slow_run": "a run slower than its budget",
     "cache_threshold": "an error-level Redis cache finding (hit ratio, evictions, memory, TTLs)",
+    "anomaly": "a column metric outside the band its history expects (family anomaly)",
 }
 KINDS = ("slack", "teams", "webhook")
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -157,6 +159,10 @@ def events_from_run(run: dict[str, Any] | None, cfg: AlertConfig) -> list[Event]
         )
     for c in run.get("checks", []):
         if not c.get("failed"):
+            continue
+        if c.get("check") == "anomaly":
+            sev = "error" if c["severity"] == "error" else "warning"
+            events.append(Event("anomaly", sev, f"Anomaly {_check_label(c)}: {c['message']}"))
             continue
         if c.get("kind") == "freshness":
             events.append(
@@ -423,7 +429,7 @@ def test_message(facts: dict[str, Any]) -> Message:
     )
 
 
-def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery]:
+def notify_run(record: RunRecord | dict[str, Any], config_path: Any = None) -> list[Delivery]:
     """After a gate run: alert on its events when `[alerts]` is configured.
 
     Never raises: a bad alert config or a failed delivery is printed on stderr and
@@ -432,12 +438,14 @@ def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery
 
     from wdguard.config import load_config
     from wdguard.errors import WdguardError
+    from wdguard.record import load_run_record
     from wdguard.report.runs import normalise
 
     try:
         cfg = load_alert_config(load_config(config_path))
         if not cfg.targets:
             return []
+        record = load_run_record(record)
         run = normalise(record)
         verdict = {"pass": "passed", "fail": "FAILED", "undecided": "could not decide"}.get(
             run["verdict"], run["verdict"])
@@ -445,7 +453,7 @@ def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery
                            events_from_run(run, cfg),
                            {"date": run["date"], "run": run["run_id"],
                             "exit code": run["exit_code"],
-                            "lake": (record.get("inputs") or {}).get("lake")})
+                            "lake": record.inputs.lake})
     except WdguardError as exc:
         sys.stderr.write(f"wdguard: warning: alerts not sent: {exc.one_line()}\n")
         return []
