@@ -146,6 +146,7 @@ STEPS = {
     "rule": "the one aggregation pass (the rule's SQL, compiled by each engine)",
     "key": "the key pass (every key of a partition at once)",
     "fk": "one anti-join per foreign key",
+    "elements": "the one aggregation pass, per document (`checks/elements.py`)",
     "": "outside the partition plan (completeness, freshness, volume or gold)",
 }
 

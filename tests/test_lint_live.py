@@ -13,8 +13,8 @@ import pytest
 
 from tests import pgutil
 from wdguard.api import lint_migrations
-from wdguard.drift.lint.runner import lint
 from wdguard.drift.lint.live import LiveProbe
+from wdguard.drift.lint.runner import lint
 from wdguard.drift.lint.select import select_unapplied
 from wdguard.sources.postgres import connect
 

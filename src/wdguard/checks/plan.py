@@ -35,6 +35,7 @@ from wdguard.checks.compile import (
     type_ok,
 )
 from wdguard.checks.derive import fk_spec, specs_for
+from wdguard.checks.elements import check_element_fk, compile_elements, element_ops
 from wdguard.checks.kinds import KINDS
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
@@ -152,12 +153,24 @@ def check_partition(
         specs, outcomes, top_level=top_level, typed=typed, cast_fail=cast_fail, ops=E,
         compile_rule=compile_rule, numeric=numeric,
     )  # fmt: skip
+    # array-element paths and array lengths (`elements.py`): per-document expressions
+    ops = element_ops(engine)
+
+    def landed(name: str):  # arrays are checked element by element, not as their cast
+        col = resolve(name)
+        if isinstance(col, ResolvedColumn) and RAW + name in casts:
+            return ResolvedColumn(E.col(RAW + name), col.dtype, col.nested)
+        return col
+
+    elements = compile_elements(contract, specs, outcomes, landed, type_verdict, E, ops)
+    fail.update(elements.fail)
 
     ts_cols = [
         n for n, c in contract.columns.items() if n in typed and c.type in ("timestamp", "date")
     ]
     aggregates: dict[str, Any] = {"__rows": E.row_count()}
     aggregates |= {f"f{i}": E.count_true(expr) for i, expr in fail.items()}
+    aggregates |= elements.aggregates(ops)
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
@@ -178,6 +191,14 @@ def check_partition(
     for i in [*fail, *key_checks]:
         spec = specs[i]
         failing = int((found[i][0] if i in key_checks else row[f"f{i}"]) or 0)
+        if i in elements.counts:  # documents and elements; samples name the element
+            outcomes[i] = out = elements.outcome(i, spec, row, rows)
+            if failing:
+                t0 = time.perf_counter()
+                out.sample_keys = elements.samples(
+                    typed_frame, i, spec, key_cols, sample_keys, failing, ops, E)
+                out.duration_ms = (time.perf_counter() - t0) * 1000
+            continue
         out = count_outcome(spec, failing, rows)
         if failing:
             t0 = time.perf_counter()
@@ -190,8 +211,8 @@ def check_partition(
                 spec.params.get("columns") or ([spec.column] if spec.column else [])
             )
             shown = KINDS[spec.check].shows_values and spec.column in top_level
-            out.sample_keys, values = engine.samples(
-                sub, fails, cols, sample_keys, spec.column if shown else None
+            out.sample_keys, values = samples(
+                engine, sub, fails, cols, sample_keys, spec.column if shown else None
             )
             if values:
                 out.message += f"; values: {', '.join(repr(jsonable(v)) for v in values)}"
@@ -218,6 +239,31 @@ def check_partition(
     return result
 
 
+def samples(
+    engine: Any, frame: Any, fails: Any, cols: list[str], n: int, value_col: str | None
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """(up to n distinct sample keys, up to 5 distinct offending values of `value_col`),
+    both from the first failing rows: one small query, never a pass over the partition."""
+    if (n <= 0 or not cols) and value_col is None:
+        return [], []
+    E = engine.x
+    picked = {f"k{j}": E.col(c) for j, c in enumerate(cols)} if n > 0 else {}
+    if value_col is not None:
+        picked["__value"] = E.col(value_col)
+    keys: list[dict[str, Any]] = []
+    values: list[Any] = []
+    for r in engine.first_rows(frame, fails, picked, max(n, 1) * 4 + 5):
+        if n > 0 and cols:
+            key = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(cols)}
+            if key not in keys and len(keys) < n:
+                keys.append(key)
+        if value_col is not None:
+            v = r["__value"]
+            if v is not None and v not in values and len(values) < 5:
+                values.append(v)
+    return keys, values
+
+
 def key_columns(key_checks: dict[int, list[str]]) -> list[str]:
     return list(dict.fromkeys(c for cols in key_checks.values() for c in cols))
 
@@ -240,6 +286,9 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_frame is None or parent_frame is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
+    if any("[]" in c for c in fk.columns):  # an array element's reference
+        return check_element_fk(child, child_frame, fk, parent, parent_frame, spec,
+                                sample_keys, engine)
     E = engine.x
     child_types, parent_types = engine.schema(child_frame), engine.schema(parent_frame)
     missing = [c for c in fk.columns if c not in child_types] + [

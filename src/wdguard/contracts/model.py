@@ -98,6 +98,8 @@ class Column(_Strict):
     max: float | int | None = None
     regex: str | None = None
     accepted_values: list[str] | None = None  # for strings that are enum-like by agreement
+    min_items: int | None = None  # an array's fewest elements (or a Mongoose length validator)
+    max_items: int | None = None  # an array's most elements
     severity: Literal["error", "warn"] | None = None
 
     @field_validator("regex")
@@ -155,6 +157,8 @@ DECLARED_COLUMN_KEYS = frozenset(
         "min",
         "max",
         "regex",
+        "min_items",
+        "max_items",
         "declared",
         "min_length",
         "max_length",

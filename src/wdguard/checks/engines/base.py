@@ -17,7 +17,7 @@ folder per engine, picked by the frame's type or `--engine` in `engines/__init__
                                         row count, max timestamps; metrics join here)
     key_duplicates(frame, typed, keys, types)  every key's duplicates in ONE more pass
     duplicate_rows / duplicated_flag    the rows of a repeated key (samples, quarantine)
-    samples(frame, fails, cols, n, value_col)  sample keys + offending values, one query
+    first_rows(frame, where, {name: expr}, limit)  the first matching rows, one query
     orphans(child, keys, pk, parent, keys, n)  one anti-join: (count, sample rows)
     quarantine_rows(frame, reasons, raw) / quarantine_parquet(rows)
     short(exc)                          an engine error as one line
