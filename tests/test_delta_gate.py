@@ -221,7 +221,7 @@ def generated(tmp_path_factory):
     runner = CliRunner()
     for fmt in ("parquet", "delta"):
         res = runner.invoke(app, ["lake", "generate", "--out", str(folder / fmt), "--days", "1",
-                                  "--rows", "0.02", "--lake-format", fmt,
+                                  "--rows", "0.02", "--format", fmt,
                                   "--contracts", str(ROOT / "contracts")])
         assert res.exit_code == 0, res.output
     return folder / "parquet", folder / "delta"
