@@ -8,6 +8,8 @@ written chunk by chunk with Polars into a temp folder that is deleted afterwards
 times, each in its own subprocess so peak RSS is that variant's alone:
 
 * wdguard   - `check_partition` + the pandera schema-level step, as the gate runs them
+* floor     - the decode floor: every column decoded once (`pl.all().null_count()`) plus
+              one sort of the key; what any gate of this partition must at least spend
 * polars    - a hand-written single-pass Polars query computing the same checks
 * pandera   - pandera's polars backend alone, with data-level checks forced on
 * ge        - Great Expectations 1.x (pandas) with the equivalent expectations, on
@@ -120,8 +122,8 @@ def _contract():
 
 
 def run_wdguard(folder: Path) -> dict:
+    from wdguard.checks.engines import check_partition
     from wdguard.checks.engines.polars.pandera_schema import schema_failures
-    from wdguard.checks.plan import check_partition
 
     c = _contract()
     lf = pl.scan_parquet(str(folder / "*.parquet"))
@@ -166,6 +168,15 @@ def run_polars(folder: Path) -> dict:
     lf.filter((c("qty") < 1) | (c("qty") > 100)).select("id").head(5).collect()
     lf.filter(~c("country").is_in(COUNTRIES)).select("id").head(5).collect()
     return {"rows": row["rows"], "failing": failing}
+
+
+def run_floor(folder: Path) -> dict:
+    """Decode every column once, then sort the key: the floor the gate is compared to."""
+    lf = pl.scan_parquet(str(folder / "*.parquet"))
+    nulls = lf.select(pl.all().null_count()).collect(engine="streaming")
+    keys = lf.select("id").collect(engine="streaming").to_series().to_numpy(writable=True)
+    keys.sort()
+    return {"rows": int(keys.size), "null_cells": int(nulls.sum_horizontal().item())}
 
 
 def run_pandera(folder: Path) -> dict:
@@ -241,6 +252,8 @@ def child(variant: str, folder: Path, rows: int) -> None:
         out = run_wdguard(folder)
     elif variant == "polars":
         out = run_polars(folder)
+    elif variant == "floor":
+        out = run_floor(folder)
     elif variant == "pandera":
         out = run_pandera(folder)
     else:
@@ -270,6 +283,8 @@ def main() -> None:
     ap.add_argument("--ge-rows", type=int, default=1_000_000)
     ap.add_argument("--skip-ge", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--only", help="comma-separated variants of the 10M partition to run "
+                    "(default: wdguard,floor,polars,pandera)")
     ap.add_argument("--child")
     ap.add_argument("--dir")
     ap.add_argument("--out", default=str(Path(__file__).with_name("results_gate.json")))
@@ -284,7 +299,7 @@ def main() -> None:
         make_partition(tmp / "p10", args.rows)
         results["generate_s"] = round(time.perf_counter() - t0, 1)
         results["bytes"] = sum(f.stat().st_size for f in (tmp / "p10").iterdir())
-        for variant in ("wdguard", "polars", "pandera"):
+        for variant in (args.only or "wdguard,floor,polars,pandera").split(","):
             results[variant] = measure(variant, tmp / "p10", args.rows)
             print(variant, results[variant], flush=True)
         if not args.skip_ge:
@@ -298,12 +313,16 @@ def main() -> None:
             print("big", results["big"], flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for v in ("wdguard", "polars", "pandera", "ge", "big"):
+    for v in ("wdguard", "floor", "polars", "pandera", "ge", "big"):
         r = results.get(v) or {}
         if "seconds" in r:
             n = args.ge_rows if v == "ge" else (args.big_rows if v == "big" else args.rows)
             r["rows_per_s"] = round(n / r["seconds"])
-    w = results["wdguard"].get("rows_per_s")
+    w = (results.get("wdguard") or {}).get("rows_per_s")
+    floor = (results.get("floor") or {}).get("seconds")
+    if floor and "seconds" in (results.get("wdguard") or {}):
+        results["wdguard"]["x_decode_floor"] = round(results["wdguard"]["seconds"] / floor, 2)
+        print(f"wdguard / decode floor: {results['wdguard']['x_decode_floor']}x", flush=True)
     for v in ("polars", "pandera", "ge"):
         r = results.get(v) or {}
         if w and r.get("rows_per_s"):
@@ -312,7 +331,7 @@ def main() -> None:
     print(
         f"\n{'variant':<10}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak RSS MB':>13}{'wdguard x':>11}"
     )
-    for v in ("wdguard", "polars", "pandera", "ge", "big"):
+    for v in ("wdguard", "floor", "polars", "pandera", "ge", "big"):
         r = results.get(v)
         if not r or "seconds" not in r:
             if r:

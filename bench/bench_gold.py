@@ -1,19 +1,32 @@
-"""Benchmark of the gold gate's heavy checks (run by hand; figures go to the README).
+"""Benchmark of the gold gate's heavy checks (run by hand; figures go to docs/benchmarks.md).
 
     .venv/bin/python bench/bench_gold.py [--rows 10000000] [--users 1000000] [--repeat 3]
+    .venv/bin/python bench/bench_gold.py --engine spark [--master local[2]] [--repeat 1]
 
 Writes, into a temp folder deleted afterwards, a silver `orders` partition of
 `rows / 0.9` rows (about a tenth CANCELLED), the gold FactOrders partition built from it
 (`--rows` rows), a DimUsers of `--users` surrogate keys and a DimTime calendar (parquet
 files of 1M rows). Then times, alternating, best of `--repeat`:
 
-* wdguard - the gold engine (`checks.gold.polars_engine.evaluate`) on the specs derived
+* wdguard - the gold plan on Polars (`checks.gold.plan.evaluate`) on the specs derived
             from the contracts for the fact's reconciliation (count, sum of a decimal
             measure vs silver with a filter) and its two facts -> dimension anti-joins
 * polars  - one hand-written Polars query doing the same work: the fact's count and sum,
             the filtered silver count and sum, two anti-join counts, one collect_all
 * wdguard-all - every gold check of the fact (schema, not-null, grain, shares too), for
             information
+
+With `--engine spark`, on the same files, each variant in its own subprocess (its own
+SparkSession, started before the clock; the gate's session conf), `--repeat` times:
+
+* wdguard - the gold plan on Spark (`SparkGold` hooks): every check of FactOrders
+            (schema, not-null, grain, unknown-member share, count and sum reconciliation
+            with silver, two anti-joins to the dimensions)
+* pyspark - the same checks hand-written in PySpark: one aggregate of the fact, one of
+            the filtered silver rows, two left-anti joins, collected one after the other
+
+Reported: seconds (best), Spark jobs (a job group, including the 4 parquet scans) and
+peak RSS (the Python process plus the JVM's VmHWM); bench/results_gold_spark.json.
 
 Nothing is asserted: it prints a table and writes bench/results_gold.json.
 """
@@ -23,7 +36,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from wdguard.checks.gold.derive import derive_gold  # noqa: E402
-from wdguard.checks.gold.polars_engine import evaluate  # noqa: E402
+from wdguard.checks.gold.plan import evaluate  # noqa: E402
 from wdguard.contracts.gold import GoldContract  # noqa: E402
 from wdguard.contracts.model import Contract  # noqa: E402
 
@@ -203,17 +218,129 @@ def run_polars(folder: Path) -> dict:
     return {"rows": g["n"][0]}
 
 
+def _spark_frames(spark, folder: Path) -> tuple[dict, dict]:
+    def read(name: str):
+        return spark.read.parquet(*sorted(str(p) for p in (folder / name).glob("*.parquet")))
+
+    gold = {"FactOrders": read("fact"), "DimUsers": read("users"), "DimTime": read("time")}
+    return gold, {"Order": read("silver")}
+
+
+def spark_wdguard(spark, engine, folder: Path) -> dict:
+    from wdguard.checks.engines.spark.gold import SparkGold
+
+    gold, silver = _spark_frames(spark, folder)
+    specs = [s for s in derive_gold(GOLD, [SILVER]) if s.object == "FactOrders"]
+    outs, rows = evaluate(
+        specs, gold, silver, DAY.isoformat(), hooks=SparkGold(spark, engine.map)
+    )
+    bad = [(o.spec.check, o.status, o.message) for o in outs if o.status != "pass"]
+    assert not bad, bad
+    return {"checks": len(outs), "rows": rows["FactOrders"]}
+
+
+def spark_by_hand(spark, folder: Path) -> dict:
+    from pyspark.sql import functions as F
+
+    gold, silver = _spark_frames(spark, folder)
+    fact = gold["FactOrders"]
+    required = ["order_id", "date_key", "user_key", "amount"]
+    g = fact.agg(
+        F.count(F.lit(1)).alias("n"),
+        *[F.count_if(F.col(c).isNull()).alias(f"null_{c}") for c in required],
+        F.count_distinct("order_id").alias("keys"),
+        F.count_if(F.col("user_key") == -1).alias("unknown"),
+        F.sum("amount").alias("s"),
+    ).collect()[0]
+    s = (
+        silver["Order"]
+        .where((F.to_date("created_at") == F.lit(DAY)) & (F.col("status") != "CANCELLED"))
+        .agg(F.count(F.lit(1)).alias("n"), F.sum("total_amount").alias("s"))
+        .collect()[0]
+    )
+    orphans = [
+        fact.select(key).where(F.col(key).isNotNull())
+        .join(gold[dim].select(key), key, "left_anti").count()
+        for key, dim in (("user_key", "DimUsers"), ("date_key", "DimTime"))
+    ]  # fmt: skip
+    assert (g["n"], g["s"]) == (s["n"], s["s"]) and g["keys"] == g["n"], (g, s)
+    assert not any(g[f"null_{c}"] for c in required) and g["unknown"] / g["n"] <= 0.01
+    assert orphans == [0, 0], orphans
+    return {"rows": g["n"]}
+
+
+def spark_child(variant: str, folder: Path, master: str, repeat: int) -> None:
+    from wdguard.checks.engines import SparkEngine, spark_session
+
+    spark = spark_session(master)
+    spark.conf.set("spark.sql.shuffle.partitions", "4")
+    engine = SparkEngine(spark)
+    sc = spark.sparkContext
+    best, jobs, info = float("inf"), 0, {}
+    with engine.running():
+        for i in range(repeat):
+            sc.setJobGroup(f"bench-{i}", variant)
+            t = time.perf_counter()
+            info = spark_wdguard(spark, engine, folder) if variant == "wdguard" else (
+                spark_by_hand(spark, folder)
+            )
+            best = min(best, time.perf_counter() - t)
+            jobs = len(sc.statusTracker().getJobIdsForGroup(f"bench-{i}"))
+    pid = sc._gateway.proc.pid  # spark-submit execs the JVM in place
+    jvm = next(
+        int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    )
+    py = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({**info, "seconds": round(best, 2), "spark_jobs": jobs,
+                      "peak_rss_mb": round(py + jvm), "jvm_peak_mb": round(jvm)}))  # fmt: skip
+
+
+def main_spark(args, folder: Path) -> None:
+    results = {}
+    for variant in ("wdguard", "pyspark"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--engine", "spark", "--child", variant, "--dir",
+             str(folder), "--master", args.master, "--repeat", str(args.repeat)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            raise SystemExit(f"{variant} failed: {proc.stderr.strip().splitlines()[-3:]}")
+        results[variant] = json.loads(proc.stdout.strip().splitlines()[-1])
+    base = results["pyspark"]["seconds"]
+    print(f"\nfact rows {results['pyspark']['rows']:,}, Spark {args.master}, best of {args.repeat}")
+    print(f"{'variant':<10}{'seconds':>9}{'x hand':>8}{'jobs':>6}{'peak RSS MB':>13}")
+    for name, r in results.items():
+        print(f"{name:<10}{r['seconds']:>9.2f}{r['seconds'] / base:>8.2f}{r['spark_jobs']:>6}"
+              f"{r['peak_rss_mb']:>13,}")  # fmt: skip
+    out = {"rows": args.rows, "users": args.users, "master": args.master,
+           "repeat": args.repeat, "variants": results,
+           "ratio_vs_hand_written": round(results["wdguard"]["seconds"] / base, 3)}  # fmt: skip
+    (ROOT / "bench" / "results_gold_spark.json").write_text(json.dumps(out, indent=2) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--users", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--engine", choices=("polars", "spark"), default="polars")
+    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--child")  # internal: one Spark variant in this process
+    ap.add_argument("--dir")
     args = ap.parse_args()
+    if args.child:
+        spark_child(args.child, Path(args.dir), args.master, args.repeat)
+        return
     folder = Path(tempfile.mkdtemp(prefix="wdguard-bench-gold-"))
     try:
         t = time.perf_counter()
         write(folder, args.rows, args.users)
         print(f"wrote the partitions in {time.perf_counter() - t:.1f}s", flush=True)
+        if args.engine == "spark":
+            main_spark(args, folder)
+            return
         same = {"reconcile_count", "reconcile_sum", "gold_orphan_key"}
         variants = {
             "wdguard": lambda: run_wdguard(folder, same),

@@ -1,9 +1,10 @@
 """Write the generated reference pages of the documentation site from the code.
 
 * `docs/reference/codes/CODE.md`, one page per finding code: lint (WDL), Postgres drift
-  (PGD), Mongo drift (MGD), cache (RDC) from the rule classes' docstrings, and the gate's
-  check kinds (WDG) from `wdguard.checks.kinds.KINDS`; `docs/reference/codes/index.md`
-  lists them all; `docs/reference/check-kinds.md`, the check-kind registry as one table.
+  (PGD), Mongo drift (MGD), lake drift (LKD), cache (RDC) from the rule classes'
+  docstrings, and the gate's check kinds (WDG) from `wdguard.checks.kinds.KINDS`;
+  `docs/reference/codes/index.md` lists them all; `docs/reference/check-kinds.md`, the
+  check-kind registry as one table.
 * `docs/reference/cli.md` from the typer app (every command, its help and options).
 * `docs/reference/contract-schema.md` and `contract.schema.json` from the contract model's
   JSON Schema (what `wdguard contracts schema` prints).
@@ -40,6 +41,7 @@ FAMILIES = {
     "drift": ("PGD", "Postgres drift", "../../guides/drift-postgres.md"),
     "mongo": ("MGD", "Mongo drift", "../../guides/mongo.md"),
     "cache": ("RDC", "Redis cache", "../../guides/cache.md"),
+    "lake": ("LKD", "Lake drift", "../../guides/delta.md"),
     "gate": ("WDG", "Gate check", "../../concepts/gate.md"),
 }
 
@@ -59,6 +61,11 @@ CHANGE = {
         "Drift findings follow the compatibility class above; `--strict` also fails on "
         "warnings. Re-derive the contract from a fresh sample or from the Mongoose models "
         "once the change is accepted."
+    ),
+    "lake": (
+        "Lake drift findings follow the compatibility class above; `--strict` also fails "
+        "on warnings. Re-derive the contract when the change is accepted, or fix the job "
+        "that wrote the table (see [the Delta guide](../../guides/delta.md))."
     ),
     "cache": (
         "In `wdguard.toml`: `[cache.severity]` `{code} = \"warning\"` (error, warning or "
@@ -139,6 +146,7 @@ STEPS = {
     "rule": "the one aggregation pass (the rule's SQL, compiled by each engine)",
     "key": "the key pass (every key of a partition at once)",
     "fk": "one anti-join per foreign key",
+    "elements": "the one aggregation pass, per document (`checks/elements.py`)",
     "": "outside the partition plan (completeness, freshness, volume or gold)",
 }
 

@@ -217,11 +217,16 @@ def test_alert_test_command(tmp_path, monkeypatch):
 
 
 def test_notify_run_never_raises(tmp_path, monkeypatch, capsys):
+    from wdguard.record import Inputs, RunRecord
     from wdguard.report.alerts import notify_run
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[alerts.targets.x]\nkind = "pager"\nurl_env = "X"\n')
-    record = {"run_id": "r", "inputs": {"date": "2026-11-26"}, "verdict": "fail", "checks": []}
+    record = RunRecord(
+        run_id="r", started_at="2026-11-26T05:00:00Z", user="u", host="h", versions={},
+        inputs=Inputs(lake="/lake", date="2026-11-26", layers=["silver"], contracts_dir="c"),
+        verdict="fail",
+    )
     assert notify_run(record, bad) == []
     assert "alerts not sent" in capsys.readouterr().err
     monkeypatch.setenv("WDGUARD_CONFIG", str(tmp_path / "absent.toml"))

@@ -563,6 +563,36 @@ def _(c: Ctx):
     return _break(c, "silver", "users", wrong), [part("silver", "users"), "row_count"]
 
 
+@case("check-lake-template-unknown-placeholder")
+def _(c: Ctx):
+    argv = c.gate()
+    cfg = c.file("wdguard.toml", '[lake.bronze]\npath = "raw/{source}/{day}/{object}"\n')
+    c.env["WDGUARD_CONFIG"] = str(cfg)
+    return argv, ["wdguard.toml [lake.bronze]", "{day}", "unknown placeholder"]
+
+
+@case("check-lake-two-formats-in-a-partition")
+def _(c: Ctx):
+    def json_too(p: Path):
+        (p / "extra.json").write_text('{"id": "u9"}\n')
+    return _break(c, "bronze", "users", json_too), [
+        part("bronze", "users"), "two formats", "extra.json", "part-00000.parquet"]
+
+
+@case("check-lake-adf-output-unreadable")
+def _(c: Ctx):
+    cfg = c.file("wdguard.toml", '[lake.bronze]\nadf_output = "adf/{date}/{object}.json"\n')
+    c.env["WDGUARD_CONFIG"] = str(cfg)
+
+    def adf_instead(p: Path):
+        (p / "_source.json").unlink()
+        out = c.tmp / "lake" / "adf" / DATE / "users.json"
+        out.parent.mkdir(parents=True)
+        out.write_text('{"rowsCopied": 4, "filesWritten": ')
+    return _break(c, "bronze", "users", adf_instead), [
+        f"adf/{DATE}/users.json", "unreadable ADF output"]
+
+
 @case("check-config-invalid-toml")
 def _(c: Ctx):
     argv = c.gate()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from wdguard.checks.engines import check_partition
 from wdguard.checks.engines.polars.pandera_schema import schema_failures, to_pandera, validate
-from wdguard.checks.plan import check_partition
 from wdguard.contracts.model import contract_from_dict
 from wdguard.errors import InputError
 
@@ -200,6 +200,14 @@ def test_explicit_specs_replace_the_contracts_own():
     assert any(o.status == "fail" for o in check_partition(lf, T, "silver", where="t").outcomes)
     only = check_partition(lf, T, "silver", where="t", specs=[])
     assert only.outcomes == [] and only.row_count == 2
+
+
+def test_measures_come_back_from_the_same_select():
+    lf = pl.LazyFrame({"id": [1, 2, 3], "v": [5, None, 7]}).cast({"v": pl.Int32})
+    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed: {
+        "v_nulls": E.count_true(~E.not_null(typed["v"])), "v_max": typed["v"].max()})
+    assert result.measures == {"v_nulls": 1, "v_max": 7}
+    assert check_partition(lf, T, "silver", where="t").measures == {}
 
 
 def test_an_unreadable_partition_names_why(tmp_path):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from tests.gate_helpers import USER, users, write_partition
 from wdguard.checks.volume import History, check_volume
 from wdguard.contracts.io import parse_contract_text
 from wdguard.lake import layout
+from wdguard.record import Inputs, PartitionRecord, RunRecord
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday
 CONTRACT = parse_contract_text(USER, "User.yaml")
@@ -35,12 +35,16 @@ def test_same_weekday_baseline_wins_over_a_busy_or_quiet_week(local_lake):
 def test_run_record_counts_take_precedence_over_manifests(local_lake):
     for n in range(1, 4):
         write_partition(local_lake, "bronze", "users", users(10), date=_day(n))
-    record = {
-        "partitions": [{"layer": "bronze", "object": "users", "exists": True, "row_count": 50}]
-    }
+    record = RunRecord(
+        run_id="01ZZZZZZZZZZZZZZZZZZZZZZZZ", started_at="2026-11-25T05:00:00Z", user="u",
+        host="h", versions={},
+        inputs=Inputs(lake="/lake", date=_day(1), layers=["bronze"], contracts_dir="c"),
+        partitions=[PartitionRecord(layer="bronze", source="postgres", object="users",
+                                    path="x", exists=True, row_count=50)],
+    )  # read back through the typed loader, as every run record is
     for n in range(1, 4):
         path = layout.run_record_path(_day(n), "01ZZZZZZZZZZZZZZZZZZZZZZZZ")
-        local_lake.write_text(path, json.dumps(record))
+        local_lake.write_text(path, record.to_json())
     base, kind, _ = History(local_lake, TODAY.isoformat()).baseline("bronze", "postgres", "users")
     assert (base, kind) == (50, "last 7 days")
 

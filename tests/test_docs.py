@@ -28,7 +28,7 @@ def test_every_finding_code_has_a_page_and_every_page_a_code() -> None:
     pages = {p.stem for p in (DOCS / "reference" / "codes").glob("*.md") if p.stem != "index"}
     assert codes == pages
     # every family the registries hold is there, gold and cache included
-    assert {c[:3] for c in codes} == {"WDL", "PGD", "MGD", "RDC", "WDG"}
+    assert {c[:3] for c in codes} == {"WDL", "PGD", "MGD", "RDC", "WDG", "LKD"}
     assert {"WDG070", "WDG077", "RDC101", "WDG090"} <= codes
     index = (DOCS / "reference" / "codes" / "index.md").read_text()
     for code in codes:
@@ -49,7 +49,8 @@ def test_cli_reference_lists_every_command() -> None:
     text = (DOCS / "reference" / "cli.md").read_text()
     for cmd in ("check", "demo", "contracts derive prisma", "contracts derive mongoose",
                 "contracts schema", "drift postgres", "drift mongo", "migrations lint",
-                "migrations status", "report nightly", "cache stats", "alert test"):
+                "migrations status", "report nightly", "cache stats", "alert test",
+                "drift lake"):
         assert f"## `wdguard {cmd}`" in text, cmd
     assert "| `--lake <str>` |" in text
 

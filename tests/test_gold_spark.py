@@ -16,6 +16,23 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+# the tiny-frame cases where Spark's own semantics could differ (nulls in keys, empty sums,
+# filters, analysis errors, windows), run here on Spark (`gold_engine` below); the engine-
+# neutral skips are Polars-only
+from tests.test_gold_engine import (  # noqa: F401 - collected here on Spark
+    run,
+    test_a_dimensions_own_unknown_row_is_not_counted_in_its_share,
+    test_a_query_that_cannot_run_is_an_error_naming_where,
+    test_calendar_missing_and_repeated_days,
+    test_decimal_sums_are_exact_and_empty_sums_are_zero,
+    test_grain_counts_a_null_key_once_and_samples_duplicated_keys,
+    test_grain_of_several_columns_is_the_tuple,
+    test_missing_or_mistyped_columns_fail_and_skip_the_checks_that_need_them,
+    test_orphans_counted_nulls_ignored_samples_sorted,
+    test_reconcile_scope_is_the_date_and_the_filter,
+    test_scd2_of_a_two_column_natural_key,
+    test_scd2_overlap_and_empty_interval_and_many_current,
+)
 from wdguard.api import gate_date
 from wdguard.checks.gold import derive_gold
 from wdguard.cli import app
@@ -28,6 +45,20 @@ from wdguard.sample.faults_gold import GOLD_FAULTS, inject_gold
 from wdguard.sample.generate import generate_lake
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+
+
+@pytest.fixture
+def gold_engine(spark_engine):
+    """The tiny Polars frames as Spark DataFrames, checked by the Spark hooks under the
+    gate's session conf."""
+    from wdguard.checks.gold import hooks_for
+
+    with spark_engine.running():
+        yield (
+            lambda lf: spark_engine.spark.createDataFrame(lf.collect().to_arrow()),
+            hooks_for(spark_engine),
+        )
+
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"

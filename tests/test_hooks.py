@@ -67,6 +67,10 @@ def test_migrations_lint_hook_fails_a_dropping_migration_and_passes_a_safe_one(a
 
     bad.write_text("SET lock_timeout = '2s';\n"
                    'ALTER TABLE "orders" ADD COLUMN "gift_note" TEXT;\n')
+    # the schema says so too: the lint compares schema.prisma with the migrations (WDL020)
+    schema = repo / "prisma" / "schema.prisma"
+    schema.write_text(schema.read_text().replace(
+        "  notes       String?\n", "  notes       String?\n  giftNote    String? @map(\"gift_note\")\n", 1))
     git(repo, "add", "-A")
     proc = try_repo(repo, env, "wdguard-migrations-lint", "--files", str(bad.relative_to(repo)))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -9,6 +9,7 @@ differ, skipped with their reason.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -20,6 +21,7 @@ from wdguard.lake.layout import LakeLayout
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.faults import inject
 from wdguard.sample.generate import generate_lake
+from wdguard.sample.styles import restyle
 
 ROWS = 0.05
 CLEAN, FAULTY = "2026-11-25", "2026-11-26"
@@ -31,8 +33,15 @@ FAULTS = [
     ("orphan_fk", "Order", None),
     ("duplicate_pk", "User", None),
     ("stale_data", "User", None),
+    ("broken_rule", "Order", None),
+    ("missing_partition", "Review", None),
+    ("row_count_off_by_one", "User", None),  # needs a manifest (or its ADF stand-in)
+    ("wrong_type", "Order", "number"),  # last: the injectors before it re-cast bronze
 ]
 MANIFEST_CHECKS = ("file_missing", "row_count")
+NEEDS_MANIFEST = {"row_count_off_by_one"}
+OBJECTS = {"users", "orders", "reviews"}
+TEXT_FORMATS = {"users": "jsonl", "reviews": "jsonl", "orders": "csv"}
 HIVE = {
     "bronze": {"path": "bronze/{source}/{object}/ingest_date={date}"},
     "silver": {"path": "silver/{source}/{object}/ingest_date={date}"},
@@ -46,11 +55,11 @@ def base(tmp_path_factory):
     store = LocalStore(root)
     result = generate_lake(
         store, load_contracts(ROOT / "contracts"), rows=ROWS, days=2,
-        objects=["users", "orders"], layers=("bronze", "silver"),
+        objects=sorted(OBJECTS), layers=("bronze", "silver"),
     )  # fmt: skip
     folder = tmp_path_factory.mktemp("c")
     for path in sorted((ROOT / "contracts").glob("*.yaml")):
-        if load_contract(path).object_name in {"users", "orders"}:
+        if load_contract(path).object_name in OBJECTS:
             shutil.copy(path, folder / path.name)
     contracts = load_contracts(folder)
     faults = [
@@ -79,16 +88,17 @@ def test_spark_written_lake_without_manifests_same_verdicts_on_both_engines(
     out = tmp_path / "spark"
     tables: dict[tuple, list] = {}
     for p in result.partitions:
-        df = spark.read.parquet(str(root / p.path)).withColumn("ingest_date", F.lit(p.date))
-        tables.setdefault((p.layer, p.source, p.object), []).append(df)
+        if (root / p.path).exists():  # not the partition a fault removed
+            df = spark.read.parquet(str(root / p.path)).withColumn("ingest_date", F.lit(p.date))
+            tables.setdefault((p.layer, p.source, p.object), []).append(df)
     for (layer, source, obj), dfs in tables.items():  # one partitionBy write per table
         df = dfs[0].unionByName(dfs[1]) if len(dfs) > 1 else dfs[0]
-        df.repartition(3).write.partitionBy("ingest_date").parquet(str(out / layer / source / obj))
+        df.write.partitionBy("ingest_date").parquet(str(out / layer / source / obj))
     lake = LakeLayout.from_table(HIVE)
     folder = out / "silver/postgres/orders" / f"ingest_date={FAULTY}"
     names = sorted(x.name for x in folder.iterdir())
     assert (folder.parent / "_SUCCESS").exists() and any(n.endswith(".crc") for n in names)
-    assert any(n.startswith("part-") and n.endswith(".snappy.parquet") for n in names)
+    assert sum(n.startswith("part-") and n.endswith("-c000.snappy.parquet") for n in names) > 1
 
     for day in (CLEAN, FAULTY):
         ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
@@ -116,4 +126,113 @@ def test_spark_written_lake_without_manifests_same_verdicts_on_both_engines(
         else:
             assert ref.exit_code == 1
             for fault in faults:
-                assert _named(got, fault), fault.fault
+                assert fault.fault in NEEDS_MANIFEST or _named(got, fault), fault.fault
+
+
+def _copy(root, tmp_path):
+    lake = tmp_path / "lake"
+    shutil.copytree(root, lake)
+    return LocalStore(lake)
+
+
+def test_json_lines_and_csv_bronze_same_verdicts_as_parquet(base, tmp_path):
+    """Bronze users and reviews as JSON lines, orders as CSV, with their manifests: every
+    verdict (completeness included) as on the same data in parquet."""
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    restyle(store, result.partitions, "wdguard", bronze_format=TEXT_FORMATS)
+    part = f"raw/postgres/{FAULTY}/orders"
+    assert {p.rsplit(".", 1)[-1] for p in store.list(part)} == {"csv", "json"}  # + manifest
+    for day in (CLEAN, FAULTY):
+        ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
+        got = run_gate(store, day, contracts_dir=contracts, write=False)
+        assert verdicts(got) == verdicts(ref)
+        assert partitions(got) == partitions(ref)
+        assert (got.exit_code, got.errors) == (ref.exit_code, ref.errors)
+    for fault in faults:
+        assert _named(got, fault), fault.fault
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_json_lines_and_csv_bronze_on_spark(base, spark_engine, tmp_path):
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    restyle(store, result.partitions, "wdguard", bronze_format=TEXT_FORMATS)
+    ref = run_gate(LocalStore(root), FAULTY, contracts_dir=contracts, write=False)
+    got = run_gate(store, FAULTY, contracts_dir=contracts, write=False, engine=spark_engine,
+                   layers=("bronze",))  # fmt: skip
+    want = {k: v for k, v in verdicts(ref).items() if k.startswith("bronze:")}
+    assert verdicts(got) == want
+    assert got.exit_code == 1 and not got.errors
+
+
+@pytest.mark.parametrize("style", ["spark", "adf"])
+def test_restyled_lake_same_verdicts_manifest_checks_from_adf_or_skipped(base, tmp_path, style):
+    """Spark's names and side files without manifests, ADF's names with its Copy output
+    standing in for `_source.json` (bronze): the clean day passes, the faults are named
+    as with manifests; only the checks nobody can answer are skipped."""
+    root, contracts, result, faults = base
+    store = _copy(root, tmp_path)
+    table = restyle(store, result.partitions, style)
+    lake = LakeLayout.from_table(table)
+    for day in (CLEAN, FAULTY):
+        ref = run_gate(LocalStore(root), day, contracts_dir=contracts, write=False)
+        got = run_gate(store, day, contracts_dir=contracts, write=False, lake=lake)
+        assert not got.errors and got.exit_code == ref.exit_code == (0 if day == CLEAN else 1)
+        assert partitions(got) == partitions(ref)
+        skipped = {c.id for c in got.checks if c.check in MANIFEST_CHECKS and c.status == "skipped"}
+        answered = {c.id for c in ref.checks if c.check in MANIFEST_CHECKS and c.status != "skipped"}
+        # adf: bronze from the ADF output, silver (Databricks) without; spark: none
+        assert skipped == {i for i in answered if style == "spark" or i.startswith("silver:")}
+        assert {k: v for k, v in verdicts(got).items() if k not in skipped} == {
+            k: v for k, v in verdicts(ref).items() if k not in skipped
+        }
+    for fault in faults:
+        assert (style == "spark" and fault.fault in NEEDS_MANIFEST) or _named(got, fault), fault
+
+
+def test_generate_style_then_inspect_then_check_end_to_end(tmp_path, monkeypatch):
+    """What a new user types: a Spark-style sample lake (layout kept in the lake), what
+    `lake inspect` says of it, and the gate passing on it with no wdguard.toml at all."""
+    from typer.testing import CliRunner
+
+    from wdguard.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WDGUARD_CONFIG", raising=False)
+    lake, contracts = tmp_path / "lake", str(ROOT / "contracts")
+    run = CliRunner().invoke
+    out = run(app, ["lake", "generate", "--out", str(lake), "--days", "1", "--rows", "0.02",
+                    "--contracts", contracts, "--style", "spark", "--layer", "bronze",
+                    "--layer", "silver", "--object", "users", "--object", "reviews"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert (lake / "_wdguard/lake.toml").read_text().startswith("[lake.bronze]\npath = ")
+    assert not list(lake.rglob("_source.json")) and list(lake.rglob("_SUCCESS"))
+    out = run(app, ["lake", "inspect", "--lake", str(lake), "--date", "2026-11-26",
+                    "--contracts", contracts, "--format", "json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    found = {(p["layer"], p["contract"]): p for p in json.loads(out.output)["partitions"]}
+    users = found[("bronze", "User")]
+    assert users["path"] == "bronze/postgres/users/ingest_date=2026-11-26"
+    assert users["format"] == "parquet" and users["rows"] > 0 and users["expected_by"] is None
+    assert users["files"][0].endswith("-c000.snappy.parquet")
+    assert "no _source.json" in users["skipped"]["row_count"]
+    assert found[("silver", "Review")]["rows"] > 0
+    assert "no partition" in found[("bronze", "Order")]["problem"]  # not generated
+    text = run(app, ["lake", "inspect", "--lake", str(lake), "--date", "2026-11-26",
+                     "--contracts", contracts, "--layer", "bronze"])  # fmt: skip
+    assert "row_count: no _source.json" in text.output and "silver:" not in text.output
+    mine = tmp_path / "contracts"
+    mine.mkdir()
+    for name in ("User.yaml", "Review.yaml"):
+        shutil.copy(ROOT / "contracts" / name, mine / name)
+    out = run(app, ["check", "--lake", str(lake), "--date", "2026-11-26", "--contracts",
+                    str(mine), "--format", "json"])  # fmt: skip
+    record = json.loads(out.output)
+    assert out.exit_code == 0 and record["verdict"] == "pass", out.output[-2000:]
+    assert {p["path"] for p in record["partitions"]} == {
+        f"{layer}/{source}/{obj}/ingest_date=2026-11-26"
+        for layer in ("bronze", "silver")
+        for source, obj in (("postgres", "users"), ("mongodb", "reviews"))
+    }

@@ -41,8 +41,10 @@ def test_layout_paths():
     # any data file name; Spark/Hadoop side files and hidden folders are never data
     assert layout.data_files(
         ["_source.json", "part-00001.parquet", "x.parquet", "_SUCCESS", ".part-0.crc",
-         "_committed_1", "_started_1", "_temporary/0/p.parquet", "d=1/p.snappy.parquet"]
-    ) == ["part-00001.parquet", "x.parquet", "d=1/p.snappy.parquet"]
+         "_committed_1", "_started_1", "_temporary/0/p.parquet", "d=1/p.snappy.parquet",
+         ".spark-staging-1/p.parquet", "raw/postgres/D/_ProductToTag/part-00000.parquet"]
+    ) == ["part-00001.parquet", "x.parquet", "d=1/p.snappy.parquet",
+          "raw/postgres/D/_ProductToTag/part-00000.parquet"]
     for bad in ("2026-1-20", "2026-02-30", "yesterday"):
         with pytest.raises(InputError, match="bad date"):
             layout.date_str(bad)

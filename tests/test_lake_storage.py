@@ -10,7 +10,8 @@ import pytest
 
 from wdguard.errors import InputError, SourceError
 from wdguard.lake.azure import AzureBlobStore, parse_url, redact
-from wdguard.lake.storage import LocalStore, open_store
+from wdguard.lake.storage import LocalStore
+from wdguard.lake.stores import open_store
 
 
 def _parquet(df: pl.DataFrame) -> bytes:

@@ -13,8 +13,8 @@ import pytest
 
 from tests import pgutil
 from wdguard.api import lint_migrations
-from wdguard.drift.lint.engine import lint
 from wdguard.drift.lint.live import LiveProbe
+from wdguard.drift.lint.runner import lint
 from wdguard.drift.lint.select import select_unapplied
 from wdguard.sources.postgres import connect
 
@@ -248,3 +248,29 @@ def test_earlier_pending_migrations_count_and_their_new_tables_are_not_probed(
     live = [(f.code, f.object, f.column) for f in result.findings if f.code in LIVE_CODES]
     # tags is created empty by a pending migration; orders was backfilled before the FK
     assert live == [("WDL201", "users", "tag_id")]
+
+
+def test_a_migrations_own_expressions_run_only_when_harmless(dirty_db: str, tmp_path: Path) -> None:
+    """lower(code) is evaluated (and finds A/a-style duplicates); a function that could act
+    on the server (pg_terminate_backend) is never run: WDL200 names it; a table of another
+    schema is not confused with its namesake on the search_path."""
+    folder = tmp_path / "migrations"
+    for name, text in (
+        ("20240101000000_init", INIT),
+        ("20240501000000_expr", 'CREATE UNIQUE INDEX "u_lower" ON "users"(lower("code"));\n'
+         'CREATE UNIQUE INDEX "u_evil" ON "users"((pg_terminate_backend("id")));\n'
+         'ALTER TABLE "users" ALTER COLUMN "age" TYPE INTEGER USING '
+         '(CASE WHEN pg_sleep(100) IS NULL THEN 1 END);\n'
+         'ALTER TABLE "billing"."users" ALTER COLUMN "email" SET NOT NULL;\n'),
+    ):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "migration.sql").write_text(text)
+    result = lint_migrations([folder], dsn=dirty_db)
+    [dups] = by_code(result.findings, "WDL202")
+    assert dups.details["sample_keys"] == ["(a) x3", "(b) x2"]
+    refused = {f.message.split(": not checked")[0]: f.message for f in by_code(result.findings,
+                                                                               "WDL200")}
+    assert len(refused) == 3
+    assert any("in schema billing, outside" in m for m in refused.values())  # not public.users
+    assert any("pg_terminate_backend()" in m for m in refused.values())
+    assert any("pg_sleep()" in m for m in refused.values())

@@ -198,6 +198,35 @@ def test_partition_runs_in_at_most_three_jobs_plus_one_per_failing_check(
     assert jobs <= 3 + len(failed), jobs
 
 
+def test_measures_ride_in_the_same_aggregation_job_and_agree_with_polars(spark_engine):
+    """The plan's extension point (`measures`, e.g. column metrics): more aggregates in
+    the ONE aggregation job on Spark (job count unchanged), the same values on Polars."""
+    from wdguard.checks.engines import check_partition
+
+    contract = parse_contract_text(ORDER, "Order.yaml")
+    frame = silver_orders().with_columns(
+        pl.when(pl.col("id") == "o2").then(None).otherwise("qty").cast(pl.Int32).alias("qty"))
+
+    def measures(E, typed):
+        return {"qty_nulls": E.count_true(~E.not_null(typed["qty"])), "rows": E.row_count()}
+
+    on_polars = check_partition(frame.lazy(), contract, "silver", where="o", measures=measures)
+    assert on_polars.measures == {"qty_nulls": 1, "rows": 4}
+    sdf = spark_engine.spark.createDataFrame(frame.to_arrow())
+    sc = spark_engine.spark.sparkContext
+    jobs = {}
+    for name, extra in (("plain", None), ("measured", measures)):
+        sc.setJobGroup(f"wdg-measures-{name}", name)
+        try:
+            with spark_engine.running():
+                result = check_partition(sdf, contract, "silver", where="o", measures=extra)
+        finally:
+            sc.setJobGroup("other", "")
+        jobs[name] = len(sc.statusTracker().getJobIdsForGroup(f"wdg-measures-{name}"))
+    assert result.measures == on_polars.measures
+    assert jobs["measured"] == jobs["plain"] <= 2, jobs  # aggregation + keys, nothing failed
+
+
 def test_quarantine_on_spark_same_rows_and_layout_as_polars(local_lake, contracts_dir, spark_engine):
     clean_lake(local_lake)
     from tests.gate_helpers import write_partition

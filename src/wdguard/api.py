@@ -46,7 +46,7 @@ from wdguard.findings import Finding, HasExitCode, findings_json
 from wdguard.record import CheckRecord, RunRecord
 
 if TYPE_CHECKING:
-    from wdguard.drift.lint.engine import LintResult
+    from wdguard.drift.lint.runner import LintResult
     from wdguard.drift.pg_drift import PostgresDrift
 
 PathLike = str | Path
@@ -75,11 +75,12 @@ def gate_date(
     partition without `_source.json` is undecided.
 
     Runs on Polars, or on Spark when `spark` is a SparkSession (or `engine="spark"`: the
-    active session, else a local one on `spark_master`). `lake` is a folder, an `abfs://`/`abfss://`/`az://`
-    URL or an open store. The run record is written to `_wdguard/runs/{date}/` unless
-    `write=False`; `record.exit_code` is 0 (gold may be built), 1 (an error-level check
-    failed) or 2 (undecided: `record.errors` says why). `progress` is called with each
-    step's name (the CLI's spinner).
+    active session, else a local one on `spark_master`); every layer, gold included.
+    `lake` is a folder, an `abfs://`/`abfss://`/`az://` URL or an open store. The run
+    record is written to `_wdguard/runs/{date}/` unless `write=False`; `record.exit_code`
+    is 0 (gold may be built), 1 (an error-level check failed) or 2 (undecided:
+    `record.errors` says why). `progress` is called with each step's name (the CLI's
+    spinner).
 
     >>> record = gate_date(lake, day)            # doctest: +SKIP
     >>> record.exit_code, record.verdict         # doctest: +SKIP
@@ -89,7 +90,7 @@ def gate_date(
     from wdguard.config import config_name, load_config, require_manifest
     from wdguard.gate import run_gate
     from wdguard.lake.layout import configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     name = engine or ("spark" if spark is not None else "polars")
     store = open_store(lake) if isinstance(lake, str | Path) else lake
@@ -149,7 +150,8 @@ def load_contracts_from(
 
 
 def derive_contracts(
-    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True
+    schema: PathLike, out: PathLike = "contracts", *, prune: bool = False, write: bool = True,
+    migrations: PathLike | None = None,
 ) -> dict[str, Any]:
     """Derive one contract per Prisma model into `out`, keeping hand edits (as
     `wdguard contracts derive prisma`). Returns what the CLI's JSON shows: `schema`, `out`,
@@ -161,8 +163,29 @@ def derive_contracts(
     from wdguard.contracts.sync import sync_contracts
 
     derived = derive(Path(schema))  # raises before anything is written
+    _note_arrivals(derived, Path(schema), migrations)
     result = sync_contracts(derived, Path(out), kind="postgres", prune=prune, write=write)
     return {"schema": str(schema), **result}
+
+
+def _note_arrivals(contracts: list[Contract], schema: Path, migrations: PathLike | None) -> None:
+    """Each column's `added_by`: the migration that added it to its table (`migrations`,
+    else the `migrations/` folder next to schema.prisma when there is one)."""
+    from wdguard.drift.lint.arrivals import column_arrivals
+    from wdguard.errors import InputError
+
+    folder = Path(migrations) if migrations is not None else (
+        (schema if schema.is_dir() else schema.parent) / "migrations")
+    if migrations is None and not folder.is_dir():
+        return
+    if not folder.is_dir():
+        raise InputError("migrations folder not found", where=str(folder))
+    arrivals = column_arrivals(folder)
+    for contract in contracts:
+        for name, column in contract.columns.items():
+            migration = arrivals.get((contract.object_name, name))
+            if migration:
+                column.added_by = migration
 
 
 def drift_postgres(
@@ -206,6 +229,21 @@ class MongoDrift(HasExitCode):
             contracts=self.contracts, collections=self.collections, strict=strict,
             exit_code=self.strict_exit_code if strict else int(self.exit_code),
         )
+
+
+def drift_lake(lake: PathLike | Any, *, contracts: PathLike = "contracts",
+               layers: Sequence[str] = ("bronze", "silver")) -> Any:
+    """Schema drift inside the lake (as `wdguard drift lake`): each Delta table's schema
+    history and each table's or parquet partition's columns against the contracts.
+    Returns a `LakeDrift`: `.findings` (LKD), `.exit_code()`, `.to_dict()`."""
+    from wdguard.contracts.io import load_contracts
+    from wdguard.drift.lake_drift import lake_drift
+    from wdguard.lake.stores import open_store
+
+    store = open_store(lake) if isinstance(lake, str | Path) else lake
+    folder = Path(contracts)
+    found = load_contracts(folder) if folder.is_dir() else []
+    return lake_drift(store, found, layers=layers)
 
 
 def drift_mongo(
@@ -293,7 +331,7 @@ def lint_migrations(
     one beside the migrations folder) is compared with what the migrations build
     (WDL020). `config` is a wdguard.toml with a `[lint]` table."""
     from wdguard.config import load_config
-    from wdguard.drift.lint.engine import LintConfig, lint
+    from wdguard.drift.lint.runner import LintConfig, lint
     from wdguard.drift.lint.select import select_migrations
     from wdguard.drift.lint.sync import schema_findings
 
@@ -339,7 +377,7 @@ def nightly_report(
 
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.report.nightly import build_report
     from wdguard.report.render_html import render_html
     from wdguard.report.render_md import render_markdown

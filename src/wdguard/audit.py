@@ -109,7 +109,7 @@ def _open_lake(lake: str | None) -> Any:
     """The store of the lake named for the audit, or None when it cannot be opened."""
     if not lake:
         return None
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     try:
         return open_store(lake)

@@ -17,6 +17,7 @@ from wdguard.commands import (
     contracts_mongo,
     contracts_mongoose,
     demo,
+    drift_lake,
     drift_mongo,
     drift_postgres,
     lake,
@@ -53,7 +54,7 @@ contracts_app = _group("Derive, show and validate contracts.")
 derive_app = _group("Derive contracts from a source.")
 drift_app = _group("Compare contracts with the live sources.")
 migrations_app = _group("Prisma migration history and lint.")
-lake_app = _group("The sample lake.")
+lake_app = _group("The sample lake, and what the gate reads of yours.")
 report_app = _group("Reports built from the lake's run records.")
 alert_app = _group("Alert targets (Slack, Teams, webhooks).")
 cache_app = _group("Redis cache health, read-only.")
@@ -79,9 +80,11 @@ derive_app.command("mongo")(contracts_mongo.derive_mongo)
 derive_app.command("mongoose")(contracts_mongoose.derive_mongoose)
 drift_app.command("postgres")(drift_postgres.drift_postgres)
 drift_app.command("mongo")(drift_mongo.drift_mongo)
+drift_app.command("lake")(drift_lake.drift_lake)
 migrations_app.command("status")(migrations_status.migrations_status)
 migrations_app.command("lint")(migrations_lint.migrations_lint)
 lake_app.command("generate")(lake.generate)
+lake_app.command("inspect")(lake.inspect)
 alert_app.command("test")(alert.alert_test)
 report_app.command("nightly")(report.nightly)
 cache_app.command("stats")(cache.cache_stats)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wdguard.checks import completeness
+from wdguard.checks import column_set, completeness
 from wdguard.checks.derive import fk_spec
 from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
@@ -160,6 +160,7 @@ def run_gate(
                     outs = run_gold(
                         store, date, contracts, contracts_dir, record,
                         sample_keys=sample_keys, progress=progress, engine=engine,
+                        lake=lake,
                     )  # fmt: skip
                     record.checks += [_to_record(o, layer) for o in outs]
                     continue
@@ -344,7 +345,8 @@ def _check_partition(
     if expected.files is not None:
         stats.bytes = sum(f.bytes for f in expected.files if f.path in present)
     outs.append(completeness.rows_match(contract, part, result.row_count))
-    outs += result.outcomes
+    outs += column_set.review(contract, lf, result.outcomes,
+                              migration_head=column_set.head_of(part), date=part.date)
     fresh = contract.freshness
     reference = expected.extracted_at or part.end_of_date()
     fresh_out = check_freshness(

@@ -113,6 +113,34 @@ class RunRecord(BaseModel):
         return self.model_dump_json(indent=2) + "\n"
 
 
+def load_run_record(data: str | bytes | dict[str, Any] | RunRecord) -> RunRecord:
+    """A run record read back (JSON from the lake, or its dict), validated against the
+    model: the one way a record comes back in, so a new record version changes one place.
+    Raises pydantic's ValidationError (a ValueError) when it is not a run record."""
+    if isinstance(data, RunRecord):
+        return data
+    if isinstance(data, dict):
+        return RunRecord.model_validate(data)
+    return RunRecord.model_validate_json(data)
+
+
+def read_run_records(store: Any, day: str) -> tuple[list[RunRecord], list[str]]:
+    """Every run record of a date, oldest first (run ids are ULIDs), and one note per
+    record that could not be read (skipped, never fatal)."""
+    from wdguard.lake import layout
+
+    records: list[RunRecord] = []
+    notes: list[str] = []
+    for path in sorted(store.list(layout.runs_dir(day))):
+        if not path.endswith(".json"):
+            continue
+        try:
+            records.append(load_run_record(store.read_bytes(path)))
+        except (ValueError, AttributeError, TypeError) as exc:
+            notes.append(f"{path}: unreadable run record skipped ({type(exc).__name__})")
+    return records, notes
+
+
 def decide(record: RunRecord) -> tuple[str, int]:
     """The verdict and exit code, from the record's own content only."""
     if record.errors or any(c.status == "error" for c in record.checks):

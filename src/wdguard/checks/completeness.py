@@ -50,9 +50,9 @@ def files_match(contract: Contract, part: Partition) -> Outcome:
         return Outcome(spec, "pass", details=details)
     parts = []
     if missing:
-        parts.append(f"missing file(s) listed in _source.json: {', '.join(missing)}")
+        parts.append(f"missing file(s) listed in {exp.by}: {', '.join(missing)}")
     if extra:
-        parts.append(f"file(s) not in _source.json: {', '.join(extra)}")
+        parts.append(f"file(s) not in {exp.by}: {', '.join(extra)}")
     details.update(missing=missing, unexpected=extra)
     return Outcome(spec, "fail", "; ".join(parts), details=details)
 

@@ -30,7 +30,8 @@ class CheckKind:
     summary: str
     # where the partition plan (`checks/plan.py`) runs it: schema (footers, no data), cast,
     # row and rule (the one aggregation pass), key (the key pass), fk (one anti-join);
-    # "" = outside the plan (completeness, freshness, volume, gold)
+    # elements (`checks/elements.py`: array lengths; every check of an element path runs
+    # there too); "" = outside the plan (completeness, freshness, volume, gold)
     step: str = ""
     message: str = ""  # the failing outcome's message, `str.format`ted by the plan
     # row step: (E, value, params) -> the engine's boolean "row passes" expression
@@ -66,6 +67,12 @@ KINDS: dict[str, CheckKind] = {
         "silver: dtype is not exactly the contract's; bronze: nested where scalar expected",
         step="schema", message="dtype is {actual}, the contract says {expected}",
     ),
+    "column_unexpected": CheckKind(
+        "WDG013",
+        "schema",
+        "a partition column no contract column describes (warn; error with "
+        "`extra_columns: forbid`)",
+    ),
     "castable": CheckKind(
         "WDG012", "schema", "bronze values that do not cast to the contract's type",
         step="cast", message=ROWS_FAIL,
@@ -92,6 +99,11 @@ KINDS: dict[str, CheckKind] = {
         "WDG024", "constraint", "string not matching the contract's regex", step="row",
         message=ROWS_FAIL, shows_values=True,
         passes=lambda E, value, p: E.matches(value, p["pattern"]),
+    ),
+    "array_length": CheckKind(
+        "WDG025", "constraint",
+        "array with fewer or more elements than `min_items` / `max_items`", step="elements",
+        message=ROWS_FAIL,
     ),
     "orphan_fk": CheckKind(
         "WDG030", "referential", "foreign key with no parent row in the same date's partition",

@@ -1,14 +1,12 @@
 """One partition of the lake as the checks see it: the lake's resolved partition.
 
 `lake/resolve.py` finds it (folder, data files, format, expectations); `lake/formats.py`
-reads it. `locate` and `scan` remain for the gold gate, which reads silver and gold
-partitions in the default layout.
+reads it. `locate` lists one partition of the default layout without a date's resolution.
 """
 
 from __future__ import annotations
 
 from wdguard.lake import layout
-from wdguard.lake.formats import scan_polars
 from wdguard.lake.manifest import MANIFEST_NAME, Expected, load_manifest
 from wdguard.lake.resolve import ResolvedPartition
 
@@ -26,7 +24,3 @@ def locate(store, layer: str, source: str, date: str, obj: str) -> Partition:
         part.expected = Expected.of_manifest(part.manifest)
     return part
 
-
-def scan(store, part: Partition):
-    """A lazy Polars scan of the partition's data files as they are present."""
-    return scan_polars(store, part)

@@ -21,7 +21,9 @@ A foreign key is one anti-join (`check_fk` -> `engine.orphans`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from wdguard.checks.compile import (
@@ -33,12 +35,12 @@ from wdguard.checks.compile import (
     type_ok,
 )
 from wdguard.checks.derive import fk_spec, specs_for
+from wdguard.checks.elements import check_element_fk, compile_elements, element_ops
 from wdguard.checks.kinds import KINDS
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
-from wdguard.metrics import catalog as metric_catalog
 
 RAW = "__wdguard_raw__"  # a cast column's raw value, kept for quarantine
 CAST_FAIL = "__wdguard_castfail__"  # true where a raw value did not cast
@@ -51,15 +53,15 @@ class PartitionResult:
     max_timestamps: dict[str, str | None] = field(default_factory=dict)
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
-    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] of the same pass
+    measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
+    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] (engines/base.py)
 
 
-def _engine(engine, frame):
-    if engine is not None:
-        return engine
-    from wdguard.checks.engines import engine_for
-
-    return engine_for(frame)
+# extra aggregates computed in the same pass: (E, typed columns by contract key, their
+# types as the checks see them) -> {name: the engine's aggregate expression}; e.g. the
+# column metrics (`EngineBase.check_partition`, `wdguard.metrics`)
+Measures = Callable[[ModuleType, dict[str, Any], dict[str, Any]], dict[str, Any]]
+_MEASURE = "__wdguard_measure__"
 
 
 def check_partition(
@@ -67,19 +69,21 @@ def check_partition(
     contract: Contract,
     layer: str,
     *,
+    engine: Any,
     where: str,
     sample_keys: int = 5,
     quarantine: bool = False,
     specs: list[CheckSpec] | None = None,
     schema_failures: dict[str, str] | None = None,
-    engine: Any = None,
+    measures: Measures | None = None,
 ) -> PartitionResult:
-    """Run the contract's schema and row checks on one partition's frame.
+    """Run the contract's schema and row checks on one partition's frame, on `engine`'s
+    hooks (`checks.engines.check_partition` picks it by the frame's type).
 
-    `engine`: the hooks to run on (default: chosen by the frame's type).
     `schema_failures` (silver, Polars): pandera's verdict on presence/dtype, by column.
+    `measures`: more aggregates over the typed columns, computed in the same one pass
+    and returned in `result.measures`.
     """
-    engine = _engine(engine, frame)
     E = engine.x
     started = time.perf_counter()
     specs = specs if specs is not None else specs_for(contract, layer)
@@ -151,20 +155,29 @@ def check_partition(
         specs, outcomes, top_level=top_level, typed=typed, cast_fail=cast_fail, ops=E,
         compile_rule=compile_rule, numeric=numeric,
     )  # fmt: skip
+    # array-element paths and array lengths (`elements.py`): per-document expressions
+    ops = element_ops(engine)
+
+    def landed(name: str):  # arrays are checked element by element, not as their cast
+        col = resolve(name)
+        if isinstance(col, ResolvedColumn) and RAW + name in casts:
+            return ResolvedColumn(E.col(RAW + name), col.dtype, col.nested)
+        return col
+
+    elements = compile_elements(contract, specs, outcomes, landed, type_verdict, E, ops)
+    fail.update(elements.fail)
 
     ts_cols = [
         n for n, c in contract.columns.items() if n in typed and c.type in ("timestamp", "date")
     ]
     aggregates: dict[str, Any] = {"__rows": E.row_count()}
     aggregates |= {f"f{i}": E.count_true(expr) for i, expr in fail.items()}
+    aggregates |= elements.aggregates(ops)
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
-    # the column metrics (`wdguard.metrics`) join the same pass: no second scan
-    mspecs = metric_catalog.metric_specs(contract)
-    aggregates |= engine.metric_aggregates(mspecs, typed, {
-        n: col.dtype if E.is_nested(col.dtype) and not E.is_nested(E.dtype(contract.columns[n]))
-        else E.dtype(contract.columns[n]) for n, col in resolved.items()})  # fmt: skip
+    extra = measures(E, typed, _types(E, contract, resolved)) if measures else {}
+    aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -180,6 +193,14 @@ def check_partition(
     for i in [*fail, *key_checks]:
         spec = specs[i]
         failing = int((found[i][0] if i in key_checks else row[f"f{i}"]) or 0)
+        if i in elements.counts:  # documents and elements; samples name the element
+            outcomes[i] = out = elements.outcome(i, spec, row, rows)
+            if failing:
+                t0 = time.perf_counter()
+                out.sample_keys = elements.samples(
+                    typed_frame, i, spec, key_cols, sample_keys, failing, ops, E)
+                out.duration_ms = (time.perf_counter() - t0) * 1000
+            continue
         out = count_outcome(spec, failing, rows)
         if failing:
             t0 = time.perf_counter()
@@ -192,8 +213,8 @@ def check_partition(
                 spec.params.get("columns") or ([spec.column] if spec.column else [])
             )
             shown = KINDS[spec.check].shows_values and spec.column in top_level
-            out.sample_keys, values = engine.samples(
-                sub, fails, cols, sample_keys, spec.column if shown else None
+            out.sample_keys, values = samples(
+                engine, sub, fails, cols, sample_keys, spec.column if shown else None
             )
             if values:
                 out.message += f"; values: {', '.join(repr(jsonable(v)) for v in values)}"
@@ -207,7 +228,7 @@ def check_partition(
             n: E.time_text(row[f"m{j}"], contract.columns[n].type) for j, n in enumerate(ts_cols)
         },
         scan_ms=scan_ms,
-        metrics=list(zip(mspecs, metric_catalog.values(mspecs, row), strict=True)),
+        measures={name: row[_MEASURE + name] for name in extra},
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:
@@ -218,6 +239,41 @@ def check_partition(
         raw = [(n, E.col(RAW + n) if RAW + n in casts else E.col(n)) for n in schema]
         result.quarantine = engine.quarantine_rows(typed_frame, reasons, raw)
     return result
+
+
+def samples(
+    engine: Any, frame: Any, fails: Any, cols: list[str], n: int, value_col: str | None
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """(up to n distinct sample keys, up to 5 distinct offending values of `value_col`),
+    both from the first failing rows: one small query, never a pass over the partition."""
+    if (n <= 0 or not cols) and value_col is None:
+        return [], []
+    E = engine.x
+    picked = {f"k{j}": E.col(c) for j, c in enumerate(cols)} if n > 0 else {}
+    if value_col is not None:
+        picked["__value"] = E.col(value_col)
+    keys: list[dict[str, Any]] = []
+    values: list[Any] = []
+    for r in engine.first_rows(frame, fails, picked, max(n, 1) * 4 + 5):
+        if n > 0 and cols:
+            key = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(cols)}
+            if key not in keys and len(keys) < n:
+                keys.append(key)
+        if value_col is not None:
+            v = r["__value"]
+            if v is not None and v not in values and len(values) < 5:
+                values.append(v)
+    return keys, values
+
+
+def _types(E, contract: Contract, resolved: dict[str, ResolvedColumn]) -> dict[str, Any]:
+    """Each typed column's type: the contract's, except a sub-document kept as a struct."""
+    out = {}
+    for name, col in resolved.items():
+        expected = E.dtype(contract.columns[name])
+        keep = E.is_nested(col.dtype) and not E.is_nested(expected)
+        out[name] = col.dtype if keep else expected
+    return out
 
 
 def key_columns(key_checks: dict[int, list[str]]) -> list[str]:
@@ -231,8 +287,8 @@ def check_fk(
     parent: Contract | None,
     parent_frame: Any,
     *,
+    engine: Any,
     sample_keys: int = 5,
-    engine: Any = None,
 ) -> Outcome:
     """Orphans of one foreign key: child rows whose non-null key has no parent row in the
     parent's partition of the same date and layer. Both sides are cast to the contract's
@@ -242,7 +298,9 @@ def check_fk(
         return Outcome(spec, "skipped", f"no contract named {fk.references!r}")
     if child_frame is None or parent_frame is None:
         return Outcome(spec, "skipped", "child or parent partition not readable or absent")
-    engine = _engine(engine, child_frame)
+    if any("[]" in c for c in fk.columns):  # an array element's reference
+        return check_element_fk(child, child_frame, fk, parent, parent_frame, spec,
+                                sample_keys, engine)
     E = engine.x
     child_types, parent_types = engine.schema(child_frame), engine.schema(parent_frame)
     missing = [c for c in fk.columns if c not in child_types] + [

@@ -1,8 +1,9 @@
 """Engine-neutral check specs: what to check, not how.
 
-The contract -> checks translation (`derive.py`) produces these plain values; a
-compiler per dataframe engine (`expressions.py` + `engine.py` for Polars) turns them
-into expressions. A PySpark compiler could consume the same specs later.
+The contract -> checks translation (`derive.py`) produces these plain values; the
+partition plan (`plan.py`) turns them into each engine's expressions through the
+check-kind registry (`kinds.py`) and the engine's hooks (`engines/polars/`,
+`engines/spark/`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ dates (the latest run per date), falling back to the trailing `_source.json` row
 
 from __future__ import annotations
 
-import json
 import statistics
 from datetime import date as Date
 from datetime import timedelta
@@ -18,6 +17,7 @@ from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.lake import layout
 from wdguard.lake.manifest import load_manifest
+from wdguard.record import read_run_records
 
 WEEKS = 4
 MIN_WEEKDAY_POINTS = 2
@@ -37,12 +37,10 @@ class History:
         if day not in self._records:
             counts: dict[tuple[str, str], int] = {}
             try:
-                runs = [p for p in self.store.list(layout.runs_dir(day)) if p.endswith(".json")]
-                if runs:
-                    data = json.loads(self.store.read_text(max(runs)))  # ULIDs sort by time
-                    for p in data.get("partitions", []):
-                        if p.get("exists") and p.get("row_count") is not None:
-                            counts[(p["layer"], p["object"])] = int(p["row_count"])
+                records, _ = read_run_records(self.store, day)
+                for p in records[-1].partitions if records else []:  # the day's latest run
+                    if p.exists and p.row_count is not None:
+                        counts[(p.layer, p.object)] = p.row_count
             except Exception:  # an unreadable old record only loses a baseline point
                 counts = {}
             self._records[day] = counts

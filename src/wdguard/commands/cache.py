@@ -74,7 +74,7 @@ def cache_stats(
     from wdguard.cache.thresholds import evaluate, load_cache_config
     from wdguard.config import load_config
     from wdguard.lake.layout import date_str
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
     from wdguard.sources import redis as source
 
     day = date_str(date) if date is not None else None  # a bad date: exit 2 before Redis

@@ -23,7 +23,7 @@ from wdguard.commands._common import console, err_console, guarded, print_json
 from wdguard.config import load_config
 from wdguard.errors import InputError
 from wdguard.lake.layout import LAYERS
-from wdguard.lake.storage import open_store
+from wdguard.lake.stores import open_store
 from wdguard.report.alerts import load_alert_config, notify_run
 
 if TYPE_CHECKING:  # the gate pulls in pandera and polars: import it only when checking
@@ -215,6 +215,6 @@ def check(
     problems = record.errors + [c.message for c in record.checks if c.status == "error"]
     for err in problems:  # why the gate could not decide, one line each
         sys.stderr.write("wdguard: error: " + " ".join(err.split()) + "\n")
-    deliveries = notify_run(record.model_dump(mode="json"))  # never changes the exit code
+    deliveries = notify_run(record)  # never changes the exit code
     note_alerts([d.to_dict() for d in deliveries])
     raise typer.Exit(record.exit_code)

@@ -80,6 +80,11 @@ def derive_prisma(
         False, "--check", help="Write nothing; exit 1 if a contract would change "
         "(schema.prisma changed but the contracts were not re-derived)."
     ),
+    migrations: Path | None = typer.Option(
+        None, "--migrations", help="Prisma migrations folder: each column added to an "
+        "existing table records its migration (`added_by`). Default: migrations/ next to "
+        "the schema, when present."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Derive one contract per model from a Prisma schema, keeping hand edits.
@@ -91,7 +96,8 @@ def derive_prisma(
     from wdguard.api import derive_contracts
 
     # raises before anything is written
-    result = derive_contracts(schema, out, prune=prune, write=not check)
+    result = derive_contracts(schema, out, prune=prune, write=not check,
+                              migrations=migrations)
     stale = [r for r in result["contracts"] if r["status"] != "unchanged"] + result["orphaned"]
     code = 1 if check and stale else 0
     if fmt is OutputFormat.json:

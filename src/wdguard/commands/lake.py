@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.errors import InputError
@@ -43,6 +44,19 @@ def generate(
     objects: list[str] = typer.Option(
         None, "--object", help="Only these tables (their parents are generated, not written)."
     ),
+    style: str = typer.Option(
+        "wdguard", "--style",
+        help="Write it as wdguard (own layout, _source.json), spark (Hive folders, Spark "
+        "file names, _SUCCESS, no manifest) or adf (ADF Copy names and run output in "
+        "bronze, Spark silver); the layout is kept in _wdguard/lake.toml.",
+    ),
+    bronze_format: str = typer.Option(
+        "parquet", "--bronze-format", help="Bronze files as parquet, jsonl or csv."
+    ),
+    lake_format: str = typer.Option(
+        "parquet", "--lake-format", help="parquet (every layer as files) or delta (silver "
+        "and gold as Delta tables partitioned by snapshot_date; bronze stays files)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Generate the seeded WasteDump sample lake: daily bronze, silver and gold."""
@@ -50,7 +64,14 @@ def generate(
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
     from wdguard.sample.generate import default_migration_head, generate_lake
+    from wdguard.sample.styles import STYLES
 
+    if style not in STYLES:
+        raise InputError(f"unknown style {style!r}: use {', '.join(STYLES)}", where="--style")
+    if bronze_format not in ("parquet", "jsonl", "csv"):
+        raise InputError(
+            f"unknown format {bronze_format!r}: use parquet, jsonl or csv", where="--bronze-format"
+        )
     try:
         end_date = dt.date.fromisoformat(date_str(end))
     except InputError as exc:
@@ -70,20 +91,89 @@ def generate(
             objects=objects or None,
             migration_head=default_migration_head(contracts.parent),
             gold=load_gold_contracts(contracts),
+            fmt=lake_format,
         )
     except InputError:  # a bad --layer / --object leaves no empty lake folder behind
         if fresh:
             with contextlib.suppress(OSError):
                 Path(out).rmdir()  # only if nothing was written
         raise
+    table = _restyle(store, result, style, bronze_format)
     if fmt == OutputFormat.json:
-        print_json({"lake": store.url, **result.to_dict()})
+        print_json({"lake": store.url, "style": style, "layout": table, **result.to_dict()})
         return
+    if table:
+        console.print(f"{style} style: the layout is in {store.url}/_wdguard/lake.toml")
     total = sum(p.rows for p in result.partitions)
     console.print(
         f"wrote {len(result.partitions)} partitions ({total:,} rows) for "
         f"{result.dates[0]}..{result.dates[-1]} to {store.url}"
     )
+    if table:
+        return  # the paths above are wdguard's; `wdguard lake inspect` shows the new ones
     last = [p for p in result.partitions if p.date == result.dates[-1] and p.layer == "silver"]
     for p in last or result.partitions[-12:]:
         console.print(f"  {p.path}: {p.rows:,} rows in {p.files} file(s)")
+
+
+def _restyle(store, result, style: str, bronze_format: str) -> dict:
+    """Rewrite the generated lake the way `style`'s writer leaves it; the `[lake]` table
+    that describes it is written to `_wdguard/lake.toml` (none for wdguard's own)."""
+    if style == "wdguard" and bronze_format == "parquet":
+        return {}
+    from wdguard.lake.layout import LAKE_TOML
+    from wdguard.sample.styles import lake_toml, restyle
+
+    table = restyle(store, result.partitions, style, bronze_format=bronze_format)
+    if table:
+        store.write_text(LAKE_TOML, lake_toml(table))
+    return table
+
+
+@guarded
+def inspect(
+    lake: str = typer.Option(
+        ..., "--lake", help="Lake root: a folder or abfs://container@account/..."
+    ),
+    date: str = typer.Option(..., "--date", help="The date to resolve (YYYY-MM-DD)."),
+    contracts: Path = typer.Option(Path("contracts"), "--contracts", help="Contracts folder."),
+    layer: str = typer.Option("bronze,silver", "--layer", help="Layers, comma-separated."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Show what the gate would read for a date: each contract's partition, format, files,
+    rows, who states its expected counts, and which checks will be skipped and why."""
+    from wdguard.commands.check import parse_layers
+    from wdguard.config import config_name, load_config, require_manifest
+    from wdguard.contracts.io import load_contracts
+    from wdguard.lake.inspect import inspect_date
+    from wdguard.lake.layout import GOLD, configured
+    from wdguard.lake.stores import open_store
+
+    layers = [x for x in parse_layers(layer) if x != GOLD]
+    config = load_config()
+    must = require_manifest(config)
+    store = open_store(lake)
+    layout_ = configured(store, config, config_name())
+    found = inspect_date(
+        store, layout_, load_contracts(contracts), layers, date, require_manifest=must
+    )
+    if fmt == OutputFormat.json:
+        print_json({"lake": store.url, "layout": layout_.source, "date": date,
+                    "partitions": [x.to_dict() for x in found]})  # fmt: skip
+        return
+    console.print(f"{store.url} {date} (layout: {layout_.source})", markup=False)
+    for x in found:
+        head = f"{x.layer}:{x.contract}  {x.path}/"
+        if x.problem:
+            console.print(f"  {head}  [red]{escape(x.problem)}[/]")
+            continue
+        more = f", ... ({len(x.files)} files)" if len(x.files) > 3 else ""
+        names = ", ".join(x.files[:3]) + more
+        console.print(f"  {escape(head)}")
+        console.print(f"    {x.format}, {x.rows:,} row(s) in {escape(names or 'no data file')}")
+        if x.ignored:
+            console.print(f"    ignored (no data format): {escape(', '.join(x.ignored))}")
+        said = f"{x.expected_by} says {x.expected_rows:,}" if x.expected_by else "nobody"
+        console.print(f"    expected rows: {escape(said)}")
+        for check, why in x.skipped.items():
+            console.print(f"    {check}: {escape(why)}")

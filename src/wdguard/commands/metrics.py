@@ -33,7 +33,7 @@ def backfill(
     from wdguard.commands.check import engine_options, parse_layers
     from wdguard.config import config_name, load_config
     from wdguard.lake.layout import configured
-    from wdguard.lake.storage import open_store
+    from wdguard.lake.stores import open_store
 
     layers = parse_layers(layer)
     config = load_config()

@@ -9,7 +9,7 @@ import typer
 
 from wdguard.api import lint_migrations
 from wdguard.commands._common import console, guarded, print_json
-from wdguard.drift.lint.engine import LintResult, lint_rules
+from wdguard.drift.lint.runner import LintResult, lint_rules
 from wdguard.report.findings import findings_json, summary_line
 from wdguard.report.github import render_github
 from wdguard.report.junit_lint import render_junit_findings
@@ -91,7 +91,9 @@ def migrations_lint(
         None, "--contracts", "-c", help="Contracts folder for impact (default: ./contracts)."
     ),
     schema: Path | None = typer.Option(
-        None, "--schema", help="Derive contracts from this schema.prisma instead."
+        None, "--schema",
+        help="schema.prisma (or a folder of .prisma files): the contracts for impact, and the "
+        "schema the migrations must build (default: the one beside the migrations folder)."
     ),
     config_path: Path | None = typer.Option(
         None,

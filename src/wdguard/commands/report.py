@@ -26,9 +26,14 @@ from wdguard.contracts.model import Contract
 from wdguard.errors import InputError
 from wdguard.findings import Finding
 from wdguard.lake.layout import date_str
-from wdguard.lake.storage import open_store
+from wdguard.lake.stores import open_store
 from wdguard.report import alerts
-from wdguard.report.drift_inputs import mongo_drift_live, postgres_drift_live, read_drift_json
+from wdguard.report.drift_inputs import (
+    lake_drift_live,
+    mongo_drift_live,
+    postgres_drift_live,
+    read_drift_json,
+)
 from wdguard.report.nightly import build_report, exit_code, report_path
 from wdguard.report.render_html import render_html
 from wdguard.report.render_md import render_markdown
@@ -111,6 +116,9 @@ def nightly(
     drift_json: list[Path] | None = typer.Option(
         None, "--drift-json", help="Saved `wdguard drift ... --format json` output (repeatable)."),
     days: int = typer.Option(30, "--days", min=1, max=366, help="Trailing days of run records."),
+    lake_drift: bool = typer.Option(
+        False, "--lake-drift", help="Also report the lake's own schema changes (Delta logs, "
+        "partition schemas vs contracts), as `wdguard drift lake`."),
     config: Path | None = typer.Option(None, "--config", help="wdguard.toml with [alerts]."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
@@ -122,7 +130,7 @@ def nightly(
     inputs = {"lake": lake, "date": date, "out": str(out), "dsn": dsn, "schema": schema,
               "contracts": contracts_dir, "migrations": migrations, "mongo_uri": mongo_uri,
               "mongo_db": mongo_db, "drift_json": [str(p) for p in drift_json or []],
-              "days": days}
+              "days": days, "lake_drift": lake_drift}
     with audited("report nightly", {k: str(v) if isinstance(v, Path) else v
                                     for k, v in inputs.items()}) as audit:
         day = date_str(date or dt.datetime.now(dt.UTC).date().isoformat())
@@ -143,8 +151,12 @@ def nightly(
             drift.update(mongo_drift_live(mongo_uri, mongo_db, contracts,
                                           dt.date.fromisoformat(day)))
 
+        if lake_drift:
+            drift.update(lake_drift_live(store, contracts))
         report = build_report(store, day, drift=drift, contracts=contracts, days=days)
         report["notes"] += skipped_sources(dsn, migrations, mongo_uri, mongo_db, drift)
+        if date is None:  # said, not silent: after midnight "today" is not the gated date
+            report["notes"].append(f"no --date: this report covers today (UTC), {day}")
         report["alerts"] = [d.to_dict() for d in _send_alerts(alert_cfg, report, drift)]
         texts = {
             "report.json": json.dumps(report, indent=2, default=str) + "\n",

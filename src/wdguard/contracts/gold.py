@@ -14,12 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from wdguard.contracts.io import _line_of, _UniqueKeyLoader
+from wdguard.contracts.io import load_mapping, validation_error
 from wdguard.contracts.model import Contract, LogicalType, _Strict
-from wdguard.errors import InputError, location
+from wdguard.errors import InputError
 
 GOLD_DIR = "gold"  # contracts/gold/
 
@@ -122,25 +121,13 @@ class GoldContract(_Strict):
 
 
 def parse_gold_text(text: str, path: Path | str) -> GoldContract:
-    """One gold contract file; errors name file:line and the problem (exit 2)."""
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = location(path, mark.line + 1, mark.column + 1) if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"invalid YAML: {problem}", where=where) from None
-    if not isinstance(data, dict):
-        raise InputError("a gold contract file must hold a mapping", where=location(path, 1))
+    """One gold contract file; errors name file:line and the problem (exit 2), read like
+    a silver contract (`contracts/io.py`)."""
+    data = load_mapping(text, path, "a gold contract file")
     try:
         return GoldContract.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = _line_of(yaml.compose(text, Loader=yaml.SafeLoader), loc)
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise InputError(f"{field}: {msg}", where=location(path, line)) from None
+        raise validation_error(exc, text, path) from None
 
 
 def load_gold_contracts(contracts_dir: Path | str) -> list[GoldContract]:
@@ -166,7 +153,7 @@ def gold_problems(
 ) -> list[str]:
     """Cross-contract problems: references to unknown dimensions, reconcile sources or
     columns that do not exist, filters that do not compile. One line each."""
-    from wdguard.checks.expressions import sql_expr
+    from wdguard.checks.engines.polars.expressions import sql_expr
 
     problems: list[str] = []
     dims = {g.gold: g for g in gold if g.kind == "dimension"}

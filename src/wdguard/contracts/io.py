@@ -219,8 +219,8 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-def parse_contract_text(text: str, path: Path | str) -> Contract:
-    """Parse one contract file's text; errors name file:line and the problem."""
+def load_mapping(text: str, path: Path | str, what: str = "a contract file") -> dict:
+    """A YAML file's top-level mapping (duplicate keys refused); errors name file:line."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -229,19 +229,27 @@ def parse_contract_text(text: str, path: Path | str) -> Contract:
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"invalid YAML: {problem}", where=where) from None
     if not isinstance(data, dict):
-        raise InputError("a contract file must hold a mapping", where=location(path, 1))
+        raise InputError(f"{what} must hold a mapping", where=location(path, 1))
+    return data
+
+
+def validation_error(exc: ValidationError, text: str, path: Path | str) -> InputError:
+    """A model's first validation error as `field: problem` at the file:line it is on."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    line = _line_of(yaml.compose(text, Loader=yaml.SafeLoader), loc)
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+    return InputError(f"{field}: {msg}", where=location(path, line))
+
+
+def parse_contract_text(text: str, path: Path | str) -> Contract:
+    """Parse one contract file's text; errors name file:line and the problem."""
+    data = load_mapping(text, path)
     try:
         contract = Contract.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        line = _line_of(node, loc)
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise InputError(f"{field}: {msg}", where=location(path, line)) from None
+        raise validation_error(exc, text, path) from None
     if contract.rules:  # remember where each rule is written, for the gate's error lines
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         lines = {r.name: _line_of(node, ("rules", i)) for i, r in enumerate(contract.rules)}

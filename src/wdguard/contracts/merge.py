@@ -25,7 +25,10 @@ _VOLATILE_COLUMN_KEYS = {"presence"}
 _VOLATILE_MONGO_KEYS = {"sample_size"}
 # Mongoose-declared keys enter the fingerprint only when set: contracts that have none
 # keep the fingerprints they were written with
-_DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if"}
+_DECLARED_ONLY_KEYS = {"declared", "min_length", "max_length", "required_if", "min_items",
+                       "max_items"}
+# likewise a column's `added_by` (most columns arrived with their table)
+_SET_ONLY_KEYS = _DECLARED_ONLY_KEYS | {"added_by"}
 # hand-written keys inside the derived `mongo:` section (kept on re-derive, not fingerprinted)
 _HAND_MONGO_KEYS = {"retire_after"}
 
@@ -34,12 +37,15 @@ def derived_view(contract: Contract) -> dict[str, Any]:
     """The derived part of a contract, as plain data, for fingerprinting and diffing."""
     data = contract.model_dump(mode="json", by_alias=True)
     view: dict[str, Any] = {k: data[k] for k in sorted(DERIVED_CONTRACT_KEYS) if k in data}
+    sampled = contract.source.kind == "mongodb"
     view["columns"] = {
         name: {
             k: (sorted(v) if k == "bson_types" and isinstance(v, dict) else v)
+            # a reference on a sampled Mongo path is a reviewer's, not the sample's shape
+            if not (sampled and k == "references" and not col.get("declared")) else None
             for k, v in sorted(col.items())
             if (k in DERIVED_COLUMN_KEYS or col.get("declared") and k in DECLARED_COLUMN_KEYS)
-            and k not in _VOLATILE_COLUMN_KEYS and not (v is None and k in _DECLARED_ONLY_KEYS)
+            and k not in _VOLATILE_COLUMN_KEYS and not (v is None and k in _SET_ONLY_KEYS)
         }
         for name, col in sorted(data["columns"].items())
     }
@@ -89,6 +95,10 @@ def merge(existing: Contract | None, derived: Contract) -> Contract:
             k: v for k, v in old_columns.get(name, {}).items() if k not in DERIVED_COLUMN_KEYS
         }
         derived_keys = {k: v for k, v in col.items() if k in DERIVED_COLUMN_KEYS}
+        # a sample cannot see a reference (`items[].productId -> Product.id`): a reviewer's
+        ref = old_columns.get(name, {}).get("references")
+        if derived.source.kind == "mongodb" and ref and "references" not in derived_keys:
+            kept["references"] = ref
         # a description from `///` docs is derived only when nobody wrote one by hand
         if "description" in col and "description" not in kept:
             kept["description"] = col["description"]

@@ -91,12 +91,17 @@ class Column(_Strict):
     min_length: int | None = None  # Mongoose minlength
     max_length: int | None = None  # Mongoose maxlength
     required_if: str | None = None  # a conditional `required` (a function): where it is
+    # the migration whose ADD COLUMN brought it into an existing table (partitions
+    # extracted before it may lack the column: the gate skips it there)
+    added_by: str | None = None
     # --- hand ---
     description: str | None = None
     min: float | int | None = None
     max: float | int | None = None
     regex: str | None = None
     accepted_values: list[str] | None = None  # for strings that are enum-like by agreement
+    min_items: int | None = None  # an array's fewest elements (or a Mongoose length validator)
+    max_items: int | None = None  # an array's most elements
     severity: Literal["error", "warn"] | None = None
 
     @field_validator("regex")
@@ -137,6 +142,7 @@ DERIVED_COLUMN_KEYS = frozenset(
         "min_length",
         "max_length",
         "required_if",
+        "added_by",
     }
 )
 # the keys of a Mongoose-declared column (`declared` set) that the model states; a sample
@@ -153,6 +159,8 @@ DECLARED_COLUMN_KEYS = frozenset(
         "min",
         "max",
         "regex",
+        "min_items",
+        "max_items",
         "declared",
         "min_length",
         "max_length",
@@ -262,6 +270,8 @@ class Contract(_Strict):
     freshness: Freshness | None = None
     volume: Volume | None = None
     rules: list[Rule] = Field(default_factory=list)
+    # lake columns no contract column describes: warn (default) or forbid (an error)
+    extra_columns: Literal["warn", "forbid"] | None = None
     metrics: MetricsConfig | None = None  # column metrics and anomaly judging (on by default)
     # where the contract was read from, for error messages: {"path": ..., "rules": {name: line}}
     _origin: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -330,7 +340,8 @@ DERIVED_CONTRACT_KEYS = frozenset(
     {"source", "primary_key", "columns", "unique_keys", "indexes", "foreign_keys", "mongo"}
 )
 HAND_CONTRACT_KEYS = frozenset(
-    {"description", "owner", "consumers", "freshness", "volume", "rules", "metrics"}
+    {"description", "owner", "consumers", "freshness", "volume", "rules", "extra_columns",
+     "metrics"}
 )
 
 

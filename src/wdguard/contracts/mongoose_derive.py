@@ -619,6 +619,8 @@ class _Builder:
                     column["regex"] = regex.python()
                 elif isinstance(regex, str):
                     column["regex"] = regex
+            elif key == "validate" and array:
+                column.update(_length_limits(value))
             elif key == "ref":
                 if isinstance(value, str):
                     column["references"] = f"{value}._id"
@@ -674,6 +676,30 @@ _FACT_OPTIONS = {"required", "enum", "default", "unique", "index", "min", "max",
                  "minlength", "maxlength", "minLength", "maxLength", "match", "ref"}
 _ELEMENT_OPTIONS = {"enum", "min", "max", "minlength", "maxlength", "minLength",
                     "maxLength", "match", "ref"}
+
+
+_LENGTH = re.compile(r"\.length\s*(<=|<|>=|>|===|==)\s*(\d+)")
+
+
+def _length_limits(value: Any) -> dict[str, int]:
+    """`min_items` / `max_items` of an array from its validators' `v.length <= N` tests
+    (`validate: fn`, `[fn, msg]`, `{validator: fn}`, or a list of those)."""
+    found: dict[str, int] = {}
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, JsObject):
+            todo.append(item.get("validator"))
+        elif isinstance(item, JsFunction):
+            for op, n in _LENGTH.findall(item.text):
+                n = int(n)
+                if op in ("<=", "<", "===", "=="):
+                    found["max_items"] = n - 1 if op == "<" else n
+                if op in (">=", ">", "===", "=="):
+                    found["min_items"] = n + 1 if op == ">" else n
+    return found
 
 
 def _col(tname: str, *, nullable: bool = True, unique: bool = False) -> dict[str, Any]:

@@ -13,7 +13,6 @@ model (CHECK/EXCLUDE constraints, views) is listed as info by `pg_unmodelled`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -37,6 +36,7 @@ from wdguard.drift.kinds import (
     pg_table_extra,
     pg_table_missing,
 )
+from wdguard.drift.pg_context import TableContext
 from wdguard.drift.pg_indexes import compare_indexes
 from wdguard.drift.pg_introspect import LiveColumn, LiveSchema, LiveTable
 from wdguard.drift.pg_types import is_widening, live_type, norm_default, norm_type
@@ -69,19 +69,6 @@ def postgres_contracts(contracts: list[Contract]) -> list[Contract]:
 
 def schemas_of(contracts: list[Contract]) -> list[str]:
     return sorted({schema_of(c) for c in postgres_contracts(contracts)}) or ["public"]
-
-
-@dataclass
-class _Ctx:
-    table: str  # display name: `orders`, or `billing.invoices` outside public
-    contract: str
-
-    def at(self, column: str | None = None, **details: Any) -> dict[str, Any]:
-        return {
-            "object": self.table,
-            "column": column,
-            "details": {"contract": self.contract, **details},
-        }
 
 
 def _display(schema: str, table: str) -> str:
@@ -134,7 +121,7 @@ def _logical_of(col: LiveColumn) -> str:
     return "unsupported"
 
 
-def _compare_column(ctx: _Ctx, name: str, col: Column, live: LiveColumn) -> list[Finding]:
+def _compare_column(ctx: TableContext, name: str, col: Column, live: LiveColumn) -> list[Finding]:
     out: list[Finding] = []
     expected, got = _expected_column(col), _live_column(live)
     if expected["type"] is None:  # hand-written contract without db_type: compare families
@@ -196,7 +183,7 @@ def _renamed(missing: dict[str, Any], extra: dict[str, Any], same) -> dict[str, 
 
 
 def _columns(
-    ctx: _Ctx, contract: Contract, table: LiveTable
+    ctx: TableContext, contract: Contract, table: LiveTable
 ) -> tuple[list[Finding], set[str]]:
     """Column findings, and the names whose keys/indexes must not be reported again:
     columns that are gone, and the live names of renamed ones."""
@@ -239,7 +226,7 @@ def _columns(
     return out, set(missing) | set(renames.values())
 
 
-def _keys(ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
+def _keys(ctx: TableContext, contract: Contract, table: LiveTable, gone: set[str]) -> list[Finding]:
     out: list[Finding] = []
     if contract.primary_key != table.primary_key and not gone.intersection(contract.primary_key):
         live_pk = ", ".join(table.primary_key) or "none"
@@ -261,7 +248,7 @@ def _one(cols: Any) -> str | None:
 
 
 def _foreign_keys(
-    ctx: _Ctx,
+    ctx: TableContext,
     contract: Contract,
     table: LiveTable,
     gone: set[str],
@@ -427,7 +414,7 @@ def diff(contracts: list[Contract], live: LiveSchema) -> list[Finding]:
         table = live.tables.get(key)
         if table is None:
             continue
-        ctx = _Ctx(table=_display(*key), contract=contract.contract)
+        ctx = TableContext(table=_display(*key), contract=contract.contract)
         col_findings, gone = _columns(ctx, contract, table)
         findings.extend(col_findings)
         findings.extend(_keys(ctx, contract, table, gone))

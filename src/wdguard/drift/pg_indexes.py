@@ -12,7 +12,7 @@ definition, never a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wdguard.contracts.model import Contract
 from wdguard.drift.kinds import (
@@ -24,11 +24,9 @@ from wdguard.drift.kinds import (
     pg_unique_key_changed,
     pg_unique_key_dropped,
 )
+from wdguard.drift.pg_context import TableContext
 from wdguard.drift.pg_introspect import LiveIndex, LiveTable
 from wdguard.findings import Finding
-
-if TYPE_CHECKING:
-    from wdguard.drift.pg_diff import _Ctx
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def expected_indexes(contract: Contract) -> tuple[dict[_Key, str], set[_Key]]:
 
 
 def compare_indexes(
-    ctx: _Ctx, contract: Contract, table: LiveTable, gone: set[str]
+    ctx: TableContext, contract: Contract, table: LiveTable, gone: set[str]
 ) -> list[Finding]:
     """Findings for unique keys and indexes; `gone` columns were reported already."""
     out: list[Finding] = []
@@ -149,7 +147,7 @@ def _shape(i: LiveIndex) -> str:
     return " ".join(parts) or "plain"
 
 
-def _changed(ctx: _Ctx, k: _Key, got: LiveIndex) -> Finding:
+def _changed(ctx: TableContext, k: _Key, got: LiveIndex) -> Finding:
     live_cols = ", ".join(got.columns) + (" WHERE ..." if got.partial else "")
     details: dict[str, Any] = {"index": got.name, "columns": list(k.columns),
                                "live_columns": got.columns}

@@ -8,15 +8,11 @@ definition, so a reviewer sees every rule the database enforces beyond the contr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from wdguard.contracts.model import Contract
 from wdguard.drift.kinds import pg_constraint_unmodelled, pg_view_unmodelled
+from wdguard.drift.pg_context import TableContext
 from wdguard.drift.pg_introspect import LiveSchema, LiveTable
 from wdguard.findings import Finding
-
-if TYPE_CHECKING:
-    from wdguard.drift.pg_diff import _Ctx
 
 _SHORT = 160  # the message keeps one readable line; details keep the whole definition
 
@@ -26,7 +22,7 @@ def _short(text: str) -> str:
     return one if len(one) <= _SHORT else one[: _SHORT - 1] + "…"
 
 
-def unmodelled_constraints(ctx: _Ctx, table: LiveTable) -> list[Finding]:
+def unmodelled_constraints(ctx: TableContext, table: LiveTable) -> list[Finding]:
     """One info per CHECK / EXCLUDE constraint of a table that has a contract (one on a
     dropped column went with it: PostgreSQL drops the constraint too)."""
     return [

@@ -96,6 +96,34 @@ def hive_values(path: str) -> dict[str, str | None]:
     return out
 
 
+def hive_value(column, text: str | None):
+    """A Hive folder value as the contract column's Python value (None when it does not
+    parse: the column's checks then see a null, on both engines alike)."""
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    kind = column.type
+    try:
+        if kind == "date":
+            return dt.date.fromisoformat(text)
+        if kind == "timestamp":
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        if kind in ("integer", "bigint"):
+            return int(text)
+        if kind == "float":
+            return float(text)
+        if kind == "decimal":
+            return Decimal(text)
+        if kind == "boolean":
+            return {"true": True, "false": False}.get(text.lower())
+    except (ValueError, InvalidOperation):
+        return None
+    return text
+
+
 def _groups(part: ResolvedPartition) -> list[tuple[dict[str, str | None], list[str]]]:
     """The data files grouped by the Hive values of the contract's columns (one group
     when the layout has no Hive folders, or none the contract declares)."""
@@ -145,7 +173,7 @@ def _polars_group(store, part: ResolvedPartition, files: list[str], values: dict
         have = set(lf.collect_schema().names())
         cols = part.contract.columns
         lf = lf.with_columns(
-            pl.lit(v, dtype=pl.String).cast(polars_dtype(cols[k]), strict=False).alias(k)
+            pl.lit(hive_value(cols[k], v), dtype=polars_dtype(cols[k])).alias(k)
             for k, v in values.items()
             if k not in have
         )
@@ -214,6 +242,10 @@ def scan_polars(store, part: ResolvedPartition):
     """A lazy Polars frame of the partition's data files as they are present."""
     import polars as pl
 
+    if part.format == "delta":
+        from wdguard.lake.delta.table import polars_frame
+
+        return polars_frame(store, part.predicate)
     if not part.data_files:
         return pl.LazyFrame()
     try:
@@ -252,12 +284,16 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
         cols = part.contract.columns
         for k, v in values.items():
             if k not in df.columns:
-                df = df.withColumn(k, F.lit(v).cast(_spark_cast(cols[k])))
+                df = df.withColumn(k, F.lit(hive_value(cols[k], v)).cast(_spark_cast(cols[k])))
     return df
 
 
 def scan_spark(spark, store, part: ResolvedPartition):
     """A Spark DataFrame of the partition's data files (`spark.read.parquet/json/csv`)."""
+    if part.format == "delta":
+        from wdguard.lake.delta.table import spark_frame
+
+        return spark_frame(spark, store, part.predicate)
     try:
         frames = [_spark_group(spark, store, part, fs, values) for values, fs in _groups(part)]
         return functools.reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)

@@ -99,12 +99,20 @@ def manifest_path(partition: str) -> str:
     return f"{partition}/{MANIFEST}"
 
 
-def is_side_file(relpath: str) -> bool:
-    """Spark/Hadoop/ADF side files and hidden folders: `_SUCCESS`, `_committed_*`,
-    `_started_*`, `*.crc`, `_source.json`, `.tmp-*`, anything under `_delta_log/` or
-    `_temporary/`: never data, whatever the format."""
-    parts = relpath.split("/")
-    return any(p.startswith(("_", ".")) for p in parts) or parts[-1].endswith(".crc")
+_SIDE_FOLDERS = frozenset({"_temporary", "_delta_log", "_spark_metadata", "_checkpoints"})
+
+
+def is_side_file(path: str) -> bool:
+    """Spark/Hadoop/ADF side files: `_SUCCESS`, `_committed_*`, `_started_*`, `*.crc`,
+    `_source.json`, `.tmp-*`, anything in a hidden folder or under `_temporary/`,
+    `_delta_log/`: never data, whatever the format. (Other folders may start with `_`:
+    Prisma's implicit tables are called `_ProductToTag`.)"""
+    *folders, name = path.split("/")
+    return (
+        name.startswith(("_", "."))
+        or name.endswith(".crc")
+        or any(f.startswith(".") or f in _SIDE_FOLDERS for f in folders)
+    )
 
 
 def data_files(names: list[str]) -> list[str]:
@@ -231,12 +239,15 @@ class PartitionLayout:
     path: Template
     format: str | None = None  # parquet | jsonl | csv; None: from the file names
     adf_output: Template | None = None  # where an ADF Copy activity's output JSON is kept
+    # a Delta table's date: this column (a partition column, or a date column the rows are
+    # filtered on); None: a date-named partition column (lake/delta/table.py)
+    date_column: str | None = None
 
     def is_default(self, layer: str) -> bool:
         return self.path.text == DEFAULT_PATHS.get(layer) and self.adf_output is None
 
 
-_LAYER_KEYS = frozenset({"path", "format", "adf_output", "contracts"})
+_LAYER_KEYS = frozenset({"path", "format", "adf_output", "date_column", "contracts"})
 
 
 def _layer_layout(
@@ -245,10 +256,11 @@ def _layer_layout(
     unknown = sorted(set(table) - _LAYER_KEYS)
     if unknown:
         raise InputError(
-            f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, contracts",
+            f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, date_column, "
+            "contracts",
             where=where,
         )
-    for key in ("path", "format", "adf_output"):
+    for key in ("path", "format", "adf_output", "date_column"):
         if key in table and not isinstance(table[key], str):
             raise InputError(f"{key} must be a string", where=where)
     fmt = table.get("format", base.format if base else None)
@@ -263,7 +275,8 @@ def _layer_layout(
         if "adf_output" in table
         else (base.adf_output if base else None)
     )
-    return PartitionLayout(path=path, format=fmt, adf_output=adf)
+    date_column = table.get("date_column", base.date_column if base else None)
+    return PartitionLayout(path=path, format=fmt, adf_output=adf, date_column=date_column)
 
 
 @dataclass(frozen=True)

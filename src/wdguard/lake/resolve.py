@@ -106,6 +106,11 @@ def resolve(
 ) -> ResolvedPartition:
     """List one contract's partition of `layer` on `date` (no data read)."""
     lay = lake.of(layer, contract.contract)
+    from wdguard.lake.delta.resolve import resolve_delta
+
+    delta = resolve_delta(store, lay, contract, layer, date)  # a _delta_log: read as Delta
+    if delta is not None:
+        return delta
     source, obj = contract.source.kind, contract.object_name
     path = lay.path.render(layer=layer, source=source, obj=obj, date=date)
     part = ResolvedPartition(layer, source, obj, date, path, format=lay.format or "parquet")
@@ -173,11 +178,16 @@ def unexpected_objects(
         present = store.list_dirs(root)
         strangers = []
         for obj in present:
-            if obj in known or obj.startswith(("_", ".")):
+            if obj in known or obj.startswith(".") or obj in ("_wdguard", "quarantine"):
                 continue
             path = lay.path.render(layer=layer, source=source, obj=obj, date=date)
             if store.list(path):
                 strangers.append((obj, path))
         if present:
             out[source] = strangers
+        from wdguard.lake.delta.resolve import delta_strangers
+
+        delta = delta_strangers(store, lay, layer, source, known)  # Delta tables: no date folder
+        if delta is not None:
+            out[source] = out.get(source, []) + delta
     return out

@@ -15,8 +15,6 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
-from wdguard.errors import InputError
-
 
 class Store(ABC):
     """Read and write objects under a lake root. Paths are relative, '/'-separated."""
@@ -126,18 +124,3 @@ class LocalStore(Store):
         # not Path.as_uri(): it escapes `=` of Hive folders (`ingest_date%3D...`), which
         # Hadoop takes literally
         return "file://" + self._p(path).resolve().as_posix()
-
-
-def open_store(url: str | Path) -> Store:
-    """The store for a `--lake` value: a folder, or abfs://container@account/prefix."""
-    text = str(url)
-    if text.startswith(("abfs://", "abfss://", "az://")):
-        from wdguard.lake.azure import AzureBlobStore  # optional dependency
-
-        store = AzureBlobStore.from_url(text)
-        store.require_container()
-        return store
-    path = Path(text)
-    if not path.is_dir():
-        raise InputError("lake folder not found", where=text)
-    return LocalStore(path)

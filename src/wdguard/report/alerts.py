@@ -19,12 +19,13 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from wdguard import __version__
 from wdguard.config import env_secret
 from wdguard.contracts.model import parse_duration
 from wdguard.errors import InputError
 from wdguard.findings import Finding
+from wdguard.record import RunRecord
 from wdguard.redact import redact, redact_text
+from wdguard.version import __version__
 
 EVENTS = {
     "gate_failed": "the gate failed (exit 1)",
@@ -428,7 +429,7 @@ def test_message(facts: dict[str, Any]) -> Message:
     )
 
 
-def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery]:
+def notify_run(record: RunRecord | dict[str, Any], config_path: Any = None) -> list[Delivery]:
     """After a gate run: alert on its events when `[alerts]` is configured.
 
     Never raises: a bad alert config or a failed delivery is printed on stderr and
@@ -437,12 +438,14 @@ def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery
 
     from wdguard.config import load_config
     from wdguard.errors import WdguardError
+    from wdguard.record import load_run_record
     from wdguard.report.runs import normalise
 
     try:
         cfg = load_alert_config(load_config(config_path))
         if not cfg.targets:
             return []
+        record = load_run_record(record)
         run = normalise(record)
         verdict = {"pass": "passed", "fail": "FAILED", "undecided": "could not decide"}.get(
             run["verdict"], run["verdict"])
@@ -450,7 +453,7 @@ def notify_run(record: dict[str, Any], config_path: Any = None) -> list[Delivery
                            events_from_run(run, cfg),
                            {"date": run["date"], "run": run["run_id"],
                             "exit code": run["exit_code"],
-                            "lake": (record.get("inputs") or {}).get("lake")})
+                            "lake": record.inputs.lake})
     except WdguardError as exc:
         sys.stderr.write(f"wdguard: warning: alerts not sent: {exc.one_line()}\n")
         return []

@@ -2,9 +2,10 @@
 
 Each source is optional and only looked at when its inputs are given: Postgres schema
 drift and the migration history (`--dsn`, `--migrations`) through `drift.pg_drift`, Mongo
-drift (`--mongo-uri`) through `drift.mongo_diff`, or the JSON that `wdguard drift
-postgres|mongo --format json` printed earlier (`--drift-json`), so a pipeline that already
-ran drift does not run it twice. Results are findings keyed by source name.
+drift (`--mongo-uri`) through `drift.mongo_diff`, the lake's own schema drift
+(`--lake-drift`: Delta logs and partition schemas, `drift.lake_drift`), or the JSON that
+`wdguard drift postgres|mongo|lake --format json` printed earlier (`--drift-json`), so a
+pipeline that already ran drift does not run it twice. Results are findings keyed by source name.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ _FIELDS = {f.name for f in dataclasses.fields(Finding)}
 
 def _source_of(data: dict[str, Any]) -> str:
     command = str(data.get("command") or "")
+    if command == "drift lake":
+        return "lake"
     if "mongo" in command:
         return "mongodb"
     if "migrations" in command:
@@ -101,3 +104,10 @@ def mongo_drift_live(uri: str | None, db: str | None, contracts: list[Contract],
     for source in sources.values():
         findings.extend(extra_collections(contracted, source.collections(), source.database))
     return {"mongodb": findings}
+
+
+def lake_drift_live(store: Any, contracts: list[Contract]) -> dict[str, list[Finding]]:
+    """The lake's own schema changes (as `wdguard drift lake`): Delta logs, partitions."""
+    from wdguard.drift.lake_drift import lake_drift
+
+    return {"lake": lake_drift(store, contracts).findings}

@@ -9,12 +9,11 @@ skipped with a note rather than sinking the whole report.
 
 from __future__ import annotations
 
-import json
 from datetime import date as Date
 from datetime import timedelta
 from typing import Any
 
-from wdguard.lake import layout
+from wdguard.record import RunRecord, load_run_record, read_run_records
 
 FRESHNESS_CHECKS = {"stale", "freshness"}
 VOLUME_CHECKS = {"volume", "volume_drop", "volume_change", "min_rows"}
@@ -40,43 +39,42 @@ def _band(details: dict[str, Any]) -> tuple[float | None, float | None]:
     return None, None
 
 
-def normalise(record: dict[str, Any]) -> dict[str, Any]:
-    """The report's view of one run record."""
+def normalise(record: RunRecord | dict[str, Any]) -> dict[str, Any]:
+    """The report's view of one run record (read through `record.load_run_record`)."""
+    r = load_run_record(record)
     checks = []
-    for c in record.get("checks", []):
-        status = c.get("status")
+    for c in r.checks:
         checks.append(
             {
-                "id": c.get("id"),
-                "code": c.get("code"),
-                "contract": c.get("contract") or c.get("object"),
-                "object": c.get("object"),
-                "column": c.get("column"),
-                "check": c.get("check"),
-                "kind": "freshness" if c.get("check") in FRESHNESS_CHECKS else c.get("check"),
-                "layer": c.get("layer"),
-                "severity": "error" if c.get("severity", "error") == "error" else "warning",
-                "status": status,
-                "failed": status == "fail",
-                "rows": c.get("rows_scanned"),
-                "failing_rows": c.get("failing_rows"),
-                "message": c.get("message") or "",
-                "duration_s": _seconds(c.get("duration_ms")) or 0.0,
-                "details": c.get("details") or {},
+                "id": c.id,
+                "code": c.code,
+                "contract": c.contract or c.object,
+                "object": c.object,
+                "column": c.column,
+                "check": c.check,
+                "kind": "freshness" if c.check in FRESHNESS_CHECKS else c.check,
+                "layer": c.layer,
+                "severity": "error" if c.severity == "error" else "warning",
+                "status": c.status,
+                "failed": c.status == "fail",
+                "rows": c.rows_scanned,
+                "failing_rows": c.failing_rows,
+                "message": c.message or "",
+                "duration_s": _seconds(c.duration_ms) or 0.0,
+                "details": c.details or {},
             }
         )
-    inputs = record.get("inputs") or {}
     return {
-        "run_id": record.get("run_id"),
-        "date": inputs.get("date") or record.get("date"),
-        "started_at": record.get("started_at"),
-        "verdict": record.get("verdict", "undecided"),
-        "exit_code": record.get("exit_code", 2),
-        "duration_s": _seconds(record.get("duration_ms")),
-        "error": "; ".join(record.get("errors") or []) or None,
+        "run_id": r.run_id,
+        "date": r.inputs.date,
+        "started_at": r.model_dump(mode="json", include={"started_at"})["started_at"],
+        "verdict": r.verdict,
+        "exit_code": r.exit_code,
+        "duration_s": _seconds(r.duration_ms),
+        "error": "; ".join(r.errors) or None,
         "checks": checks,
-        "partitions": record.get("partitions") or [],
-        "layers": list(inputs.get("layers") or []),
+        "partitions": [p.model_dump(mode="json") for p in r.partitions],
+        "layers": list(r.inputs.layers),
     }
 
 
@@ -95,14 +93,9 @@ def read_runs(store: Any, dates: list[str]) -> tuple[dict[str, list[dict[str, An
     runs: dict[str, list[dict[str, Any]]] = {}
     notes: list[str] = []
     for d in dates:
-        items = []
-        for path in store.list(layout.runs_dir(d)):
-            if not path.endswith(".json"):
-                continue
-            try:
-                items.append(normalise(json.loads(store.read_bytes(path))))
-            except (ValueError, AttributeError, TypeError) as exc:
-                notes.append(f"{path}: unreadable run record skipped ({type(exc).__name__})")
+        records, skipped = read_run_records(store, d)
+        notes += skipped
+        items = [normalise(r) for r in records]
         items.sort(key=lambda r: (str(r.get("started_at") or ""), str(r.get("run_id"))))
         if items:
             runs[d] = items

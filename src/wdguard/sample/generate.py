@@ -17,6 +17,7 @@ import polars as pl
 
 from wdguard.contracts.gold import GoldContract
 from wdguard.contracts.model import Contract
+from wdguard.errors import InputError
 from wdguard.lake import layout
 from wdguard.lake.manifest import Manifest
 from wdguard.lake.storage import Store
@@ -35,6 +36,7 @@ from wdguard.sample.common import (
     seeded_rng,
     write_partition,
 )
+from wdguard.sample.delta import append_date, delta_table_path
 from wdguard.sample.gold import build_gold, write_gold
 from wdguard.sample.mongo import generate_collection
 from wdguard.sample.postgres import World, build_world, snapshot
@@ -73,9 +75,14 @@ def generate_lake(
     migration_head: str | None = None,
     progress: Callable[[str], None] | None = None,
     gold: list[GoldContract] | None = None,
+    fmt: str = "parquet",
 ) -> GenerateResult:
     """Write `days` daily snapshots ending on `end` for every Postgres contract; with
-    layer `gold` and gold contracts, each day's gold tables built from its silver."""
+    layer `gold` and gold contracts, each day's gold tables built from its silver.
+    `fmt="delta"`: silver and gold as Delta tables (`sample/delta.py`), bronze as files."""
+    if fmt not in ("parquet", "delta"):
+        raise InputError(f"unknown format {fmt!r}: expected parquet or delta",
+                         where="--lake-format")
     layers = tuple(layers)
     build = "gold" in layers and bool(gold)
     for layer in layers:
@@ -106,18 +113,23 @@ def generate_lake(
             for layer in (x for x in layers if x != "gold"):
                 frame = snap if layer == "silver" else to_bronze(snap, contract)
                 partition = _write_snapshot(
-                    store, result, layer, d, cutoff, contract, frame, watermark, migration_head
+                    store, result, layer, d, cutoff, contract, frame, watermark, migration_head,
+                    fmt,
                 )
                 if progress:
                     progress(f"{partition}: {frame.height} rows")
         for contract in mongo:
-            docs = _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result)
+            docs = _write_mongo(store, w, contract, d, cutoff, layers, seed, rows, result, fmt)
             if build:
                 silver[contract.contract] = docs
         if build:
             assert gold is not None
             for table, frame in build_gold(silver, gold, d).items():
-                path, size = write_gold(store, table, d, frame)
+                if fmt == "delta":
+                    path = delta_table_path("gold", "gold", table)
+                    size = append_date(store, path, frame, d, extracted_at=cutoff)
+                else:
+                    path, size = write_gold(store, table, d, frame)
                 result.partitions.append(
                     PartitionWritten(
                         "gold",
@@ -145,9 +157,19 @@ def _write_snapshot(
     frame: pl.DataFrame,
     watermark,
     migration_head: str | None = None,
+    fmt: str = "parquet",
 ) -> str:
-    """One object's partition of a day in one layer, with its `_source.json`; recorded."""
+    """One object's partition of a day in one layer, with its `_source.json`; recorded.
+    Silver in the Delta format: one append to the object's Delta table, no manifest."""
     source = contract.source.kind
+    if fmt == "delta" and layer == "silver":
+        table = delta_table_path(layer, source, contract.object_name)
+        size = append_date(store, table, frame, d, extracted_at=cutoff,
+                           migration_head=migration_head)
+        result.partitions.append(PartitionWritten(
+            layer, source, d.isoformat(), contract.object_name, table, frame.height,
+            1 if frame.height else 0, size))
+        return table
     partition = layout.partition_dir(layer, source, d, contract.object_name)
     manifest = Manifest(
         source=source,
@@ -198,6 +220,7 @@ def _write_mongo(
     seed: int,
     rows: float,
     result: GenerateResult,
+    fmt: str = "parquet",
 ) -> pl.DataFrame:
     cutoff_ms = int(cutoff.timestamp() * 1000)
     ids: dict = {"_event_time": EVENT_TIME_FIELDS}
@@ -219,5 +242,5 @@ def _write_mongo(
     watermark = silver[fresh].max() if fresh and silver.height else None
     for layer in (x for x in layers if x != "gold"):
         frame = silver if layer == "silver" else bronze
-        _write_snapshot(store, result, layer, d, cutoff, contract, frame, watermark)
+        _write_snapshot(store, result, layer, d, cutoff, contract, frame, watermark, None, fmt)
     return silver

@@ -230,10 +230,14 @@ def _list_values(contract, key, col, n, rng, born, ids) -> pl.Series:
             k
             for k in contract.columns
             if k.startswith(elem + ".") and k.count(".") == elem.count(".") + 1
+            and "[]" not in k[len(elem) :]
         ]
         parts = {}
         for k in kids:
             kc = contract.columns[k]
+            if kc.type == "list":  # a nested array (`photos[].labels[]`)
+                parts[k.split(".")[-1]] = _list_values(contract, k, kc, total, rng, eborn, ids)
+                continue
             s = _leaf_value(k, kc, total, rng, eborn, ids)
             if kc.nullable:
                 s = pl.select(

@@ -16,8 +16,8 @@ from wdguard.errors import InputError
 ENGINES = ("polars", "spark")
 
 __all__ = [
-    "ENGINES", "Engine", "EngineBase", "PolarsEngine", "SparkEngine", "engine_for",
-    "get_engine", "spark_session",
+    "ENGINES", "Engine", "EngineBase", "PolarsEngine", "SparkEngine", "check_fk",
+    "check_partition", "engine_for", "get_engine", "spark_session",
 ]  # fmt: skip
 
 
@@ -49,6 +49,25 @@ def engine_for(frame: Any) -> Engine:
         f"not a Polars or Spark frame: {type(frame).__name__}", where="frame",
         hint="pass a polars DataFrame/LazyFrame or a pyspark DataFrame",
     )
+
+
+def check_partition(frame: Any, contract, layer: str, **options: Any):
+    """`plan.check_partition` on the engine of the frame's type (Polars or Spark)."""
+    from wdguard.checks.plan import check_partition as run
+
+    return run(frame, contract, layer, engine=options.pop("engine", None) or engine_for(frame),
+               **options)  # fmt: skip
+
+
+def check_fk(child, child_frame: Any, fk, parent, parent_frame: Any, **options: Any):
+    """`plan.check_fk` on the engine of the frames' type (Polars when neither is there)."""
+    from wdguard.checks.plan import check_fk as run
+
+    engine = options.pop("engine", None)
+    if engine is None:
+        frame = child_frame if child_frame is not None else parent_frame
+        engine = engine_for(frame) if frame is not None else get_engine("polars")
+    return run(child, child_frame, fk, parent, parent_frame, engine=engine, **options)
 
 
 def __getattr__(name: str):  # the engine classes without importing pyspark up front

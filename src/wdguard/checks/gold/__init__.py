@@ -3,7 +3,7 @@
 `run_gold` locates every gold table's partition (`gold/{table}/{date}/`) and the silver
 partitions the facts reconcile with, derives the checks (`derive.py`, engine-neutral),
 plans them once (`plan.py`, verdicts and messages in `verdicts.py`) and runs the plan on
-the gate's engine (`polars.py` or `spark.py`, picked in `hooks_for`). It returns
+the gate's engine (`checks/engines/<engine>/gold.py`, picked in `hooks_for`). It returns
 `Outcome`s like the other layers, so the gate records them in the same run record with
 the same exit codes. Bad gold contracts, or no gold partition at all for the date, are
 `InputError`s (exit 2: the gate cannot decide).
@@ -20,25 +20,28 @@ from typing import Any
 from wdguard.checks.gold.derive import derive_gold
 from wdguard.checks.gold.plan import GoldHooks, evaluate
 from wdguard.checks.outcome import Outcome
-from wdguard.checks.partition import Partition, locate
+from wdguard.checks.partition import Partition
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.gold import GoldContract, gold_problems, load_gold_contracts
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError, LakeUnreachable
 from wdguard.lake import layout
+from wdguard.lake.delta import is_delta_table
+from wdguard.lake.delta.resolve import delta_partition as _delta
+from wdguard.lake.resolve import resolve
 from wdguard.record import ContractInput, PartitionRecord, RunRecord
 
 __all__ = ["derive_gold", "evaluate", "hooks_for", "run_gold"]
 
 
 def hooks_for(engine: Any) -> GoldHooks:
-    """The gold hooks of the gate's engine (`checks/engines.py`): the one place the
-    gold plan's engine is chosen."""
+    """The gold hooks of the gate's engine (`checks/engines/<engine>/gold.py`, beside its
+    partition hooks): the one place the gold plan's engine is chosen."""
     if engine is not None and engine.name == "spark":
-        from wdguard.checks.gold.spark import SparkGold
+        from wdguard.checks.engines.spark.gold import SparkGold
 
         return SparkGold(engine.spark, engine.map)
-    from wdguard.checks.gold.polars import PolarsGold
+    from wdguard.checks.engines.polars.gold import PolarsGold
 
     return PolarsGold()
 
@@ -49,6 +52,10 @@ def _fingerprint(g: GoldContract) -> str:
 
 
 def _gold_frame(engine, store, table: str, date: str) -> tuple[Partition, Any]:
+    delta = _delta(store, layout.GOLD, layout.GOLD, table, f"{layout.GOLD}/{table}", date)
+    if delta is not None:  # a Delta gold table: its date, from its log
+        delta.check()
+        return delta, (engine.scan(store, delta) if delta.exists else None)
     path = layout.gold_dir(table, date)
     prefix = path + "/"
     listing = [p[len(prefix) :] for p in store.list(path) if p.startswith(prefix)]
@@ -68,9 +75,11 @@ def run_gold(
     sample_keys: int = 5,
     progress: Callable[[str], None] | None = None,
     engine: Any = None,
+    lake: Any = None,
 ) -> list[Outcome]:
     """Every gold check of `date` on `engine` (the gate's; None: Polars); adds the gold
-    partitions and contracts to `record`."""
+    partitions and contracts to `record`. `lake`: the layout silver is read through
+    (reconciliation; None: wdguard's own)."""
     if engine is None:
         from wdguard.checks.engines import PolarsEngine
 
@@ -102,9 +111,12 @@ def run_gold(
     if all(f is None for f in frames.values()):
         raise InputError(f"no gold partitions for date {date} under gold/*/", where="--date")
     for table in store.list_dirs(layout.GOLD):  # a gold table nobody wrote a contract for
-        if table not in frames and date in store.list_dirs(f"{layout.GOLD}/{table}"):
+        if table in frames:
+            continue
+        delta = is_delta_table(store, f"{layout.GOLD}/{table}")
+        if delta or date in store.list_dirs(f"{layout.GOLD}/{table}"):
             spec = CheckSpec("unexpected_object", table, table, severity="warn")
-            path = layout.gold_dir(table, date)
+            path = f"{layout.GOLD}/{table}" if delta else layout.gold_dir(table, date)
             outs.append(Outcome(spec, "fail", f"{path}/ has no gold contract"))
     silver: dict[str, Any] = {}
     by_name = {c.contract: c for c in contracts}
@@ -113,10 +125,10 @@ def run_gold(
         if rc is None or rc.source in silver or rc.source not in by_name:
             continue
         c = by_name[rc.source]
-        path = layout.partition_dir("silver", c.source.kind, date, c.object_name)
-        where[f"silver:{rc.source}"] = path
+        sp = resolve(store, lake or layout.LakeLayout.default(), c, "silver", date)
+        path = where[f"silver:{rc.source}"] = sp.path
         try:
-            sp = locate(store, "silver", c.source.kind, date, c.object_name)
+            sp.check()
             silver[rc.source] = engine.scan(store, sp) if sp.data_files else None
         except LakeUnreachable:
             raise

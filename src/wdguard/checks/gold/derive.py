@@ -1,7 +1,7 @@
 """Gold contracts -> engine-neutral CheckSpecs: which columns, aggregates and joins.
 
 No dataframe library here: `plan.py` plans these specs once and each engine's hooks
-(`polars.py`, `spark.py`) compile them. Every spec's `object` is the gold table; params
+(`checks/engines/<engine>/gold.py`) compile them. Every spec's `object` is the gold table; params
 carry everything an engine needs (key columns, the referenced dimension's key, the
 silver source, its date column and filter).
 """
@@ -36,11 +36,7 @@ def table_specs(g: GoldContract, gold: dict[str, GoldContract]) -> list[CheckSpe
         dim = gold.get(ref.dimension)
         if dim is None or dim.surrogate_key is None:
             continue  # `contracts validate` reports it; the gate refuses such contracts
-        params = {
-            "dimension": dim.gold,
-            "key": dim.surrogate_key,
-            "nullable": g.columns[ref.column].nullable,
-        }
+        params = {"dimension": dim.gold, "key": dim.surrogate_key}
         out.append(
             CheckSpec(
                 "gold_orphan_key",
@@ -78,7 +74,6 @@ def table_specs(g: GoldContract, gold: dict[str, GoldContract]) -> list[CheckSpe
             "valid_from": s.valid_from,
             "valid_to": s.valid_to,
             "is_current": s.is_current,
-            "key": g.surrogate_key,
         }
         out.append(
             CheckSpec(
@@ -103,7 +98,6 @@ def table_specs(g: GoldContract, gold: dict[str, GoldContract]) -> list[CheckSpe
                 g.gold,
                 g.calendar.date_column,
                 severity=g.calendar.severity,
-                params={"column": g.calendar.date_column},
             )
         )
     return out
@@ -114,14 +108,7 @@ def reconcile_specs(g: GoldContract, silver: dict[str, Contract]) -> list[CheckS
     rc = g.reconcile
     if rc is None or rc.source not in silver:
         return []
-    src = silver[rc.source]
-    base = {
-        "source": rc.source,
-        "source_kind": src.source.kind,
-        "object": src.object_name,
-        "date_column": rc.date_column,
-        "filter": rc.filter,
-    }
+    base = {"source": rc.source, "date_column": rc.date_column, "filter": rc.filter}
     out = []
     if rc.count:
         out.append(
@@ -136,7 +123,6 @@ def reconcile_specs(g: GoldContract, silver: dict[str, Contract]) -> list[CheckS
             )
         )
     for s in rc.sums:
-        kind = src.columns[s.silver].type
         out.append(
             CheckSpec(
                 "reconcile_sum",
@@ -144,7 +130,7 @@ def reconcile_specs(g: GoldContract, silver: dict[str, Contract]) -> list[CheckS
                 g.gold,
                 s.gold,
                 severity=rc.severity,
-                params={**base, "silver_column": s.silver, "tolerance": s.tolerance, "type": kind},
+                params={**base, "silver_column": s.silver, "tolerance": s.tolerance},
                 name=rc.source,
             )
         )

@@ -2,7 +2,7 @@
 
 From the gold CheckSpecs (`derive.py`) the plan decides what is skipped and why, which
 aggregates each gold table needs, and which queries stand alone; an engine (`GoldHooks`:
-`polars.py`, `spark.py`) only compiles them and runs the batch:
+`checks/engines/<engine>/gold.py`) only compiles them and runs the batch:
 
 * per gold table ONE aggregate query: rows, null counts, distinct grain keys,
   unknown-member counts, measure sums, calendar bounds (Polars: one select; Spark: one job);
@@ -76,8 +76,16 @@ class GoldHooks(Protocol):
     def distinct_values(self, frame: Any, column: str) -> list: ...
 
 
+def _built(make: Callable[..., Any], *args: Any) -> Any:
+    """The engine's query, or the exception building it raised (Spark analyses a query
+    as it is built: a filter over an absent column fails here, not when it runs)."""
+    try:
+        return make(*args)
+    except Exception as exc:
+        return exc
+
+
 _SCHEMA = ("column_missing", "dtype")
-_ALONE = ("gold_orphan_key", "scd2_current", "scd2_interval")
 
 
 def evaluate(
@@ -96,7 +104,7 @@ def evaluate(
     contract -> frame of the date's partition (None: absent); `where` names each one's
     path. `hooks`: the engine (default Polars)."""
     if hooks is None:
-        from wdguard.checks.gold.polars import PolarsGold
+        from wdguard.checks.engines.polars.gold import PolarsGold
 
         hooks = PolarsGold()
     where = where or {}
@@ -140,8 +148,10 @@ def evaluate(
                 return f"{t}: column {', '.join(broken)} missing or mistyped"
         return None
 
-    table_aggs: dict[str, dict[str, Agg]] = {t: {"__rows": Agg("rows")} for t in schemas}
-    table_readers: dict[str, list[Callable[[Row], None]]] = {t: [] for t in schemas}
+    # a table read only as another's dimension (no check of its own) is not aggregated
+    checked = {t for t in schemas if any(s.object == t for s in specs)}
+    table_aggs: dict[str, dict[str, Agg]] = {t: {"__rows": Agg("rows")} for t in checked}
+    table_readers: dict[str, list[Callable[[Row], None]]] = {t: [] for t in checked}
     scopes: dict[tuple[str, Scope], dict[str, Agg]] = {}
     scope_readers: dict[tuple[str, Scope], list[Callable[[Row | Exception], None]]] = {}
     alone: list[tuple[Any, Callable[[Row | Exception], None]]] = []
@@ -277,7 +287,7 @@ def evaluate(
                 keys = lambda: hooks.orphan_keys(frame, col, dim, key, k)  # noqa: E731
                 put(i, V.orphans(spec, int(res["n"]), keys))
 
-            alone.append((hooks.orphans(frame, col, dim, key), read_orphans))
+            alone.append((_built(hooks.orphans, frame, col, dim, key), read_orphans))
 
         elif check in ("scd2_current", "scd2_interval"):
 
@@ -287,7 +297,7 @@ def evaluate(
                     return
                 put(i, V.scd2(spec, res, lambda: hooks.scd2_keys(frame, spec, k)))
 
-            alone.append((hooks.scd2(frame, spec), read_scd2))
+            alone.append((_built(hooks.scd2, frame, spec), read_scd2))
 
     # the batch: stand-alone queries, one aggregate per gold table, one per silver scope
     batch: list[tuple[Any, Callable[[Row | Exception], None]]] = list(alone)
@@ -303,17 +313,18 @@ def evaluate(
             for reader in table_readers[t]:
                 reader(res)
 
-        batch.append((hooks.aggregate(gold[t], aggs), read_table))
+        batch.append((_built(hooks.aggregate, gold[t], aggs), read_table))
     for (src, scope), aggs in scopes.items():
 
         def read_scope(res, key=(src, scope)):
             for reader in scope_readers[key]:
                 reader(res)
 
-        batch.append((hooks.aggregate(silver[src], aggs, scope), read_scope))
-    answers = hooks.run([q for q, _ in batch])
-    for (_, reader), res in zip(batch, answers, strict=True):
-        reader(res)
+        batch.append((_built(hooks.aggregate, silver[src], aggs, scope), read_scope))
+    runnable = [q for q, _ in batch if not isinstance(q, Exception)]
+    answers = iter(hooks.run(runnable))
+    for q, reader in batch:
+        reader(q if isinstance(q, Exception) else next(answers))
 
     per = (time.perf_counter() - started) * 1000 / max(len(specs), 1)
     out = []

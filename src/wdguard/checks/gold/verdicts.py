@@ -1,6 +1,6 @@
 """One verdict and one message per gold check kind, from the numbers an engine computed.
 
-No dataframe library here: `plan.py` asks an engine (`polars.py`, `spark.py`) for a few
+No dataframe library here: `plan.py` asks an engine (`checks/engines/<engine>/gold.py`) for a few
 aggregates and hands them to these functions, so a gold check means the same on every
 engine. Samples are passed as callables: they are fetched (an extra query, on Spark an
 extra job) only when the check fails.

@@ -4,8 +4,8 @@
 `select.py` decides which migrations (paths, `--since`, `--dsn`).
 """
 
-from wdguard.drift.lint.engine import LintConfig, LintResult, lint, lint_rules
 from wdguard.drift.lint.parse import Migration, parse_migration, parse_migration_text
+from wdguard.drift.lint.runner import LintConfig, LintResult, lint, lint_rules
 
 __all__ = [
     "LintConfig",

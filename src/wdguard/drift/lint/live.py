@@ -18,11 +18,53 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from pglast import ast
+from pglast.visitors import Visitor
 from psycopg import errors, sql
 
 DEFAULT_MAX_SCAN_ROWS = 1_000_000
 DEFAULT_TIMEOUT_S = 20.0
 SAMPLE_KEYS = 5
+WORK_MEM = "64MB"  # of this one read-only session, for the duration of the lint
+
+
+# what a migration's own expression (an expression index key, a partial index's WHERE, a
+# USING clause) may contain for the lint to evaluate it on production: column references,
+# constants, casts, operators and these side-effect-free functions; anything else (a
+# function that could signal a backend, sleep, or reach another server) is not run
+_SAFE_NODES = frozenset({
+    "A_Const", "A_Expr", "A_ArrayExpr", "BoolExpr", "BooleanTest", "CaseExpr", "CaseWhen",
+    "CoalesceExpr", "ColumnRef", "Float", "FuncCall", "Integer", "MinMaxExpr", "NullTest",
+    "RowExpr", "SQLValueFunction", "String", "Boolean", "TypeCast", "TypeName", "BitString",
+    "NullIfExpr",
+})
+_SAFE_FUNCTIONS = frozenset({
+    "lower", "upper", "btrim", "ltrim", "rtrim", "trim", "length", "char_length",
+    "octet_length", "substr", "substring", "left", "right", "replace", "split_part",
+    "concat", "concat_ws", "coalesce", "nullif", "greatest", "least", "abs", "round",
+    "floor", "ceil", "ceiling", "trunc", "date_trunc", "date_part", "extract", "to_char",
+    "to_date", "to_timestamp", "to_number", "md5", "jsonb_extract_path_text",
+    "json_extract_path_text", "array_length", "cardinality", "unaccent", "initcap",
+})
+
+
+def unsafe_part(node: Any) -> str | None:
+    """What in a migration's expression the lint will not run on production, if anything."""
+    found: list[str] = []
+
+    class V(Visitor):
+        def visit(self, ancestors: Any, n: Any) -> None:
+            kind = type(n).__name__
+            if kind not in _SAFE_NODES:
+                found.append(kind)
+            elif isinstance(n, ast.FuncCall):
+                name = [s.sval for s in n.funcname or () if isinstance(s, ast.String)]
+                if not name or name[-1].lower() not in _SAFE_FUNCTIONS:
+                    found.append(f"{'.'.join(name)}()")
+
+    if node is not None:
+        V()(node)
+    return found[0] if found else None
 
 
 class Undecided(Exception):
@@ -124,37 +166,47 @@ class LiveProbe:
         self.conn.execute(
             sql.SQL("SET LOCAL statement_timeout = {}").format(
                 sql.Literal(f"{int(self.timeout_s * 1000)}ms")))
+        # grouping a million keys (duplicates, enum values) in memory instead of on disk
+        self.conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(WORK_MEM)))
         if self.search_path:
             self.conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(
                 sql.Identifier(self.search_path)))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if not self.conn.closed:
+        if not (self.conn.closed or self.conn.broken):
             self.conn.execute("ROLLBACK")
 
     # ---------------------------------------------------------------- queries
-    def rows(self, query: sql.Composable | str, params: Any = None) -> list[tuple]:
-        """Run one query in a savepoint; a timeout or error is `Undecided`."""
+    def rows(self, query: sql.Composable, params: Any = None) -> list[tuple]:
+        """Run one composed query in a savepoint; a timeout or error is `Undecided`."""
+        if not isinstance(query, sql.Composable):
+            raise TypeError("live queries are composed with psycopg.sql")
+        composed = sql.SQL("{}").format(query)
         try:
             with self.conn.transaction():
-                return self.conn.execute(query, params).fetchall()
+                return self.conn.execute(composed, params).fetchall()
         except errors.QueryCanceled:
             raise Undecided(f"stopped by the statement timeout ({self.timeout_s:g} s)") from None
         except errors.LockNotAvailable:
             raise Undecided("a lock held by another session outlasted lock_timeout") from None
         except psycopg.Error as exc:
+            if self.conn.broken or self.conn.closed:
+                raise  # the session is gone: the lint cannot decide anything (exit 2)
             raise Undecided(" ".join(str(exc).split()) or type(exc).__name__) from None
 
     def cast_fails(self, query: sql.Composable, params: Any = None) -> bool:
         """True when the query fails with a data exception (SQLSTATE class 22: a value the
         cast cannot convert); any other error is `Undecided`."""
+        composed = sql.SQL("{}").format(query)
         try:
             with self.conn.transaction():
-                self.conn.execute(query, params).fetchall()
+                self.conn.execute(composed, params).fetchall()
         except errors.QueryCanceled:
             raise Undecided(f"stopped by the statement timeout ({self.timeout_s:g} s)") from None
         except psycopg.Error as exc:
+            if self.conn.broken or self.conn.closed:
+                raise
             if (exc.sqlstate or "").startswith("22"):
                 return True
             raise Undecided(" ".join(str(exc).split()) or type(exc).__name__) from None
@@ -164,16 +216,16 @@ class LiveProbe:
     def size(self, table: str) -> TableSize | None:
         """Catalog estimate of a table's rows and bytes; None when it does not exist."""
         if table not in self._sizes:
-            got = self.rows(_SIZE, (ident(table),))
+            got = self.rows(sql.SQL(_SIZE), (ident(table),))
             self._sizes[table] = TableSize(int(got[0][0]), int(got[0][1] or 0)) if got else None
         return self._sizes[table]
 
     def column(self, table: str, column: str) -> LiveColumn | None:
-        got = self.rows(_COLUMN, (ident(table), column))
+        got = self.rows(sql.SQL(_COLUMN), (ident(table), column))
         return LiveColumn(got[0][0], got[0][1], bool(got[0][2])) if got else None
 
     def primary_key(self, table: str) -> list[str]:
-        return [r[0] for r in self.rows(_PRIMARY_KEY, (ident(table),))]
+        return [r[0] for r in self.rows(sql.SQL(_PRIMARY_KEY), (ident(table),))]
 
     def has_rows(self, table: str) -> bool:
         return bool(self.rows(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(
@@ -197,8 +249,10 @@ class LiveProbe:
         pct = min(100.0, 100.0 * self.max_scan_rows / size.rows)
         note = (f"sampled ~{pct:.2g}% of ~{human_count(size.rows)} rows (TABLESAMPLE SYSTEM, "
                 f"--max-scan-rows {self.max_scan_rows}): counts are of the sample")
-        return Scan(sql.SQL("(SELECT * FROM {} TABLESAMPLE SYSTEM ({}) LIMIT {}) AS s").format(
-            name, sql.Literal(round(pct, 6)), sql.Literal(self.max_scan_rows)), note)
+        # no LIMIT on top: pages come in physical order, and a LIMIT would drop the last
+        # ones, where updated rows live (a sample biased against exactly the bad rows)
+        return Scan(sql.SQL("(SELECT * FROM {} TABLESAMPLE SYSTEM ({})) AS s").format(
+            name, sql.Literal(round(pct, 6))), note)
 
     def key_columns(self, table: str) -> sql.Composable:
         """What identifies a row in samples: its primary key, else its ctid."""
@@ -211,10 +265,10 @@ class LiveProbe:
 
     def locks(self) -> list[tuple[str, str]]:
         """Relation locks this session holds beyond ACCESS SHARE (tests assert none)."""
-        return [tuple(r) for r in self.rows(
+        return [tuple(r) for r in self.rows(sql.SQL(
             "SELECT relation::regclass::text, mode FROM pg_catalog.pg_locks "
             "WHERE pid = pg_backend_pid() AND locktype = 'relation' "
-            "AND mode <> 'AccessShareLock'")]
+            "AND mode <> 'AccessShareLock'"))]
 
 
 def ident(table: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from pglast import ast, enums
 from pglast.stream import RawStream
 
-from wdguard.drift.lint.context import enum_values, object_name
+from wdguard.drift.lint.context import enum_values
 from wdguard.drift.lint.parse import Migration
 from wdguard.drift.pg_introspect import (
     FK_ACTIONS,
@@ -35,14 +35,29 @@ OT = enums.ObjectType
 
 # internal names format_type() spells otherwise (norm_type knows the common ones)
 _SPELLING = {"varbit": "bit varying", "bit": "bit", "interval": "interval"}
+_NOW = enums.SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP
 _SERIAL = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
            "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 
 
 def expr_text(node: Any) -> str:
-    """An expression as pg_get_expr() would print it: casts as `x::type`."""
+    """An expression as pg_get_expr() would print it: casts as `x::type`. Constants and
+    CURRENT_TIMESTAMP (nearly every Prisma default) are spelt here; pglast's printer
+    (slow: a visitor per call) handles the rest."""
     if isinstance(node, ast.TypeCast):
         return f"{expr_text(node.arg)}::{type_text(node.typeName)}"
+    if isinstance(node, ast.A_Const) and not node.isnull:
+        val = node.val
+        if isinstance(val, ast.String):
+            return "'" + val.sval.replace("'", "''") + "'"
+        if isinstance(val, ast.Integer):
+            return str(val.ival)
+        if isinstance(val, ast.Float):
+            return val.fval
+        if isinstance(val, ast.Boolean):
+            return "true" if val.boolval else "false"
+    if isinstance(node, ast.SQLValueFunction) and node.op == _NOW:
+        return "CURRENT_TIMESTAMP"
     return RawStream()(node)
 
 
@@ -329,10 +344,10 @@ class CatalogReplay:
 
     def _on_DropStmt(self, node: ast.DropStmt) -> None:
         for obj in node.objects or ():
-            names = [obj.sval] if isinstance(obj, ast.String) else (
-                _names(obj.names) if isinstance(obj, ast.TypeName) else _names(obj))
+            # DROP TYPE names a TypeName, DROP TABLE / INDEX a list of Strings
+            names = _names(obj.names) if isinstance(obj, ast.TypeName) else _names(obj)
             if not names:
-                names = [object_name(obj)]
+                continue
             key = (names[0], names[-1]) if len(names) > 1 else (self.default, names[-1])
             if node.removeType == OT.OBJECT_TABLE:
                 self.schema.tables.pop(key, None)

@@ -21,40 +21,35 @@ from pyspark.sql import types as T
 from wdguard.checks.engines.spark.rule_sql import rule_columns, to_spark_sql
 from wdguard.checks.text_forms import TEXT_FORMS
 from wdguard.contracts.model import Column as ContractColumn
-from wdguard.contracts.types import MAX_LAKE_DECIMAL_PRECISION
+from wdguard.contracts.types import stored_as
 
 _TRUE = ("true", "t", "1", "yes")
 _FALSE = ("false", "f", "0", "no")
 
-_SCALARS: dict[str, T.DataType] = {
+_TYPES: dict[str, T.DataType] = {  # contracts.types.stored_as's kinds, as Spark names them
     "string": T.StringType(),
-    "uuid": T.StringType(),
-    "integer": T.IntegerType(),
-    "bigint": T.LongType(),
-    "float": T.DoubleType(),
+    "int32": T.IntegerType(),
+    "int64": T.LongType(),
+    "float64": T.DoubleType(),
     "boolean": T.BooleanType(),
     "date": T.DateType(),
     "timestamp": T.TimestampType(),  # instant (UTC), as silver's Datetime("ms", "UTC")
-    "json": T.StringType(),
-    "bytes": T.BinaryType(),
-    "enum": T.StringType(),
-    "object": T.StringType(),
-    "unsupported": T.StringType(),
+    "binary": T.BinaryType(),
 }
 NESTED = (T.ArrayType, T.StructType, T.MapType)
 
 
 def spark_type(column: ContractColumn) -> T.DataType:
-    """The Spark type of a silver column: `contracts.types.polars_dtype` as Spark sees it."""
-    if column.type == "decimal":
-        precision = column.precision or MAX_LAKE_DECIMAL_PRECISION
-        if precision > MAX_LAKE_DECIMAL_PRECISION:
-            return T.StringType()
-        return T.DecimalType(precision, column.scale if column.scale is not None else 0)
-    if column.type == "list":
-        item = ContractColumn.model_construct(type=column.items or "string")
-        return T.ArrayType(spark_type(item))
-    return _SCALARS[column.type]
+    """The Spark type of a silver column (`contracts.types.stored_as`, as Spark names it)."""
+    return _spark(stored_as(column))
+
+
+def _spark(stored: tuple) -> T.DataType:
+    if stored[0] == "decimal":
+        return T.DecimalType(stored[1], stored[2])
+    if stored[0] == "list":
+        return T.ArrayType(_spark(stored[1]))
+    return _TYPES[stored[0]]
 
 
 def same_type(a: T.DataType, b: T.DataType) -> bool:

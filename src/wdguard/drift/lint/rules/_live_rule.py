@@ -47,6 +47,7 @@ class LiveRule(LintRule):
         out: list[Finding] = []
         for t in cls.targets(stmt, ctx):
             try:
+                _unqualified(stmt, ctx)
                 if not _in_database(ctx, t):
                     continue
                 out.extend(cls.probe(stmt, ctx, t))
@@ -71,6 +72,15 @@ class LiveRule(LintRule):
             return []
         return [LiveNotChecked.about(stmt, ctx, t.what, scan.note, table=t.table,
                                      column=t.column, sampled=True)]
+
+
+def _unqualified(stmt: Statement, ctx: LintContext) -> None:
+    """The live checks read tables by name on the session's search_path: a table of
+    another schema (multiSchema) is not checked rather than confused with a namesake."""
+    relation = getattr(stmt.node, "relation", None)
+    schema = getattr(relation, "schemaname", None)
+    if schema and schema != (ctx.live.search_path or "public"):
+        raise Undecided(f"the table is in schema {schema}, outside the session's search_path")
 
 
 def _in_database(ctx: LintContext, t: Target) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from psycopg import sql
 
 from wdguard.drift.lint.context import LintContext
-from wdguard.drift.lint.live import SAMPLE_KEYS
+from wdguard.drift.lint.live import SAMPLE_KEYS, Undecided, unsafe_part
 from wdguard.drift.lint.parse import Statement
 from wdguard.drift.lint.replay_catalog import expr_text
 from wdguard.drift.lint.rule import AT, CT, alter_cmds, ast, names
@@ -48,11 +48,16 @@ class LiveDuplicatesBlockUnique(LiveRule):
             keys = [p.name or expr_text(p.expr) for p in node.indexParams or ()
                     if isinstance(p, ast.IndexElem)]
             cols = [p.name for p in node.indexParams or () if isinstance(p, ast.IndexElem)]
+            exprs = [p.expr for p in node.indexParams or ()
+                     if isinstance(p, ast.IndexElem) and p.expr is not None]
+            unsafe = next(filter(None, map(unsafe_part, [*exprs, node.whereClause])), None)
             out.append(Target(table, keys[0] if len(keys) == 1 else None,
-                              f"unique index {node.idxname or ''} on {table} ({', '.join(keys)})",
+                              " ".join(filter(None, ["unique index", node.idxname,
+                                                        f"on {table} ({', '.join(keys)})"])),
                               {"keys": keys, "plain": [c for c in cols if c],
                                "where": expr_text(node.whereClause) if node.whereClause
-                               else None, "nnd": bool(getattr(node, "nulls_not_distinct", 0))},
+                               else None, "nnd": bool(getattr(node, "nulls_not_distinct", 0)),
+                               "unsafe": unsafe},
                               reads=[c for c in cols if c]))
         for table, cmd in alter_cmds(node):
             con = cmd.def_
@@ -62,7 +67,8 @@ class LiveDuplicatesBlockUnique(LiveRule):
                 keys = names(con.keys)
                 kind = "primary key" if con.contype == CT.CONSTR_PRIMARY else "unique constraint"
                 out.append(Target(table, keys[0] if len(keys) == 1 else None,
-                                  f"{kind} {con.conname or ''} on {table} ({', '.join(keys)})",
+                                  " ".join(filter(None, [kind, con.conname,
+                                                            f"on {table} ({', '.join(keys)})"])),
                                   {"keys": keys, "plain": keys, "where": None,
                                    "nnd": bool(getattr(con, "nulls_not_distinct", 0))},
                                   reads=keys))
@@ -72,6 +78,9 @@ class LiveDuplicatesBlockUnique(LiveRule):
     @classmethod
     def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
         live, table = ctx.live, ctx.live_table(t.table)
+        if t.data.get("unsafe"):
+            raise Undecided(f"its expression uses {t.data['unsafe']}, which the lint does not "
+                            "run on the live database")
         plain = set(t.data["plain"])
         keys = [sql.Identifier(ctx.live_column(t.table, k)) if k in plain else sql.SQL(f"({k})")
                 for k in t.data["keys"]]

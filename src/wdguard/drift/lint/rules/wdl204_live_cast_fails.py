@@ -8,7 +8,7 @@ from pglast.stream import RawStream
 from psycopg import sql
 
 from wdguard.drift.lint.context import LintContext, type_name, typmods
-from wdguard.drift.lint.live import SAMPLE_KEYS, LiveProbe
+from wdguard.drift.lint.live import SAMPLE_KEYS, LiveProbe, Undecided, unsafe_part
 from wdguard.drift.lint.parse import Statement
 from wdguard.drift.lint.rule import AT, alter_cmds, ast
 from wdguard.drift.lint.rules._live_rule import LiveRule, Target, first, keys_of, plural
@@ -115,6 +115,10 @@ class LiveCastFails(LiveRule):
             return cls._too_long(stmt, ctx, t, scan, col, mods[0], help)
         chain = cast_chain(t.data["using"], t.column, target)
         if chain is None:
+            unsafe = unsafe_part(t.data["using"])
+            if unsafe:
+                raise Undecided(f"its USING expression uses {unsafe}, which the lint does not "
+                                "run on the live database")
             whole = sql.SQL("SELECT count(({}))::bigint FROM {}").format(
                 sql.SQL(RawStream()(t.data["using"])), scan.source)
             if not live.cast_fails(whole):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from psycopg import sql
 
 from wdguard.drift.lint.context import LintContext
-from wdguard.drift.lint.live import SAMPLE_KEYS
+from wdguard.drift.lint.live import SAMPLE_KEYS, human_count
 from wdguard.drift.lint.parse import Statement
 from wdguard.drift.lint.rule import added_columns, default_expr, fills_itself, is_not_null
 from wdguard.drift.lint.rules._live_rule import LiveRule, Target, first, keys_of, plural
@@ -51,13 +51,17 @@ class LiveRowsBlockRequiredColumn(LiveRule):
     @classmethod
     def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
         live, table = ctx.live, ctx.live_table(t.table)
-        scan = live.scan(table)
-        rows, keys = live.rows(sql.SQL(
-            "SELECT count(*), (array_agg({k}))[1:{n}] FROM {src}"
-        ).format(k=keys_of(live, table), n=sql.Literal(SAMPLE_KEYS), src=scan.source))[0]
-        if not rows:
+        keys = [r[0] for r in live.rows(sql.SQL("SELECT {k} FROM {t} AS s LIMIT {n}").format(
+            k=keys_of(live, table), t=sql.Identifier(table), n=sql.Literal(SAMPLE_KEYS)))]
+        if not keys:
             return []
-        counted = f"at least {plural(rows, 'row')}" if scan.note else plural(rows, "row")
+        size = live.size(table)
+        if size.rows > live.max_scan_rows:  # the catalog's estimate: no count of a big table
+            rows, counted = size.rows, f"~{human_count(size.rows)} rows"
+        else:
+            rows = live.rows(sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {}) AS c")
+                             .format(sql.Identifier(table), sql.Literal(live.max_scan_rows)))[0][0]
+            counted = plural(rows, "row")
         return [cls.found(
             stmt, ctx, t, None,
             f"{t.what} without a default fails: the table has {counted}, e.g. "

@@ -1,4 +1,5 @@
-"""The Polars hooks of the gold plan: lazy queries, all collected in one `collect_all`.
+"""The Polars hooks of the gold plan (`checks/gold/plan.py`): lazy queries, all collected
+in one `collect_all`.
 
 Polars plans the batch together (shared scans are cached), so a gold table's aggregates,
 its anti-joins and SCD2 passes read its files once. Sample keys are a second query, run
@@ -12,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from wdguard.checks.expressions import sql_expr
+from wdguard.checks.engines.polars.expressions import sql_expr
 from wdguard.checks.gold.plan import Agg, Row, Scope
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column

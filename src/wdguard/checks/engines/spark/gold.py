@@ -1,4 +1,5 @@
-"""The Spark hooks of the gold plan: the same checks as Spark jobs where gold lives.
+"""The Spark hooks of the gold plan (`checks/gold/plan.py`): the same checks as Spark
+jobs, where gold lives.
 
 Jobs of a gold run (AQE off, as the gate's session conf sets it):
 * ONE aggregation job per gold table (every count, distinct, sum and bound it needs);
