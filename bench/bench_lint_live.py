@@ -63,9 +63,8 @@ VACUUM ANALYZE;
 def backend_cpu(dsn: str, migs: Path, max_scan_rows: int | None) -> float:
     """The server CPU seconds the live checks cost: the same lint again, reading the
     backend's utime + stime from /proc (PostgreSQL on this machine) before it closes."""
-    from wdguard.drift.lint.engine import lint
-
     from wdguard.drift.lint.live import DEFAULT_MAX_SCAN_ROWS, LiveProbe
+    from wdguard.drift.lint.runner import lint
     from wdguard.drift.lint.select import select_unapplied
     from wdguard.sources.postgres import connect
 

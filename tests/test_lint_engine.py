@@ -72,6 +72,16 @@ def test_an_ignore_without_reason_is_refused_and_reported_once(comment: str) -> 
     assert len({f.details["ignored_code"] for f in refused}) == len(refused)
 
 
+def test_a_reasonless_ignore_before_two_statements_is_reported_once_each_code() -> None:
+    """A trailing comment applies to its statement and to the next one: one WDL000 per
+    comment and code, and a later comment's code is still reported."""
+    sql = ('ALTER TABLE "orders" DROP COLUMN "note"; -- wdguard-ignore: WDL002\n'
+           'DROP TABLE "users"; -- wdguard-ignore: WDL001\n')
+    refused = [(f.line, f.details["ignored_code"]) for f in run(sql).findings
+               if f.code == "WDL000"]
+    assert refused == [(1, "WDL002"), (2, "WDL001")]
+
+
 def test_suppression_of_another_code_does_not_hide_the_finding() -> None:
     sql = '-- wdguard-ignore: WDL101 wrong code\nALTER TABLE "orders" DROP COLUMN "note";\n'
     assert "WDL002" in [f.code for f in run(sql).findings]

@@ -57,18 +57,41 @@ def test_a_field_without_its_migration_is_an_error_naming_it(project: Path) -> N
     assert (Path(f.file).name, f.line) == ("schema.prisma", 146)
 
 
-@pytest.mark.parametrize("old,new,kind", [
-    ("  REFUNDED\n}", "  REFUNDED\n  ON_HOLD\n}", "PGD122"),  # enum value, no ADD VALUE
-    ("  @@index([status])\n", "  @@index([status])\n  @@index([currency])\n", "PGD141"),
+@pytest.mark.parametrize("old,new,kind,says", [
+    ("  REFUNDED\n}", "  REFUNDED\n  ON_HOLD\n}", "PGD122",  # enum value, no ADD VALUE
+     "disagree: enum OrderStatus has no value 'ON_HOLD'"),
+    ("  @@index([status])\n", "  @@index([status])\n  @@index([currency])\n", "PGD141",
+     "disagree: orders: index orders_currency_idx on (currency) is missing"),
     ("  phone         String?        @db.VarChar(32)",
-     "  phone         String         @db.VarChar(32)", "PGD114"),  # NOT NULL, no migration
+     "  phone         String         @db.VarChar(32)", "PGD114",  # NOT NULL, no migration
+     "disagree: users.phone accepts NULL; schema.prisma says NOT NULL"),
+    ('@default("KES") @db.Char(3)', '@default("USD") @db.Char(3)', "PGD116",
+     "disagree: products.currency defaults to 'KES'; schema.prisma says 'USD'"),
+    ("model Product {", 'model Coupon {\n  id String @id\n  @@map("coupons")\n}\n\nmodel Product {',
+     "PGD101", "schema.prisma declares table coupons (field Coupon) but no migration creates it"),
 ])
 def test_each_kind_of_schema_change_without_migration_is_found(
-    project: Path, old: str, new: str, kind: str
+    project: Path, old: str, new: str, kind: str, says: str
 ) -> None:
     _edit(project / "schema.prisma", old, new)
-    assert [(f.code, f.details["drift"]) for f in _sync(project / "migrations")] == [
-        ("WDL020", kind)]
+    found = _sync(project / "migrations")
+    assert [(f.code, f.details["drift"]) for f in found] == [("WDL020", kind)]
+    assert says in found[0].message, found[0].message
+
+
+@pytest.mark.parametrize("code,obj,column,name", [
+    ("PGD101", "coupons", None, "add_coupons"),
+    ("PGD111", "products", "rating", "add_products_rating"),
+    ("PGD102", "legacy", None, "drop_legacy"),
+    ("PGD112", "users", "legacy_code", "drop_users_legacy_code"),
+    ("PGD122", "OrderStatus", "ON_HOLD", "change_orderstatus_on_hold"),
+])
+def test_the_suggested_migration_name_says_what_the_migration_does(code, obj, column, name):
+    from wdguard.drift.lint.rules.wdl020_schema_out_of_sync import migration_name
+    from wdguard.findings import Finding
+
+    drift = Finding(code=code, name="x", severity="error", message="m", object=obj, column=column)
+    assert migration_name(drift) == name
 
 
 def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
@@ -77,7 +100,15 @@ def test_a_migration_without_schema_behind_it_is_found(project: Path) -> None:
     (extra / "migration.sql").write_text('ALTER TABLE "users" ADD COLUMN "legacy_code" TEXT;\n')
     [f] = _sync(project / "migrations")
     assert (f.object, f.column, f.details["drift"]) == ("users", "legacy_code", "PGD112")
-    assert "schema.prisma has no field" in f.message
+    assert f.message == "the migrations create users.legacy_code but schema.prisma has no field for it"
+    (extra / "migration.sql").write_text('CREATE TABLE "legacy" ("id" INTEGER);\n')
+    [f] = _sync(project / "migrations")
+    assert f.message == ("the migrations create table legacy but no model of schema.prisma maps "
+                         "to it")
+    (extra / "migration.sql").write_text('CREATE INDEX "users_phone_idx" ON "users"("phone");\n')
+    [f] = _sync(project / "migrations")
+    assert f.message == ("schema.prisma and the migrations disagree: users: index users_phone_idx "
+                         "on (phone) is not in schema.prisma")
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -151,6 +182,26 @@ CREATE TABLE "tmp" ("id" INTEGER);
 DROP TABLE "tmp";
 CREATE TYPE "Old" AS ENUM ('X');
 DROP TYPE "Old";
+DROP TABLE IF EXISTS "never";
+DROP INDEX IF EXISTS "never_idx";
+CREATE SCHEMA "s";
+CREATE TYPE "s"."Kind" AS ENUM ('K');
+CREATE TABLE "s"."t" ("id" INTEGER NOT NULL, "kind" "s"."Kind", "x" INTEGER,
+    CONSTRAINT "t_x_key" UNIQUE ("x"), CONSTRAINT "t_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "s"."gone" ("id" INTEGER);
+DROP TABLE "s"."gone";
+CREATE TABLE "q" ("id" INTEGER NOT NULL, "a" INTEGER, "b" INTEGER, CONSTRAINT "q_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "q_a_key" UNIQUE ("a"), CONSTRAINT "q_b_fkey" FOREIGN KEY ("b") REFERENCES "users"("id"),
+    CONSTRAINT "q_ck" CHECK ("a" > 0));
+ALTER TABLE "q" DROP CONSTRAINT "q_pkey", DROP CONSTRAINT "q_a_key", DROP CONSTRAINT "q_b_fkey",
+    DROP CONSTRAINT "q_ck";
+ALTER TABLE "q" ADD CONSTRAINT "q_new_pkey" PRIMARY KEY ("a", "b");
+ALTER TABLE "q" RENAME CONSTRAINT "q_new_pkey" TO "q_pk";
+CREATE INDEX "q_b_idx" ON "q"("b");
+DROP INDEX "q_b_idx";
+ALTER TABLE "q" ADD COLUMN "n" DECIMAL(10) NULL, ADD COLUMN "g" INTEGER GENERATED ALWAYS AS IDENTITY;
+ALTER TYPE "Role" ADD VALUE 'E' AFTER 'A';
+ALTER TYPE "s"."Kind" RENAME TO "Sort";
 """
 
 
@@ -160,8 +211,18 @@ def test_the_replayed_catalog_follows_renames_drops_and_alters() -> None:
     from wdguard.drift.pg_types import norm_type
 
     live = replay([parse_migration_text(REPLAYED, "m.sql")])
-    assert set(live.tables) == {("public", "users"), ("public", "p")}
-    assert live.enums == {("public", "Role"): ["A", "B", "D"]}
+    assert set(live.tables) == {("public", "users"), ("public", "p"), ("s", "t"), ("public", "q")}
+    assert live.enums == {("public", "Role"): ["A", "E", "B", "D"], ("s", "Sort"): ["K"]}
+    t = live.tables[("s", "t")]
+    assert (t.columns["kind"].enum_type, t.columns["kind"].enum_name) == (("s", "Sort"), "Sort")
+    assert [(i.name, i.unique, i.constraint) for i in t.indexes] == [
+        ("t_x_key", True, True), ("t_pkey", True, True)]
+    q = live.tables[("public", "q")]
+    assert (q.primary_key, q.primary_key_name) == (["a", "b"], "q_pk")
+    assert [i.name for i in q.indexes] == ["q_pk"] and q.foreign_keys == q.constraints == []
+    assert not q.columns["a"].nullable and q.columns["id"].nullable is False
+    assert (norm_type(q.columns["n"].db_type), q.columns["n"].nullable) == ("numeric(10,0)", True)
+    assert (q.columns["g"].identity, q.columns["g"].nullable) == (True, False)
     users, p = live.tables[("public", "users")], live.tables[("public", "p")]
     assert list(users.columns) == ["id", "nick", "role", "tags", "mail"]
     mail, nick, uid = users.columns["mail"], users.columns["nick"], users.columns["id"]

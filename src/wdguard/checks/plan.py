@@ -41,6 +41,7 @@ from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
+from wdguard.metrics import catalog as metric_catalog
 
 RAW = "__wdguard_raw__"  # a cast column's raw value, kept for quarantine
 CAST_FAIL = "__wdguard_castfail__"  # true where a raw value did not cast
@@ -54,6 +55,7 @@ class PartitionResult:
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
     measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
+    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] of the same pass
 
 
 # extra aggregates computed in the same pass: (E, typed columns by contract key) ->
@@ -176,6 +178,11 @@ def check_partition(
     }
     extra = measures(E, typed) if measures else {}
     aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
+    # the column metrics (`wdguard.metrics`) join the same pass: no second scan
+    mspecs = metric_catalog.metric_specs(contract)
+    aggregates |= engine.metric_aggregates(mspecs, typed, {
+        n: col.dtype if E.is_nested(col.dtype) and not E.is_nested(E.dtype(contract.columns[n]))
+        else E.dtype(contract.columns[n]) for n, col in resolved.items()})  # fmt: skip
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -227,6 +234,7 @@ def check_partition(
         },
         scan_ms=scan_ms,
         measures={name: row[_MEASURE + name] for name in extra},
+        metrics=list(zip(mspecs, metric_catalog.values(mspecs, row), strict=True)),
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:

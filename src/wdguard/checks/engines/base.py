@@ -15,6 +15,8 @@ folder per engine, picked by the frame's type or `--engine` in `engines/__init__
     with_columns(frame, {name: expr})   the casts, one projection
     aggregate(frame, {name: expr})      EVERY named aggregate in ONE pass (row checks,
                                         row count, max timestamps; metrics join here)
+    metric_aggregates(specs, typed, types)  column metrics as named aggregates for that
+                                        pass, from the engine folder's `metrics.py`
     key_duplicates(frame, typed, keys, types)  every key's duplicates in ONE more pass
     duplicate_rows / duplicated_flag    the rows of a repeated key (samples, quarantine)
     first_rows(frame, where, {name: expr}, limit)  the first matching rows, one query
@@ -84,6 +86,14 @@ class EngineBase:
         return plan.check_fk(
             child, child_frame, fk, parent, parent_frame, sample_keys=sample_keys, engine=self
         )
+
+    def metric_aggregates(self, specs, typed: dict[str, Any], types: dict[str, Any]):
+        """Column metrics (`wdguard.metrics`) as named aggregates of the one pass, compiled
+        by the `metrics.py` of this engine's folder."""
+        import importlib
+
+        folder = type(self).__module__.rsplit(".", 1)[0]
+        return importlib.import_module(f"{folder}.metrics").aggregations(specs, typed, types)
 
     @staticmethod
     def top_level(contract: Contract):

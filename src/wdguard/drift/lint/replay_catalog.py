@@ -17,7 +17,7 @@ from typing import Any
 from pglast import ast, enums
 from pglast.stream import RawStream
 
-from wdguard.drift.lint.context import enum_values, object_name
+from wdguard.drift.lint.context import enum_values
 from wdguard.drift.lint.parse import Migration
 from wdguard.drift.pg_introspect import (
     FK_ACTIONS,
@@ -344,10 +344,10 @@ class CatalogReplay:
 
     def _on_DropStmt(self, node: ast.DropStmt) -> None:
         for obj in node.objects or ():
-            names = [obj.sval] if isinstance(obj, ast.String) else (
-                _names(obj.names) if isinstance(obj, ast.TypeName) else _names(obj))
+            # DROP TYPE names a TypeName, DROP TABLE / INDEX a list of Strings
+            names = _names(obj.names) if isinstance(obj, ast.TypeName) else _names(obj)
             if not names:
-                names = [object_name(obj)]
+                continue
             key = (names[0], names[-1]) if len(names) > 1 else (self.default, names[-1])
             if node.removeType == OT.OBJECT_TABLE:
                 self.schema.tables.pop(key, None)

@@ -52,7 +52,8 @@ class LiveDuplicatesBlockUnique(LiveRule):
                      if isinstance(p, ast.IndexElem) and p.expr is not None]
             unsafe = next(filter(None, map(unsafe_part, [*exprs, node.whereClause])), None)
             out.append(Target(table, keys[0] if len(keys) == 1 else None,
-                              f"unique index {node.idxname or ''} on {table} ({', '.join(keys)})",
+                              " ".join(filter(None, ["unique index", node.idxname,
+                                                        f"on {table} ({', '.join(keys)})"])),
                               {"keys": keys, "plain": [c for c in cols if c],
                                "where": expr_text(node.whereClause) if node.whereClause
                                else None, "nnd": bool(getattr(node, "nulls_not_distinct", 0)),
@@ -66,7 +67,8 @@ class LiveDuplicatesBlockUnique(LiveRule):
                 keys = names(con.keys)
                 kind = "primary key" if con.contype == CT.CONSTR_PRIMARY else "unique constraint"
                 out.append(Target(table, keys[0] if len(keys) == 1 else None,
-                                  f"{kind} {con.conname or ''} on {table} ({', '.join(keys)})",
+                                  " ".join(filter(None, [kind, con.conname,
+                                                            f"on {table} ({', '.join(keys)})"])),
                                   {"keys": keys, "plain": keys, "where": None,
                                    "nnd": bool(getattr(con, "nulls_not_distinct", 0))},
                                   reads=keys))

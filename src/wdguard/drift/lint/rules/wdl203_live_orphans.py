@@ -52,10 +52,11 @@ class LiveOrphansBlockForeignKey(LiveRule):
             if (not ctx.existing(table) or table in ctx.written
                     or any((table, c) in ctx.added_here for c in cols)):
                 continue
-            out.append(Target(table, cols[0] if len(cols) == 1 else None,
-                              f"foreign key {con.conname or ''} {table}({', '.join(cols)}) -> "
-                              f"{ref}", {"cols": cols, "ref": ref,
-                                         "ref_cols": names(con.pk_attrs)}, reads=cols))
+            what = " ".join(filter(None, ["foreign key", con.conname,
+                                          f"{table}({', '.join(cols)}) -> {ref}"]))
+            out.append(Target(table, cols[0] if len(cols) == 1 else None, what,
+                              {"cols": cols, "ref": ref, "ref_cols": names(con.pk_attrs)},
+                              reads=cols))
         return out
 
     @classmethod
