@@ -221,6 +221,9 @@ def test_grain_counts_a_null_key_once_and_samples_duplicated_keys(run):
     assert (out.status, out.failing_rows, out.rows_scanned) == ("fail", 3, 6)
     assert out.message == "FactX: 3 extra row(s) on the grain (id): 6 rows, 3 distinct keys"
     assert out.sample_keys == [{"id": None}, {"id": 1}]
+    one = run([DIM, FACT], {"DimX": _dim(GOOD), "FactX": fact}, {"S": _silver(m=(3.0,))},
+              sample_keys=1)[0]  # fmt: skip
+    assert _by_check(one)[("FactX", "gold_grain")].sample_keys == [{"id": None}]
     count = got[("FactX", "reconcile_count")]
     assert count.status == "fail" and count.failing_rows == 5
     assert count.message == "FactX: 6 rows != silver S 1 rows (ts on 2026-11-26)"
@@ -388,6 +391,8 @@ def test_absent_partitions_skip_and_absent_silver_is_an_error(run):
         "error", "FactX: cannot reconcile, silver S partition missing (S)"
     )  # fmt: skip
     assert rows == {"DimX": 3, "FactX": 2}
+    total = got[("FactX", "reconcile_sum", "m")]
+    assert total.message == "FactX: cannot reconcile, silver S partition missing (S)"
 
 
 def test_a_dimension_without_its_key_column_skips_the_reference(run):
@@ -405,6 +410,7 @@ def test_a_query_that_cannot_run_is_an_error_naming_where(run):
     got = run([fact], {"FactX": _fact()}, {"S": _silver()})[0]
     out = got[("FactX", "reconcile_count", None)]
     assert out.status == "error" and out.message.startswith("S: cannot compute: ")
+    assert "nope" in out.message and "NoneType" not in out.message
     assert got[("FactX", "gold_grain", "id")].status == "pass"  # the others still answer
 
 
@@ -450,3 +456,7 @@ def test_evaluate_defaults_polars_five_samples_and_paths_by_table_name():
     got = {(o.spec.check, o.spec.column): o for o in outs if o.spec.object == "FactX"}
     assert len(got[("gold_orphan_key", "k")].sample_keys) == 5
     assert got[("column_missing", "m")].message == "FactX: column m is missing (FactX)"
+    outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
+                       {"S": None}, DAY, where={"silver:S": "silver/postgres/s"})  # fmt: skip
+    (count,) = [o for o in outs if o.spec.check == "reconcile_count"]
+    assert count.message.endswith("silver S partition missing (silver/postgres/s)")
