@@ -150,6 +150,9 @@ def test_scd2_overlap_and_empty_interval_and_many_current(run):
     interval = got[("DimX", "scd2_interval")]
     assert interval.details == {"overlaps": 1, "gaps": 0, "empty": 1}, interval.message
     assert interval.failing_rows == 2 and interval.sample_keys == [{"nk": "a"}, {"nk": "b"}]
+    few = run([DIM, FACT], {"DimX": _dim(bad), "FactX": _fact()}, {"S": _silver()},
+              sample_keys=1)[0]  # fmt: skip
+    assert _by_check(few)[("DimX", "scd2_interval")].sample_keys == [{"nk": "a"}]
     cur = got[("DimX", "scd2_current")]
     assert cur.status == "fail" and cur.failing_rows == 1
     assert cur.details == {"many_current": 1, "no_current": 0}
@@ -400,6 +403,7 @@ def test_a_dimension_without_its_key_column_skips_the_reference(run):
     got = run([DIM, FACT], {"DimX": dim, "FactX": _fact()}, {"S": _silver()})[0]
     out = got[("FactX", "gold_orphan_key", "k")]
     assert (out.status, out.message) == ("skipped", "DimX: column k missing")
+    assert got[("FactX", "gold_unknown_share", "k")].status == "pass"  # planning goes on
 
 
 def test_a_query_that_cannot_run_is_an_error_naming_where(run):
@@ -460,3 +464,33 @@ def test_evaluate_defaults_polars_five_samples_and_paths_by_table_name():
                        {"S": None}, DAY, where={"silver:S": "silver/postgres/s"})  # fmt: skip
     (count,) = [o for o in outs if o.spec.check == "reconcile_count"]
     assert count.message.endswith("silver S partition missing (silver/postgres/s)")
+
+
+def test_queries_that_fail_when_run_are_errors_and_the_others_answer():
+    """Polars only: a strict cast that fails at collect time stands for an unreadable file."""
+    bad_k = pl.LazyFrame({"id": [1], "s": ["x"], "m": [1.0]}).select(
+        "id", pl.col("s").cast(pl.Int64, strict=True).alias("k"), "m"
+    )
+    dim = _dim(GOOD).with_columns(
+        (pl.col("nk").fill_null("1").str.to_integer(strict=True) > 0).alias("cur")
+    )
+    outs, rows = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": dim, "FactX": bad_k},
+                          {"S": _silver()}, DAY, where={"FactX": "gold/FactX"})  # fmt: skip
+    got = {(o.spec.object, o.spec.check, o.spec.column): o for o in outs}
+    assert got[("FactX", "gold_orphan_key", "k")].message.startswith("FactX: cannot compute: ")
+    assert got[("FactX", "not_null", "k")].message.startswith("gold/FactX: cannot compute: ")
+    assert got[("DimX", "scd2_current", "cur")].message.startswith("DimX: cannot compute: ")
+    assert all(o.status == "error" for (t, c, _), o in got.items() if c in ("not_null",))
+    assert "FactX" not in rows and all(o.duration_ms > 0 for o in outs)
+
+
+def test_a_filter_refused_while_building_its_query_is_an_error_of_that_scope_only(run):
+    fact = GoldContract.model_validate({
+        **FACT.model_dump(), "references": [],
+        "reconcile": {"source": "S", "date_column": "ts", "filter": "st IN (SELECT st FROM s)"},
+    })  # fmt: skip
+    got = run([DIM, fact], {"DimX": _dim(GOOD), "FactX": _fact()}, {"S": _silver()})[0]
+    count = got[("FactX", "reconcile_count", None)]
+    assert count.status == "error" and count.message.startswith("S: cannot compute: ")
+    assert got[("FactX", "gold_grain", "id")].status == "pass"
+    assert got[("DimX", "scd2_current", "cur")].status == "pass"
