@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from wdguard.checks.derive import specs_for
-from wdguard.checks.plan import check_partition
+from wdguard.checks.engines import check_partition
 from wdguard.contracts.model import contract_from_dict
 
 TAGS = ["careful", "clean", "friendly", "late", "on_time", "value"]

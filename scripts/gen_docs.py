@@ -132,7 +132,7 @@ def code_entries() -> list[dict]:
     for name, kind in KINDS.items():
         out.append({
             "code": kind.code, "name": name, "family": "gate",
-            "severity": f"per contract (default error); family {kind.family}",
+            "severity": f"per contract (default {kind.default_severity}); family {kind.family}",
             "summary": kind.summary[0].upper() + kind.summary[1:] + ".",
             "body": kind_body(kind), "module": "wdguard.checks.kinds",
         })
@@ -323,12 +323,68 @@ def _type(p: dict) -> str:
     return p.get("type", "any")
 
 
+def metrics_page() -> str:
+    """Every column metric (what it measures, which column types get it by default) and
+    every anomaly-judging setting with its default, from `wdguard.metrics`."""
+    from wdguard.contracts.metrics_config import METRICS, AnomalyConfig
+    from wdguard.metrics import anomaly, catalog
+
+    defaults: dict[str, list[str]] = {}
+    for logical, names in catalog._DEFAULTS.items():
+        for n in names:
+            defaults.setdefault(n, []).append(logical)
+    defaults.setdefault("null_share", []).append("every column")
+    defaults.setdefault("row_count", []).append("every partition")
+    defaults.setdefault("distinct", []).append("foreign keys, uuid columns outside the key")
+    defaults.setdefault("share:VALUE", []).append("enum values, accepted_values, `values`")
+    lines = [GENERATED, "", "# Metrics and anomaly settings", "",
+             "The column metrics the gate computes in its single pass and the settings that "
+             "judge them; the why is in [Metrics and anomalies](../concepts/metrics.md). "
+             "Configure them in a contract's `metrics:` block "
+             "([contract schema](contract-schema.md)).", "",
+             "## Metrics", "", "| metric | measures | by default on | judged by default |",
+             "| --- | --- | --- | --- |"]
+    for name, text in METRICS.items():
+        judged = name in catalog.JUDGED or name in ("pNN", "share:VALUE")
+        on = _esc(", ".join(defaults.get(name, []))) or "on request"
+        how = "yes" if judged else "on request (`by_metric`)"
+        lines.append(f"| `{name}` | {_esc(text)} | {on} | {how} |")
+    s = anomaly.Strategy()
+    default = {
+        "enabled": "yes for the judged metrics above",
+        "seasonality": "`none`",
+        "training": " / ".join(f"{t} ({k})" for k, (t, _) in anomaly.SEASON_DEFAULTS.items()),
+        "min_history": " / ".join(f"{m} ({k})" for k, (_, m) in anomaly.SEASON_DEFAULTS.items()),
+        "sensitivity": f"{s.sensitivity:g}", "min_change": f"{s.min_change:g}",
+        "direction": f"`{s.direction}`", "severity": f"`{s.severity}`",
+        "min_values": f"{s.min_values}",
+    }
+    notes = _field_notes_of(AnomalyConfig)
+    lines += ["", "## Anomaly settings (`anomalies:`, `by_metric.<metric>:`)", "",
+              "| key | default | meaning |", "| --- | --- | --- |"]
+    for key in AnomalyConfig.model_fields:
+        lines.append(f"| `{key}` | {default.get(key, '')} | {_esc(notes.get(key, ''))} |")
+    return "\n".join(lines)
+
+
+def _field_notes_of(cls) -> dict[str, str]:
+    import inspect
+
+    notes = {}
+    for line in inspect.getsource(cls).splitlines():
+        m = re.match(r"\s+(\w+):[^#]*#\s*(.*)$", line)
+        if m:
+            notes[m.group(1)] = m.group(2)
+    return notes
+
+
 def pages() -> dict[Path, str]:
     load_all()
     entries = code_entries()
     out = {REF / "codes" / f"{e['code']}.md": code_page(e) for e in entries}
     out[REF / "codes" / "index.md"] = codes_index(entries)
     out[REF / "cli.md"] = cli_page()
+    out[REF / "metrics.md"] = metrics_page()
     out[REF / "check-kinds.md"] = kinds_page()
     schema = contract_schema()
     out[REF / "contract-schema.md"] = schema_page(schema)

@@ -34,7 +34,7 @@ PLANTS = [
  ("row count off by one tolerated", "src/wdguard/checks/completeness.py", "if rows_read != expected:",
   "if abs(rows_read - expected) > 1:", ["tests/test_boundaries_completeness.py"]),
  ("manifest files-sum check removed", "src/wdguard/checks/completeness.py",
-  "if part.manifest.files and listed != expected:", "if False:", ["tests/test_boundaries_completeness.py"]),
+  "if exp.files and listed != expected:", "if False:", ["tests/test_boundaries_completeness.py"]),
  ("history compares the first applied row", "src/wdguard/drift/history.py", "row = applied[-1]", "row = applied[0]",
   ["tests/test_pg_history.py"]),
  ("nightly error line unredacted", "src/wdguard/report/nightly.py",

@@ -37,3 +37,22 @@ def test_the_test_suites_size_is_quoted_in_one_place():
         if page.name != "testing.md":
             assert not re.search(r"about \d[\d,]* tests", page.read_text()), page
     assert figure.search((ROOT / "docs" / "testing.md").read_text())
+
+
+def test_every_documented_report_and_kept_snapshot_names_its_date():
+    """Without `--date` a report covers today (UTC) and a kept cache snapshot is filed under
+    today: after midnight or in a backfill that is not the date the pipeline gated, and the
+    report silently showed "No gate run" (issue 28, point 4)."""
+    pages = [ROOT / "README.md", *(p for p in (ROOT / "docs").rglob("*.md")
+                                   if "reference" not in p.parts)]
+    seen = 0
+    for page in pages:
+        for block in re.findall(r"^```(?:bash|console)\n(.*?)^```$", page.read_text(),
+                                re.M | re.S):
+            for line in re.sub(r"\\\n\s*", " ", block).splitlines():
+                line = line.lstrip("$ ").split(" #")[0]
+                if line.startswith("wdguard report nightly") or (
+                        line.startswith("wdguard cache stats") and "--lake" in line):
+                    seen += 1
+                    assert "--date" in line, (page.name, line)
+    assert seen >= 5

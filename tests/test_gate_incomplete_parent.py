@@ -41,6 +41,18 @@ def test_a_parent_with_a_missing_file_skips_its_children_foreign_keys(local_lake
     assert record.exit_code == 1
 
 
+def test_a_parent_with_an_unreadable_file_skips_its_children_foreign_keys(local_lake, tmp_path):
+    part = write_partition(local_lake, "bronze", "users", users(4), files=2)
+    write_partition(local_lake, "bronze", "orders", orders())
+    local_lake.write_bytes(f"{part}/{layout.part_name(1)}", b"not parquet")  # same name
+    record = _gate(local_lake, tmp_path)
+    assert [(c.contract, c.check) for c in record.checks if c.status == "error"] == [
+        ("User", "unreadable")]
+    [fk] = [c for c in record.checks if c.check == "orphan_fk"]
+    assert fk.status == "skipped"  # undecided about the parent, not a failing child
+    assert record.exit_code == 2
+
+
 def test_failing_rows_never_exceed_rows_scanned(local_lake, tmp_path):
     part = write_partition(local_lake, "bronze", "users", users(4), files=1)
     write_partition(local_lake, "bronze", "orders", orders())

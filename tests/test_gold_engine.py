@@ -110,6 +110,17 @@ def test_clean_frames_pass_and_a_declared_tolerance_is_honoured(run):
         (k, o.message) for k, o in got.items() if o.status != "pass"
     ]
     assert rows == {"DimX": 3, "FactX": 2}
+    passed = _by_check(got)
+    assert passed[("FactX", "gold_orphan_key")].failing_rows == 0
+    assert passed[("DimX", "scd2_current")].failing_rows == 0
+    assert passed[("DimX", "scd2_interval")].failing_rows == 0
+    count = passed[("FactX", "reconcile_count")]
+    assert (count.failing_rows, count.rows_scanned, count.message) == (0, 2, "")
+    assert passed[("FactX", "reconcile_sum")].failing_rows == 0
+    grain = passed[("FactX", "gold_grain")]
+    assert (grain.rows_scanned, grain.failing_rows, grain.message) == (2, 0, "")
+    nn = got[("FactX", "not_null", "k")]
+    assert (nn.rows_scanned, nn.failing_rows, nn.message) == (2, 0, "")
     off = _by_check(_standard(run, silver=_silver(m=(1.0, 3.0))))[("FactX", "reconcile_sum")]
     assert off.status == "fail" and off.failing_rows is None
     assert off.message == ("FactX: sum(m) 3 != silver S sum(m) 4 (ts on 2026-11-26, tolerance 0.5)")
@@ -146,6 +157,34 @@ def test_scd2_overlap_and_empty_interval_and_many_current(run):
     assert cur.sample_keys == [{"nk": "a"}]
 
 
+def test_scd2_of_a_two_column_natural_key(run):
+    dim = GoldContract.model_validate({
+        **DIM.model_dump(), "natural_key": ["nk", "n2"],
+        "columns": {**DIM.model_dump()["columns"], "n2": {"type": "bigint"}},
+    })  # fmt: skip
+    rows = [(-1, None, T[0], None, True, None), (10, "a", T[0], None, True, 1),
+            (11, "a", T[0], None, True, 2), (12, "a", T[1], None, True, 2)]  # fmt: skip
+    frame = pl.LazyFrame(
+        rows,
+        orient="row",
+        schema={
+            "k": pl.Int64,
+            "nk": pl.String,
+            "vf": TS,
+            "vt": TS,
+            "cur": pl.Boolean,
+            "n2": pl.Int64,
+        },
+    )
+    got = _by_check(run([dim], {"DimX": frame})[0])
+    cur = got[("DimX", "scd2_current")]
+    assert cur.message == (
+        "DimX.cur: 1 nk, n2 with more than one current row, 0 with none (e.g. a)"
+    )
+    assert cur.sample_keys == [{"nk": "a", "n2": 2}]
+    assert got[("DimX", "scd2_interval")].sample_keys == [{"nk": "a", "n2": 2}]
+
+
 def test_missing_dimension_skips_its_references_and_no_current_row_is_named(run):
     got = _by_check(run([DIM, FACT], {"DimX": None, "FactX": _fact()}, {"S": _silver()})[0])
     orphan = got[("FactX", "gold_orphan_key")]
@@ -165,6 +204,7 @@ def test_orphans_counted_nulls_ignored_samples_sorted(run):
     assert out.sample_keys == [{"k": 98}, {"k": 99}]
     assert out.message == "FactX.k: 3 row(s) point at no DimX.k (e.g. 98, 99)"
     one = _by_check(_standard(run, fact=fact, silver=_silver(m=(5.0,))))
+    assert one[("FactX", "not_null")].status == "fail"
     assert one[("FactX", "not_null")].message == "FactX.k: 1 null(s) in a required column"
     assert one[("FactX", "not_null")].failing_rows == 1
     assert one[("FactX", "not_null")].rows_scanned == 5
@@ -181,6 +221,9 @@ def test_grain_counts_a_null_key_once_and_samples_duplicated_keys(run):
     assert (out.status, out.failing_rows, out.rows_scanned) == ("fail", 3, 6)
     assert out.message == "FactX: 3 extra row(s) on the grain (id): 6 rows, 3 distinct keys"
     assert out.sample_keys == [{"id": None}, {"id": 1}]
+    one = run([DIM, FACT], {"DimX": _dim(GOOD), "FactX": fact}, {"S": _silver(m=(3.0,))},
+              sample_keys=1)[0]  # fmt: skip
+    assert _by_check(one)[("FactX", "gold_grain")].sample_keys == [{"id": None}]
     count = got[("FactX", "reconcile_count")]
     assert count.status == "fail" and count.failing_rows == 5
     assert count.message == "FactX: 6 rows != silver S 1 rows (ts on 2026-11-26)"
@@ -194,6 +237,7 @@ def test_grain_of_several_columns_is_the_tuple(run):
     frame = pl.LazyFrame({"a": [1, 1, 1, 2, 2], "b": ["x", "y", "x", None, None]})
     out = _by_check(run([g], {"FactY": frame})[0])[("FactY", "gold_grain")]
     assert (out.status, out.failing_rows) == ("fail", 2)
+    assert out.message == "FactY: 2 extra row(s) on the grain (a, b): 5 rows, 3 distinct keys"
     assert out.sample_keys == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
     clean = pl.LazyFrame({"a": [1, 1, 2], "b": ["x", None, None]})
     assert _by_check(run([g], {"FactY": clean})[0])[("FactY", "gold_grain")].status == "pass"
@@ -202,7 +246,7 @@ def test_grain_of_several_columns_is_the_tuple(run):
 def test_unknown_share_at_and_over_the_limit(run):
     at = _by_check(_standard(run, fact=_fact(keys=(-1, 10)), silver=_silver(m=(3.0,))))
     out = at[("FactX", "gold_unknown_share")]
-    assert (out.status, out.failing_rows, out.rows_scanned) == ("pass", 0, 2)
+    assert (out.status, out.failing_rows, out.rows_scanned, out.message) == ("pass", 0, 2, "")
     assert out.details == {"unknown_rows": 1, "share": 0.5, "max_share": 0.5}
     over = _fact(ids=(1, 2, 3), keys=(-1, -1, 10), m=(1.0, 1.0, 1.0))
     out = _by_check(_standard(run, fact=over, silver=_silver(m=(3.0,))))[
@@ -259,10 +303,16 @@ def test_calendar_missing_and_repeated_days(run):
     assert _by_check(one)[("DimT", "calendar_gap")].sample_keys == [{"d": "2026-01-03"}]
     rep = _by_check(run([CAL], {"DimT": _cal([dt.date(2026, 1, 1)] * 2)})[0])
     assert rep[("DimT", "calendar_gap")].message.endswith("2026-01-01 and 2026-01-01")
-    whole = [dt.date(2026, 1, 1) + dt.timedelta(days=x) for x in range(3)]
-    assert _by_check(run([CAL], {"DimT": _cal(whole)})[0])[("DimT", "calendar_gap")].status == (
-        "pass"
-    )
+    whole = [dt.date(2026, 1, 1) + dt.timedelta(days=x) for x in range(3)] + [None]
+    ok = _by_check(run([CAL], {"DimT": _cal(whole)})[0])[("DimT", "calendar_gap")]
+    assert (ok.status, ok.rows_scanned, ok.failing_rows) == ("pass", 3, 0)
+
+
+def test_a_calendar_without_dates_passes_with_nothing_scanned(run):
+    out = _by_check(run([CAL], {"DimT": _cal([None, None])})[0])[("DimT", "calendar_gap")]
+    assert (out.status, out.rows_scanned, out.failing_rows) == ("pass", 0, 0)
+    empty = _by_check(run([CAL], {"DimT": _cal([])})[0])[("DimT", "calendar_gap")]
+    assert (empty.status, empty.rows_scanned) == ("pass", 0)
 
 
 def test_reconcile_scope_is_the_date_and_the_filter(run):
@@ -312,10 +362,13 @@ def test_missing_or_mistyped_columns_fail_and_skip_the_checks_that_need_them(run
     assert (miss.status, miss.message) == (
         "fail", "FactX: column m is missing (gold/FactX/2026-11-26)"
     )  # fmt: skip
+    assert got[("FactX", "dtype", "m")].status == "skipped"
     assert got[("FactX", "dtype", "m")].message == "FactX.m: column missing"
     typ = got[("FactX", "dtype", "k")]
-    assert typ.status == "fail" and typ.message.startswith("FactX.k: dtype ")
-    assert set(typ.details) == {"dtype", "expected"}
+    assert typ.status == "fail" and set(typ.details) == {"dtype", "expected"}
+    actual, want = typ.details["dtype"], typ.details["expected"]
+    assert actual.lower() == "string" and want.lower() in ("int64", "bigint")
+    assert typ.message == f"FactX.k: dtype {actual} where the contract says {want}"
     assert got[("FactX", "column_missing", "k")].status == "pass"
     assert got[("FactX", "dtype", "id")].status == "pass"
     for key in [("FactX", "gold_orphan_key", "k"), ("FactX", "not_null", "k"),
@@ -338,6 +391,8 @@ def test_absent_partitions_skip_and_absent_silver_is_an_error(run):
         "error", "FactX: cannot reconcile, silver S partition missing (S)"
     )  # fmt: skip
     assert rows == {"DimX": 3, "FactX": 2}
+    total = got[("FactX", "reconcile_sum", "m")]
+    assert total.message == "FactX: cannot reconcile, silver S partition missing (S)"
 
 
 def test_a_dimension_without_its_key_column_skips_the_reference(run):
@@ -355,4 +410,53 @@ def test_a_query_that_cannot_run_is_an_error_naming_where(run):
     got = run([fact], {"FactX": _fact()}, {"S": _silver()})[0]
     out = got[("FactX", "reconcile_count", None)]
     assert out.status == "error" and out.message.startswith("S: cannot compute: ")
+    assert "nope" in out.message and "NoneType" not in out.message
     assert got[("FactX", "gold_grain", "id")].status == "pass"  # the others still answer
+
+
+def test_verdict_helpers_error_line_numbers_and_sums():
+    from decimal import Decimal
+
+    from wdguard.checks.gold import verdicts as V
+    from wdguard.checks.spec import CheckSpec
+
+    spec = CheckSpec("gold_grain", "F", "F", "id", params={"columns": ["id"]})
+    out = V.error(spec, ValueError("  first   line \nsecond line"), "gold/F")
+    assert (out.status, out.message) == ("error", "gold/F: cannot compute: ValueError: first line")
+    long = V.error(spec, KeyError("x" * 400), "w").message
+    assert long == "w: cannot compute: KeyError: '" + "x" * 299
+    assert [V.num(v) for v in (None, 1204330.5, 2.0, 1234567, Decimal("1234.50"), "a")] == [
+        "null", "1,204,330.5", "2", "1,234,567", "1,234.50", "a",
+    ]  # fmt: skip
+    assert V.sums_equal(None, None, None) and V.sums_equal(Decimal("1.10"), Decimal("1.1"), None)
+    assert not V.sums_equal(None, 1, None) and not V.sums_equal(1, None, 0.5)
+    assert not V.sums_equal(Decimal("1.10"), Decimal("1.11"), None)
+    assert V.sums_equal(1.0, 1.0 + 1e-12, None) and not V.sums_equal(1.0, 1.001, None)
+    assert V.sums_equal(1, 2, 1.0) and not V.sums_equal(1, 2.5, 1.0)
+    assert V.sums_equal(0.1 + 0.2, Decimal("0.3"), None)  # one float side: not exact
+    assert V.sums_equal(0.0, 1e-12, None)  # near zero: the absolute tolerance
+    share = CheckSpec("gold_unknown_share", "F", "F", "k",
+                      params={"max_share": 0.0, "dimension": "D", "unknown": -1})  # fmt: skip
+    none = V.unknown_share(share, 0, 0)
+    assert (none.status, none.rows_scanned, none.details["share"]) == ("pass", 0, 0.0)
+
+
+def test_mistyped_scd2_interval_columns_skip_it_named(run):
+    dim = _dim(GOOD).with_columns(pl.col("vt").cast(pl.String), pl.col("vf").cast(pl.String))
+    got = run([DIM], {"DimX": dim})[0]
+    out = got[("DimX", "scd2_interval", "vf,vt")]
+    assert (out.status, out.message) == ("skipped", "DimX: column vf, vt missing or mistyped")
+    assert got[("DimX", "scd2_current", "cur")].status == "pass"
+
+
+def test_evaluate_defaults_polars_five_samples_and_paths_by_table_name():
+    fact = _fact(ids=range(7), keys=range(100, 107), m=[1.0] * 7).drop("m")
+    outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
+                       {"S": _silver(m=(7.0,))}, DAY)  # fmt: skip
+    got = {(o.spec.check, o.spec.column): o for o in outs if o.spec.object == "FactX"}
+    assert len(got[("gold_orphan_key", "k")].sample_keys) == 5
+    assert got[("column_missing", "m")].message == "FactX: column m is missing (FactX)"
+    outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
+                       {"S": None}, DAY, where={"silver:S": "silver/postgres/s"})  # fmt: skip
+    (count,) = [o for o in outs if o.spec.check == "reconcile_count"]
+    assert count.message.endswith("silver S partition missing (silver/postgres/s)")

@@ -30,6 +30,7 @@ from tests.test_gold_engine import (  # noqa: F401 - collected here on Spark
     test_missing_or_mistyped_columns_fail_and_skip_the_checks_that_need_them,
     test_orphans_counted_nulls_ignored_samples_sorted,
     test_reconcile_scope_is_the_date_and_the_filter,
+    test_scd2_of_a_two_column_natural_key,
     test_scd2_overlap_and_empty_interval_and_many_current,
 )
 from wdguard.api import gate_date

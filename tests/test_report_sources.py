@@ -77,3 +77,13 @@ def test_cache_stats_refuses_a_bad_date_before_asking_redis(tmp_path):
     res = CliRunner().invoke(app, ["cache", "stats", "--redis-url", "redis://127.0.0.1:1/0",
                                    "--date", "2026-13-01"])
     assert res.exit_code == 2 and "--date: bad date '2026-13-01'" in res.stderr
+
+
+def test_a_report_without_date_says_it_covers_today(tmp_path):
+    lake = _lake(tmp_path)
+    res = CliRunner().invoke(app, ["report", "nightly", "--lake", str(lake),
+                                   "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1, res.output  # no gate run today
+    r = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert f"no --date: this report covers today (UTC), {r['date']}" in r["notes"]
+    assert f"no gate run recorded for {r['date']}" in r["notes"]

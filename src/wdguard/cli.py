@@ -21,6 +21,7 @@ from wdguard.commands import (
     drift_mongo,
     drift_postgres,
     lake,
+    metrics,
     migrations_lint,
     migrations_status,
     report,
@@ -57,6 +58,7 @@ lake_app = _group("The sample lake, and what the gate reads of yours.")
 report_app = _group("Reports built from the lake's run records.")
 alert_app = _group("Alert targets (Slack, Teams, webhooks).")
 cache_app = _group("Redis cache health, read-only.")
+metrics_app = _group("Column metrics over time (the metrics table).")
 
 app.add_typer(contracts_app, name="contracts")
 contracts_app.add_typer(derive_app, name="derive")
@@ -66,6 +68,7 @@ app.add_typer(lake_app, name="lake")
 app.add_typer(alert_app, name="alert")
 app.add_typer(report_app, name="report")
 app.add_typer(cache_app, name="cache")
+app.add_typer(metrics_app, name="metrics")
 
 app.command("demo")(demo.demo)
 app.command("check")(check.check)
@@ -85,6 +88,7 @@ lake_app.command("inspect")(lake.inspect)
 alert_app.command("test")(alert.alert_test)
 report_app.command("nightly")(report.nightly)
 cache_app.command("stats")(cache.cache_stats)
+metrics_app.command("backfill")(metrics.backfill)
 
 
 def _version(value: bool) -> None:

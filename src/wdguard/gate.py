@@ -33,6 +33,7 @@ from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
 from wdguard.lake.resolve import ResolvedPartition, resolve_date, roots
+from wdguard.metrics.monitor import Monitor
 from wdguard.record import (
     CheckRecord,
     ContractInput,
@@ -118,6 +119,7 @@ def run_gate(
     engine = engine or get_engine("polars")
     lake = lake or layout.LakeLayout.default()
     date = layout.date_str(date)
+    monitor = Monitor(store, date)  # column metrics + anomalies, same pass (metrics/)
     started = datetime.now(UTC)
     record = RunRecord(
         run_id=new_run_id(started.timestamp()),
@@ -164,7 +166,7 @@ def run_gate(
                     continue
                 _check_layer(
                     engine, store, record, contracts, layer, date, resolved[layer], lake,
-                    history, sample_keys, quarantine, progress,
+                    history, sample_keys, quarantine, progress, monitor,
                 )
     except LakeUnreachable:
         raise  # nothing can be recorded in a lake that is gone: one line, exit 2
@@ -172,8 +174,19 @@ def run_gate(
         record.errors.append(exc.one_line())
     finish(record)
     if write:
+        _write_metrics(monitor, record, engine.name)
         _write(store, record, date)
     return record
+
+
+def _write_metrics(monitor: Monitor, record: RunRecord, engine: str) -> None:
+    """The run's metrics, before its record: a failed write is one more recorded error."""
+    try:
+        monitor.write(record.run_id, engine)
+    except (OSError, WdguardError) as exc:
+        text = exc.one_line() if isinstance(exc, WdguardError) else str(exc)
+        record.errors.append(f"metrics not written: {' '.join(text.split())}")
+        finish(record)
 
 
 def _require_date(
@@ -210,6 +223,7 @@ def _check_layer(
     sample_keys: int,
     quarantine: bool,
     progress: Progress | None,
+    monitor: Monitor | None = None,
 ) -> None:
     frames: dict[str, object] = {}  # the engine's frame of each readable partition
     incomplete: dict[str, str] = {}  # contract -> why its partition cannot be a parent
@@ -247,6 +261,7 @@ def _check_layer(
                     sample_keys,
                     quarantine,
                     record.run_id,
+                    monitor,
                 )
         except LakeUnreachable:
             raise
@@ -308,6 +323,7 @@ def _check_partition(
     sample_keys: int,
     quarantine: bool,
     run_id: str,
+    monitor: Monitor | None = None,
 ) -> list[Outcome]:
     expected = part.expected
     stats.manifest_row_count = expected.row_count
@@ -343,6 +359,8 @@ def _check_partition(
     if fresh_out:
         outs.append(fresh_out)
     outs += check_volume(contract, layer, result.row_count, history)
+    if monitor is not None:
+        outs += monitor.partition(contract, layer, result.metrics)
     if result.quarantine is not None:
         stats.quarantine = _write_quarantine(
             engine, store, result.quarantine, part, layer, run_id

@@ -86,10 +86,40 @@ def column_specs(contract: Contract, name: str, column: Column, layer: str) -> l
     return specs
 
 
+def is_element_path(name: str | None) -> bool:
+    return bool(name) and "[]" in name
+
+
+
+def element_specs(contract: Contract, name: str, column: Column, layer: str) -> list[CheckSpec]:
+    """A scalar column's checks, for an element path. Elements of arrays of sub-documents
+    may land as JSON text in either layer, so castability is checked in silver too (a
+    typed element always casts); a unique constraint has no meaning per element."""
+    specs = [s for s in column_specs(contract, name, column, layer) if s.check != "unique"]
+    if layer != "bronze" and column.type in CASTABLE_TYPES:
+        base = {"contract": contract.contract, "object": contract.object_name, "column": name}
+        specs.insert(2, CheckSpec("castable", severity=column.severity or "error", **base))
+    return specs
+
+
+def length_specs(contract: Contract, name: str, column: Column) -> list[CheckSpec]:
+    """`min_items` / `max_items` of an array column (a contract's or a Mongoose validator)."""
+    if column.type != "list" or (column.min_items is None and column.max_items is None):
+        return []
+    return [
+        CheckSpec(
+            "array_length",
+            contract=contract.contract,
+            object=contract.object_name,
+            column=name,
+            severity=column.severity or "error",
+            params={"min": column.min_items, "max": column.max_items},
+        )
+    ]
+
+
 def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
     """Schema and row-level checks of one contract's partition in `layer`."""
-    from wdguard.checks.elements import element_specs, is_element_path, length_specs
-
     specs: list[CheckSpec] = []
     for name, column in contract.columns.items():
         each = element_specs if is_element_path(name) else column_specs

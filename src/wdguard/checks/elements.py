@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from wdguard.checks.derive import CASTABLE_TYPES, column_specs
+from wdguard.checks.derive import is_element_path  # element specs are derived in derive.py
 from wdguard.checks.kinds import KINDS
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
@@ -35,10 +35,6 @@ from wdguard.contracts.model import Column, Contract
 INTO = None  # a step into an array's elements (a field step is the field's name)
 ELEMENT_CHECKS = frozenset({"castable", "not_null", "in_values", "between", "regex"})
 JSON_NESTED = "fields of an array's elements inside a JSON-text element are not checked"
-
-
-def is_element_path(name: str | None) -> bool:
-    return bool(name) and "[]" in name
 
 
 @dataclass(frozen=True)
@@ -62,34 +58,6 @@ def label(path: ElementPath, indices: list[int]) -> str:
     """`photos[]`.url with indices [2] -> `photos[2].url`."""
     it = iter(indices)
     return re.sub(r"\[\]", lambda _m: f"[{next(it, '')}]", path.name)
-
-
-# --------------------------------------------------------------------------- specs
-def element_specs(contract: Contract, name: str, column: Column, layer: str) -> list[CheckSpec]:
-    """A scalar column's checks, for an element path. Elements of arrays of sub-documents
-    may land as JSON text in either layer, so castability is checked in silver too (a
-    typed element always casts); a unique constraint has no meaning per element."""
-    specs = [s for s in column_specs(contract, name, column, layer) if s.check != "unique"]
-    if layer != "bronze" and column.type in CASTABLE_TYPES:
-        base = {"contract": contract.contract, "object": contract.object_name, "column": name}
-        specs.insert(2, CheckSpec("castable", severity=column.severity or "error", **base))
-    return specs
-
-
-def length_specs(contract: Contract, name: str, column: Column) -> list[CheckSpec]:
-    """`min_items` / `max_items` of an array column (a contract's or a Mongoose validator)."""
-    if column.type != "list" or (column.min_items is None and column.max_items is None):
-        return []
-    return [
-        CheckSpec(
-            "array_length",
-            contract=contract.contract,
-            object=contract.object_name,
-            column=name,
-            severity=column.severity or "error",
-            params={"min": column.min_items, "max": column.max_items},
-        )
-    ]
 
 
 # --------------------------------------------------------------------------- engine hooks

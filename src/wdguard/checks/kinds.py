@@ -25,7 +25,7 @@ ROWS_FAIL = "{failing} of {rows} row(s) fail"
 class CheckKind:
     code: str
     # completeness | schema | constraint | referential | rule | freshness | volume
-    # | reconcile | calendar | scd2 (the last three: gold only)
+    # | reconcile | calendar | scd2 (the last three: gold only) | anomaly
     family: str
     summary: str
     # where the partition plan (`checks/plan.py`) runs it: schema (footers, no data), cast,
@@ -38,6 +38,7 @@ class CheckKind:
     passes: Callable[[ModuleType, Any, dict[str, Any]], Any] | None = None
     numeric: bool = False  # compare the value as a number (a decimal held as text)
     shows_values: bool = False  # the message lists up to 5 offending values
+    default_severity: str = "error"  # when the contract does not say
 
 
 KINDS: dict[str, CheckKind] = {
@@ -147,6 +148,12 @@ KINDS: dict[str, CheckKind] = {
     ),
     "scd2_interval": CheckKind(
         "WDG077", "scd2", "gold: SCD2 versions of a natural key overlap or leave a gap"
+    ),
+    "anomaly": CheckKind(
+        "WDG080", "anomaly",
+        "a column metric outside the band its own history expects (metrics/, "
+        "docs/concepts/metrics.md)",
+        default_severity="warn",
     ),
     "unreadable": CheckKind(
         "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"

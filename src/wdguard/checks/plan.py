@@ -54,11 +54,13 @@ class PartitionResult:
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
     measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
+    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] (engines/base.py)
 
 
-# extra aggregates computed in the same pass: (E, typed columns by contract key) ->
-# {name: the engine's aggregate expression}; e.g. column metrics
-Measures = Callable[[ModuleType, dict[str, Any]], dict[str, Any]]
+# extra aggregates computed in the same pass: (E, typed columns by contract key, their
+# types as the checks see them) -> {name: the engine's aggregate expression}; e.g. the
+# column metrics (`EngineBase.check_partition`, `wdguard.metrics`)
+Measures = Callable[[ModuleType, dict[str, Any], dict[str, Any]], dict[str, Any]]
 _MEASURE = "__wdguard_measure__"
 
 
@@ -174,7 +176,7 @@ def check_partition(
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
-    extra = measures(E, typed) if measures else {}
+    extra = measures(E, typed, _types(E, contract, resolved)) if measures else {}
     aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
@@ -211,8 +213,8 @@ def check_partition(
                 spec.params.get("columns") or ([spec.column] if spec.column else [])
             )
             shown = KINDS[spec.check].shows_values and spec.column in top_level
-            out.sample_keys, values = engine.samples(
-                sub, fails, cols, sample_keys, spec.column if shown else None
+            out.sample_keys, values = samples(
+                engine, sub, fails, cols, sample_keys, spec.column if shown else None
             )
             if values:
                 out.message += f"; values: {', '.join(repr(jsonable(v)) for v in values)}"
@@ -237,6 +239,41 @@ def check_partition(
         raw = [(n, E.col(RAW + n) if RAW + n in casts else E.col(n)) for n in schema]
         result.quarantine = engine.quarantine_rows(typed_frame, reasons, raw)
     return result
+
+
+def samples(
+    engine: Any, frame: Any, fails: Any, cols: list[str], n: int, value_col: str | None
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """(up to n distinct sample keys, up to 5 distinct offending values of `value_col`),
+    both from the first failing rows: one small query, never a pass over the partition."""
+    if (n <= 0 or not cols) and value_col is None:
+        return [], []
+    E = engine.x
+    picked = {f"k{j}": E.col(c) for j, c in enumerate(cols)} if n > 0 else {}
+    if value_col is not None:
+        picked["__value"] = E.col(value_col)
+    keys: list[dict[str, Any]] = []
+    values: list[Any] = []
+    for r in engine.first_rows(frame, fails, picked, max(n, 1) * 4 + 5):
+        if n > 0 and cols:
+            key = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(cols)}
+            if key not in keys and len(keys) < n:
+                keys.append(key)
+        if value_col is not None:
+            v = r["__value"]
+            if v is not None and v not in values and len(values) < 5:
+                values.append(v)
+    return keys, values
+
+
+def _types(E, contract: Contract, resolved: dict[str, ResolvedColumn]) -> dict[str, Any]:
+    """Each typed column's type: the contract's, except a sub-document kept as a struct."""
+    out = {}
+    for name, col in resolved.items():
+        expected = E.dtype(contract.columns[name])
+        keep = E.is_nested(col.dtype) and not E.is_nested(expected)
+        out[name] = col.dtype if keep else expected
+    return out
 
 
 def key_columns(key_checks: dict[int, list[str]]) -> list[str]:

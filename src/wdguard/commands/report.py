@@ -155,6 +155,8 @@ def nightly(
             drift.update(lake_drift_live(store, contracts))
         report = build_report(store, day, drift=drift, contracts=contracts, days=days)
         report["notes"] += skipped_sources(dsn, migrations, mongo_uri, mongo_db, drift)
+        if date is None:  # said, not silent: after midnight "today" is not the gated date
+            report["notes"].append(f"no --date: this report covers today (UTC), {day}")
         report["alerts"] = [d.to_dict() for d in _send_alerts(alert_cfg, report, drift)]
         texts = {
             "report.json": json.dumps(report, indent=2, default=str) + "\n",

@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from wdguard.contracts.metrics_config import MetricsConfig
+
 LogicalType = Literal[
     "string",
     "uuid",
@@ -270,6 +272,7 @@ class Contract(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     # lake columns no contract column describes: warn (default) or forbid (an error)
     extra_columns: Literal["warn", "forbid"] | None = None
+    metrics: MetricsConfig | None = None  # column metrics and anomaly judging (on by default)
     # where the contract was read from, for error messages: {"path": ..., "rules": {name: line}}
     _origin: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -284,6 +287,8 @@ class Contract(_Strict):
                     raise ValueError(f"unique_keys column {col!r} is not in columns")
         if self.freshness and self.freshness.column not in self.columns:
             raise ValueError(f"freshness column {self.freshness.column!r} is not in columns")
+        for col in self.metrics.unknown_columns(set(self.columns)) if self.metrics else []:
+            raise ValueError(f"metrics names column {col!r}, which is not in columns")
         return self
 
     @property
@@ -335,7 +340,8 @@ DERIVED_CONTRACT_KEYS = frozenset(
     {"source", "primary_key", "columns", "unique_keys", "indexes", "foreign_keys", "mongo"}
 )
 HAND_CONTRACT_KEYS = frozenset(
-    {"description", "owner", "consumers", "freshness", "volume", "rules", "extra_columns"}
+    {"description", "owner", "consumers", "freshness", "volume", "rules", "extra_columns",
+     "metrics"}
 )
 
 
@@ -383,8 +389,10 @@ def contract_json_schema() -> dict[str, Any]:
         "One table or collection of the WasteDump pipeline: what it must look like.",
     )
     models = {"Contract": schema} | schema.get("$defs", {})
+    from wdguard.contracts import metrics_config as mc
+
     for cls in (Contract, Column, Source, Index, ForeignKey, Freshness, Volume, Rule, Mongo,
-                Mongoose):
+                Mongoose, mc.MetricsConfig, mc.ColumnMetrics, mc.AnomalyConfig):
         props = models.get(cls.__name__, {}).get("properties", {})
         for name, note in _field_notes(cls).items():
             if name in props and "description" not in props[name]:

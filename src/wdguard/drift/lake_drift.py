@@ -11,7 +11,9 @@ Two sources of truth about the lake's shape, neither read by the gate's per-date
   that are not the contract's. A difference repeated over many dates is one finding
   naming the first and last date.
 
-Reads only logs and parquet footers. Gold Delta tables get their history (gold contracts
+Reads only logs and parquet footers. Delta tables are found under each layer's top
+folder (wdguard's own and the lake's `_wdguard/lake.toml` layout); parquet partitions are
+compared in wdguard's own layout. Gold Delta tables get their history (gold contracts
 describe grain and keys, not every column).
 """
 
@@ -79,10 +81,26 @@ def _details(commit: Commit, **extra: Any) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def delta_tables(store) -> list[str]:
+def layer_roots(store) -> dict[str, str]:
+    """Top folder -> layer: wdguard's own (`raw`, `silver`, `gold`) and the first folder
+    of each layer's path in the lake's layout (`_wdguard/lake.toml`, as `lake generate
+    --style` writes it)."""
+    roots = dict(_LAYER_OF_ROOT)
+    try:
+        lake = layout.configured(store, {})
+    except Exception:  # an unreadable lake.toml: the gate reports it; drift reads on
+        return roots
+    for name, lay in lake.layers.items():
+        top = lay.path.text.strip("/").split("/", 1)[0]
+        if "{" not in top:
+            roots.setdefault(top, name)
+    return roots
+
+
+def delta_tables(store, roots: dict[str, str] | None = None) -> list[str]:
     """Paths of the Delta tables under the lake's layer roots (folders with _delta_log)."""
     found: set[str] = set()
-    for root in _LAYER_OF_ROOT:
+    for root in roots or _LAYER_OF_ROOT:
         for name in store.list(root):
             head, sep, _ = name.partition(f"/{DELTA_LOG}/")
             if sep:
@@ -241,9 +259,10 @@ def lake_drift(store, contracts: list[Contract], *,
     """Every Delta table's schema history and current columns, and every parquet
     partition's columns, against the contracts."""
     result = LakeDrift(lake=store.url)
-    for path in delta_tables(store):
+    roots = layer_roots(store)
+    for path in delta_tables(store, roots):
         commits = read_log(store, path)
-        layer = _LAYER_OF_ROOT[path.split("/", 1)[0]]
+        layer = roots[path.split("/", 1)[0]]
         meta = current_metadata(commits)
         assert meta.schema is not None
         last = commits[-1]

@@ -361,3 +361,17 @@ def configured(store, config: dict[str, Any], where: str = "wdguard.toml") -> La
             raise InputError(f"invalid TOML: {exc}", where=own) from None
         return LakeLayout.from_table(table.get("lake", {}), source=own)
     return LakeLayout.default()
+
+
+METRICS_DIR = "_wdguard/metrics"
+
+
+def metrics_dir(date: dt.date | str | None = None) -> str:
+    """`_wdguard/metrics/date=YYYY-MM-DD`: Hive-style, so Spark, Databricks SQL and Synapse
+    read the folder as one table partitioned by `date`."""
+    return METRICS_DIR if date is None else f"{METRICS_DIR}/date={date_str(date)}"
+
+
+def metrics_path(date: dt.date | str, run_id: str) -> str:
+    """One create-only parquet object of column metrics per gate run (or backfill)."""
+    return f"{metrics_dir(date)}/{run_id}.parquet"

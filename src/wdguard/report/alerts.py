@@ -35,6 +35,7 @@ EVENTS = {
     "freshness_sla": "a freshness SLA breached",
     "slow_run": "a run slower than its budget",
     "cache_threshold": "an error-level Redis cache finding (hit ratio, evictions, memory, TTLs)",
+    "anomaly": "a column metric outside the band its history expects (family anomaly)",
 }
 KINDS = ("slack", "teams", "webhook")
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -158,6 +159,10 @@ def events_from_run(run: dict[str, Any] | None, cfg: AlertConfig) -> list[Event]
         )
     for c in run.get("checks", []):
         if not c.get("failed"):
+            continue
+        if c.get("check") == "anomaly":
+            sev = "error" if c["severity"] == "error" else "warning"
+            events.append(Event("anomaly", sev, f"Anomaly {_check_label(c)}: {c['message']}"))
             continue
         if c.get("kind") == "freshness":
             events.append(

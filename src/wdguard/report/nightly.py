@@ -16,6 +16,7 @@ from typing import Any
 from wdguard.contracts.model import Contract
 from wdguard.findings import Finding
 from wdguard.redact import redact, redact_text
+from wdguard.report.anomalies import anomalies_section
 from wdguard.report.cache import cache_section, cache_status
 from wdguard.report.runs import contract_metrics, is_gold_only, read_runs, window
 
@@ -488,6 +489,8 @@ def build_report(
         "sla_breaches": sla,
         "metrics": {"dates": mdates, "contracts": _series(runs, mdates, contracts)},
         "cache": cache,
+        "anomalies": anomalies_section(store, mdates, runs[day][-1] if day in runs else None,
+                                       contracts),
         "notes": notes,
         "alerts": [],
     }

@@ -200,6 +200,36 @@ def _metrics(r: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _anomalies(r: dict[str, Any]) -> str:
+    """A sparkline with its expected band for every anomaly and every key metric."""
+    a = r.get("anomalies") or {}
+    if not a.get("today") and not a.get("key_metrics"):
+        return ""
+    out = ['<section class="card"><h2>Anomalies and key metrics</h2>',
+           '<p class="sub">Column metrics against the band their own history expects '
+           '(green); red marks are outside it. Anomalies are warnings unless a contract '
+           'says otherwise.</p>']
+    cards = []
+    for x in a.get("today", []):
+        n = len(x["values"])
+        lo, hi = x["expected"]
+        svg = charts.line(x["values"], x["dates"], f"{x['contract']}.{x['column']} {x['metric']}",
+                          band=([lo] * n, [hi] * n))
+        sev = "fail" if x["severity"] == "error" else "warning"
+        cards.append(f'<div class="contract bad"><div class="top"><h3>{_where(x)} '
+                     f'<code>{_e(x["metric"])}</code></h3>{_pill(x["layer"] or "", sev)}</div>'
+                     f'<figure>{svg}<figcaption>{_e(x["message"])}</figcaption></figure></div>')
+    for k in a.get("key_metrics", []):
+        svg = charts.line(k["values"], k["dates"], f"{k['contract']}.{k['column']} {k['metric']}",
+                          band=(k["low"], k["high"]))
+        cards.append(f'<div class="contract"><div class="top"><h3>{_where(k)} '
+                     f'<code>{_e(k["metric"])}</code></h3>{_pill("key metric", "pass")}</div>'
+                     f'<figure>{svg}<figcaption>{_e(k["layer"])}, per day</figcaption>'
+                     f'</figure></div>')
+    out.append(f'<div class="grid">{"".join(cards)}</div></section>')
+    return "".join(out)
+
+
 def _pct(v: Any) -> str:
     return "—" if v is None else f"{v * 100:.1f} %"
 
@@ -296,6 +326,7 @@ def render_html(r: dict[str, Any]) -> str:
         f'<div class="two">{_impact(r)}{_sla(r)}</div>',
         _changes(r),
         _cache(r),
+        _anomalies(r),
         _metrics(r),
         _footer(r),
     ])

@@ -97,6 +97,27 @@ def _cache_md(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _anomalies_md(r: dict[str, Any]) -> list[str]:
+    a = r.get("anomalies") or {}
+    if not a.get("today") and not a.get("key_metrics"):
+        return []
+    lines = ["## Anomalies and key metrics", ""]
+    if a.get("today"):
+        lines += _table(["", "where", "layer", "metric", "value", "expected", "message"], [
+            [_ICON["fail"] if x["severity"] == "error" else _ICON["warning"], _where(x),
+             x.get("layer"), f"`{x['metric']}`", f"{x['value']:.4g}",
+             f"{x['expected'][0]:.4g} – {x['expected'][1]:.4g}", x["message"]]
+            for x in a["today"]])
+    else:
+        lines += ["No anomaly today.", ""]
+    if a.get("key_metrics"):
+        lines += _table(["key metric", "today", "trend"], [
+            [f"{_where(k)} `{k['metric']}`",
+             "" if k["values"][-1] is None else f"{k['values'][-1]:.4g}", _trend(k["values"])]
+            for k in a["key_metrics"]])
+    return lines
+
+
 def render_markdown(r: dict[str, Any]) -> str:
     lines = [f"# {_ICON.get(r['status'], '')} wdguard nightly report — {r['date']}", "",
              f"**{r['headline']}**", ""]
@@ -208,6 +229,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         lines += _table(["contract", "failing checks", "failing rows", "rows (trend)",
                          "freshness lag / SLA", "check time"], rows)
 
+    lines += _anomalies_md(r)
     lines += _cache_md(r)
     for n in r["notes"]:
         lines += [f"> note: {n}"]

@@ -15,7 +15,6 @@ import polars as pl
 
 from wdguard.checks.engines.base import EngineBase
 from wdguard.checks.engines.polars import expressions as X
-from wdguard.checks.outcome import jsonable
 from wdguard.checks.partition import Partition
 from wdguard.contracts.model import Contract
 
@@ -84,23 +83,13 @@ class PolarsEngine(EngineBase):
     def duplicated_flag(self, typed, cols: list[str]) -> pl.Expr:
         return X.is_duplicated(cols)
 
-    def samples(
-        self, frame: pl.LazyFrame, fails: pl.Expr, cols: list[str], n: int, value_col: str | None
-    ) -> tuple[list[dict[str, Any]], list[Any]]:
-        """(up to n distinct sample keys, up to 5 offending values of `value_col`)."""
-        keys: list[dict[str, Any]] = []
-        if n > 0 and cols:
-            df = frame.filter(fails).select([pl.col(c) for c in cols]).head(n * 4)
-            df = df.collect(engine="streaming").unique(maintain_order=True).head(n)
-            keys = [{k: jsonable(v) for k, v in r.items()} for r in df.iter_rows(named=True)]
-        values: list[Any] = []
-        if value_col is not None:
-            found = (
-                frame.filter(fails).select(pl.col(value_col).unique(maintain_order=True).head(5))
-                .collect(engine="streaming").to_series().to_list()
-            )  # fmt: skip
-            values = [v for v in found if v is not None]
-        return keys, values
+    def first_rows(
+        self, frame: pl.LazyFrame, where: pl.Expr, columns: dict[str, pl.Expr], limit: int
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` rows matching `where`: one query that stops reading once it has
+        them (samples of a failing check)."""
+        picked = frame.filter(where).select([e.alias(n) for n, e in columns.items()])
+        return picked.head(limit).collect(engine="streaming").to_dicts()
 
     def orphans(
         self, child: pl.LazyFrame, child_keys: list[pl.Expr], pk: list[str],

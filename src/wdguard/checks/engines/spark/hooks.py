@@ -26,7 +26,6 @@ from pyspark.sql import types as T
 
 from wdguard.checks.engines.base import EngineBase
 from wdguard.checks.engines.spark import expressions as S
-from wdguard.checks.outcome import jsonable
 from wdguard.checks.partition import Partition
 from wdguard.contracts.model import Contract
 
@@ -140,28 +139,13 @@ class SparkEngine(EngineBase):
     def duplicated_flag(self, typed, cols: list[str]) -> Column:
         return _is_duplicated(typed, cols)
 
-    def samples(
-        self, frame: DataFrame, fails: Column, cols: list[str], n: int, value_col: str | None
-    ) -> tuple[list[dict[str, Any]], list[Any]]:
-        """(up to n distinct sample keys, up to 5 offending values): one job, few rows."""
-        if (n <= 0 or not cols) and value_col is None:
-            return [], []
-        picked = [S.col(c).alias(f"k{j}") for j, c in enumerate(cols)] if n > 0 else []
-        if value_col is not None:
-            picked.append(S.col(value_col).alias("__value"))
-        got = _first_rows(frame.where(fails).select(*picked), max(n, 1) * 4 + 5)
-        keys: list[dict[str, Any]] = []
-        values: list[Any] = []
-        for r in got:
-            if n > 0 and cols:
-                key = {c: jsonable(r[f"k{j}"]) for j, c in enumerate(cols)}
-                if key not in keys and len(keys) < n:
-                    keys.append(key)
-            if value_col is not None:
-                v = r["__value"]
-                if v is not None and v not in values and len(values) < 5:
-                    values.append(v)
-        return keys, values
+    def first_rows(
+        self, frame: DataFrame, where: Column, columns: dict[str, Column], limit: int
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` rows matching `where`, in one small job (samples of a failing
+        check)."""
+        picked = frame.where(where).select(*[e.alias(n) for n, e in columns.items()])
+        return [r.asDict() for r in _first_rows(picked, limit)]
 
     def orphans(
         self, child: DataFrame, child_keys: list[Column], pk: list[str],

@@ -1,0 +1,73 @@
+"""MetricSpecs -> Polars aggregations, joining the plan's one aggregation pass (`aggregate`).
+
+Each metric is one scalar aggregation over the column as the checks see it (cast to the
+contract's type), so the partition is still read once. A metric whose column is absent or
+not of a kind the metric measures (a list that landed as text) yields no expression and
+is recorded as missing, never as a failed read.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from wdguard.metrics.catalog import PREFIX, ROWS, MetricSpec
+
+
+def _numeric(dtype: pl.DataType) -> bool:
+    return dtype.is_numeric() or isinstance(dtype, pl.Decimal)
+
+
+def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None) -> pl.Expr | None:
+    """One metric as a scalar expression (None: the column cannot carry it)."""
+    m = spec.metric
+    if spec.column == ROWS:
+        return pl.len().cast(pl.Float64) if m == "row_count" else None
+    if col is None or dtype is None:
+        return None
+    if m == "null_share":  # from the validity bitmaps: no boolean column materialised
+        return col.null_count().cast(pl.Float64) / pl.len().cast(pl.Float64)
+    if m == "distinct":  # the sketch counts null as a value: take it out again
+        nulls = (col.null_count() > 0).cast(pl.Float64)
+        return col.approx_n_unique().cast(pl.Float64) - nulls
+    if spec.value is not None:
+        hits = (col.cast(pl.String) == spec.value).sum()
+        return hits / col.count().cast(pl.Float64)
+    if m in ("min", "max", "mean", "stddev") or spec.quantile is not None:
+        if not _numeric(dtype):
+            return None
+        if m in ("min", "max"):  # in the column's own type: no cast of every value
+            return (col.min() if m == "min" else col.max()).cast(pl.Float64)
+        x = col.cast(pl.Float64)
+        if spec.quantile is not None:
+            return x.quantile(spec.quantile, "linear")
+        return x.mean() if m == "mean" else x.std()
+    if m.startswith("len_"):
+        if isinstance(dtype, pl.List):
+            n = col.list.len()
+        elif dtype == pl.String:
+            n = col.str.len_bytes()  # from the offsets: no scan of the text
+        else:
+            return None
+        return {"len_min": n.min, "len_max": n.max, "len_mean": n.mean}[m]().cast(pl.Float64)
+    if m == "true_share":
+        return col.cast(pl.Float64).mean() if dtype == pl.Boolean else None
+    if m == "empty_share":
+        if not isinstance(dtype, pl.List):
+            return None
+        return (col.list.len() == 0).sum() / col.count().cast(pl.Float64)
+    return None
+
+
+def aggregations(
+    specs: list[MetricSpec],
+    typed: dict[str, pl.Expr],
+    dtypes: dict[str, pl.DataType],
+    prefix: str = PREFIX,
+) -> dict[str, pl.Expr]:
+    """The metric expressions to add to the one select, named `{prefix}{i}` for spec i."""
+    out = {}
+    for i, spec in enumerate(specs):
+        expr = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
+        if expr is not None:
+            out[f"{prefix}{i}"] = expr.cast(pl.Float64)
+    return out

@@ -1,0 +1,151 @@
+"""Contract -> the metrics of a partition, as engine-neutral specs.
+
+Defaults per logical type are chosen to cost little in the gate's single pass (measured on
+the 10M-row benchmark partition, see docs/benchmarks.md): null share everywhere; the
+mean and stddev for numbers that are quantities (not keys); value shares for enums; mean
+length for text; approximate distinct counts (HyperLogLog) only where a collapse means
+something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
+sort per column on Polars) and length extremes are opt-in per column
+(`metrics.columns.<col>.metrics`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wdguard.contracts.model import Column, Contract
+
+ROWS = "*"  # the column of table-level metrics (row_count)
+NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
+TEXT = frozenset({"string"})
+
+# min and max are not judged by default (one row moves them), so they are not computed by
+# default either: `metrics: [mean, stddev, min, max]` on a column adds them
+_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "integer": ("mean", "stddev"),
+    "bigint": ("mean", "stddev"),
+    "float": ("mean", "stddev"),
+    "decimal": ("mean", "stddev"),
+    "string": ("len_mean",),
+    "boolean": ("true_share",),
+    "list": ("empty_share", "len_mean"),
+}
+# what a metric means for each kind of column it applies to
+_APPLIES: dict[str, frozenset[str]] = {
+    "min": NUMBERS,
+    "max": NUMBERS,
+    "mean": NUMBERS,
+    "stddev": NUMBERS,
+    "len_min": TEXT | {"uuid"},
+    "len_max": TEXT | {"uuid"},
+    "len_mean": TEXT | {"uuid", "list"},
+    "true_share": frozenset({"boolean"}),
+    "empty_share": frozenset({"list"}),
+}
+# judged by default: the robust location-like metrics. Extremes (min, max, len_min, len_max)
+# and stddev follow single rows, so they are recorded and charted but judged only on request
+JUDGED = frozenset(
+    {"row_count", "null_share", "distinct", "mean", "len_mean", "true_share", "empty_share"}
+)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    column: str  # contract column, or ROWS
+    metric: str  # a name of contracts.metrics_config.METRICS (share:VALUE, pNN spelt out)
+    logical: str  # the column's logical type ("" for ROWS)
+
+    @property
+    def quantile(self) -> float | None:
+        return int(self.metric[1:]) / 100 if _is_quantile(self.metric) else None
+
+    @property
+    def value(self) -> str | None:
+        """The value of a `share:VALUE` metric."""
+        return self.metric.split(":", 1)[1] if self.metric.startswith("share:") else None
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric in ("null_share", "true_share", "empty_share") or bool(self.value)
+
+    @property
+    def judged_by_default(self) -> bool:
+        return self.metric in JUDGED or bool(self.value) or _is_quantile(self.metric)
+
+
+def _is_quantile(name: str) -> bool:
+    return len(name) == 3 and name[0] == "p" and name[1:].isdigit()
+
+
+def _values(column: Column, overrides) -> list[str]:
+    if overrides is not None and overrides.values:
+        return list(overrides.values)
+    if column.accepted_values:
+        return list(column.accepted_values)
+    return list(column.values or []) if column.type == "enum" else []
+
+
+def _distinct_by_default(contract: Contract, name: str, column: Column) -> bool:
+    if name in contract.primary_key:  # equal to the row count, or duplicate_pk fails
+        return False
+    return _is_identifier(contract, name) or column.type == "uuid"
+
+
+def _is_identifier(contract: Contract, name: str) -> bool:
+    fk_cols = {c for fk in contract.references() for c in fk.columns}
+    return name in contract.primary_key or name in fk_cols
+
+
+def _applies(metric: str, logical: str) -> bool:
+    if metric in ("null_share", "distinct") or metric.startswith("share:"):
+        return True
+    if _is_quantile(metric):
+        return logical in NUMBERS
+    return logical in _APPLIES.get(metric, frozenset())
+
+
+def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
+    """The metric names of one column: its configured list, else its type's defaults."""
+    cfg = contract.metrics.columns.get(name) if contract.metrics else None
+    if cfg is not None and not cfg.enabled:
+        return []
+    values = _values(column, cfg)
+    if cfg is not None and cfg.metrics is not None:
+        names = list(cfg.metrics)
+        if values and not any(m.startswith("share:") for m in names):
+            names += [f"share:{v}" for v in values]
+        return [m for m in names if _applies(m, column.type)]
+    names = ["null_share"]
+    if _distinct_by_default(contract, name, column):
+        names.append("distinct")
+    if not (column.type in NUMBERS and _is_identifier(contract, name)):  # an id is no amount
+        names += _DEFAULTS.get(column.type, ())
+    names += [f"share:{v}" for v in values]
+    return names
+
+
+def metric_specs(contract: Contract) -> list[MetricSpec]:
+    """Every metric of one contract's partition: `row_count`, then column by column.
+
+    Columns inside arrays (`items[].sku`) are left out: a value there is one of many per
+    row, so a share or a mean of them is another question (see docs/limitations.md)."""
+    if contract.metrics is not None and not contract.metrics.enabled:
+        return []
+    specs = [MetricSpec(ROWS, "row_count", "")]
+    for name, column in contract.columns.items():
+        if "[]" in name or column.type == "unsupported":
+            continue
+        specs += [MetricSpec(name, m, column.type) for m in column_metrics(contract, name, column)]
+    return specs
+
+
+PREFIX = "__metric"  # metric i's column in the engine's one aggregation row
+
+
+def values(specs: list[MetricSpec], row: dict, prefix: str = PREFIX) -> list[float | None]:
+    """Spec i's value from the collected row (None: not computed, or no value to take)."""
+    out: list[float | None] = []
+    for i in range(len(specs)):
+        v = row.get(f"{prefix}{i}")
+        out.append(None if v is None or v != v else float(v))  # NaN (0/0) is no value
+    return out
