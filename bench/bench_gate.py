@@ -260,6 +260,8 @@ def child(variant: str, folder: Path, rows: int) -> None:
         out = run_ge(folder, rows)  # timed: validation only, not the pandas load or setup
     seconds = out.pop("validate_s", None) or (time.perf_counter() - t0)
     out["seconds"] = round(seconds, 3)
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU: less at the mercy of other jobs
+    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out, default=str))
 

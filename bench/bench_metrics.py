@@ -48,10 +48,10 @@ def polars_once(folder: Path, contract) -> tuple[float, float, int]:
     return time.perf_counter() - t0, time.process_time() - c0, len(result.metrics)
 
 
-def spark_jobs(folder: Path, rows: int) -> dict:
+def spark_jobs(folder: Path, rows: int, tmp: Path) -> dict:
     from wdguard.checks.engines import get_engine, spark_session
 
-    small = folder.parent / "spark"
+    small = tmp / "spark"
     small.mkdir()
     pl.scan_parquet(str(folder / "*.parquet")).head(rows).sink_parquet(small / "part.parquet")
     engine = get_engine("spark", spark=spark_session("local[2]"))
@@ -107,7 +107,7 @@ def main() -> None:
               f"({result['polars_wall_overhead']:+.1%}); CPU off {cpu['off']:.2f}s on "
               f"{cpu['on']:.2f}s ({result['polars_cpu_overhead']:+.1%})")
         if not args.skip_spark:
-            result["spark"] = spark_jobs(folder, args.spark_rows)
+            result["spark"] = spark_jobs(folder, args.spark_rows, tmp)
             print(f"spark jobs per partition ({args.spark_rows:,} rows): {result['spark']}")
         out = Path(__file__).with_name("results_metrics.json")
         out.write_text(json.dumps(result, indent=2) + "\n")

@@ -204,10 +204,32 @@ def test_explicit_specs_replace_the_contracts_own():
 
 def test_measures_come_back_from_the_same_select():
     lf = pl.LazyFrame({"id": [1, 2, 3], "v": [5, None, 7]}).cast({"v": pl.Int32})
-    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed: {
+    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed, types: {
         "v_nulls": E.count_true(~E.not_null(typed["v"])), "v_max": typed["v"].max()})
     assert result.measures == {"v_nulls": 1, "v_max": 7}
     assert check_partition(lf, T, "silver", where="t").measures == {}
+
+
+def test_one_sample_key_is_one_and_values_are_shown_without_samples():
+    lf = pl.LazyFrame({"id": [1, 2, 3], "v": [-1, -2, 5]}).cast({"v": pl.Int32})
+    one = check_partition(lf, T, "silver", where="t", sample_keys=1)
+    never = next(o for o in one.outcomes if o.spec.name == "never")  # a rule: no values
+    assert (never.failing_rows, never.sample_keys) == (3, [{"id": 1}])
+    assert outcome(one, "v", "between").sample_keys == [{"id": 1}]
+    none = outcome(check_partition(lf, T, "silver", where="t", sample_keys=0), "v", "between")
+    assert none.sample_keys == [] and none.message == "2 of 3 row(s) fail; values: -1, -2"
+
+
+def test_a_foreign_key_is_checked_when_the_childs_primary_key_is_absent():
+    from wdguard.checks.engines import check_fk
+
+    parent = contract_from_dict({**T_SPEC, "contract": "P"})
+    child = contract_from_dict({
+        "contract": "C", "source": {"kind": "postgres", "table": "c"}, "primary_key": ["id"],
+        "columns": {"id": {"type": "bigint"}, "p": {"type": "bigint", "references": "P.id"}}})
+    (fk,) = child.references()
+    out = check_fk(child, pl.LazyFrame({"p": [1, 9]}), fk, parent, pl.LazyFrame({"id": [1]}))
+    assert (out.status, out.failing_rows, out.sample_keys) == ("fail", 1, [{"p": 9}])
 
 
 def test_an_unreadable_partition_names_why(tmp_path):

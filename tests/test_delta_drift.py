@@ -263,6 +263,17 @@ def test_delta_on_azure_through_the_stores_options(azure_lake, tmp_path):
     assert found == {("LKD101", "rating", 1)}
 
 
+def test_a_malformed_log_is_one_line_and_exit_2(tmp_path):
+    log = tmp_path / "silver" / "postgres" / "x" / "_delta_log"
+    log.mkdir(parents=True)
+    (log / f"{0:020d}.json").write_text('{"commitInfo": {\n')
+    res = CliRunner().invoke(app, ["drift", "lake", "--lake", str(tmp_path)])
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines() == [
+        f"wdguard: error: {tmp_path}/silver/postgres/x: malformed commit 0 line 1: "
+        "Expecting property name enclosed in double quotes: line 1 column 17 (char 16)"]
+
+
 def test_drift_lake_compares_parquet_partitions_and_reads_past_text_bronze(tmp_path):
     """A lake whose bronze is JSON lines (`lake generate --bronze-format jsonl`): drift
     compares the parquet silver partitions and does not read the .json files as parquet

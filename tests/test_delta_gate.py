@@ -14,15 +14,46 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.delta_tables import enable_deletion_vectors, evolving_table, mapped_table
-from tests.test_lake_layouts import CLEAN, FAULTY, base  # noqa: F401  (the shared fixture)
 from wdguard.cli import app
+from wdguard.contracts.io import load_contract, load_contracts
 from wdguard.gate import run_gate
 from wdguard.lake import layout
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.delta import append_date, delta_table_path
+from wdguard.sample.faults import inject
+from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
+CLEAN, FAULTY = "2026-11-25", "2026-11-26"
+# row-level faults on the second day, each on its own column (Delta holds the same rows;
+# a manifest's own faults have no Delta twin: the log is the manifest there)
+FAULTS = [
+    ("null_in_required", "Order", "user_id"),
+    ("bad_enum_value", "Order", "status"),
+    ("out_of_range", "Order", "total_amount"),
+    ("orphan_fk", "Order", None),
+    ("duplicate_pk", "User", None),
+    ("stale_data", "User", None),
+    ("broken_rule", "Order", None),
+]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """users and orders for two days in wdguard's layout, the second day faulty."""
+    root = tmp_path_factory.mktemp("lake")
+    store = LocalStore(root)
+    generate_lake(store, load_contracts(ROOT / "contracts"), rows=0.05, days=2,
+                  objects=["users", "orders"], layers=("bronze", "silver"))
+    folder = tmp_path_factory.mktemp("c")
+    for path in sorted((ROOT / "contracts").glob("*.yaml")):
+        if load_contract(path).object_name in {"users", "orders"}:
+            shutil.copy(path, folder / path.name)
+    contracts = load_contracts(folder)
+    faults = [inject(name, store, FAULTY, contracts, contract=c, column=col)
+              for name, c, col in FAULTS]
+    return root, folder, None, faults
 
 
 def to_delta(src: Path, dst: Path) -> Path:
@@ -43,7 +74,7 @@ def to_delta(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def twins(base, tmp_path_factory):  # noqa: F811
+def twins(base, tmp_path_factory):
     root, contracts, _, faults = base
     return root, to_delta(root, tmp_path_factory.mktemp("delta") / "lake"), contracts, faults
 
@@ -190,7 +221,7 @@ def generated(tmp_path_factory):
     runner = CliRunner()
     for fmt in ("parquet", "delta"):
         res = runner.invoke(app, ["lake", "generate", "--out", str(folder / fmt), "--days", "1",
-                                  "--rows", "0.02", "--lake-format", fmt,
+                                  "--rows", "0.02", "--format", fmt,
                                   "--contracts", str(ROOT / "contracts")])
         assert res.exit_code == 0, res.output
     return folder / "parquet", folder / "delta"

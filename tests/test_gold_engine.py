@@ -116,6 +116,11 @@ def test_clean_frames_pass_and_a_declared_tolerance_is_honoured(run):
     assert passed[("DimX", "scd2_interval")].failing_rows == 0
     count = passed[("FactX", "reconcile_count")]
     assert (count.failing_rows, count.rows_scanned, count.message) == (0, 2, "")
+    assert passed[("FactX", "reconcile_sum")].failing_rows == 0
+    grain = passed[("FactX", "gold_grain")]
+    assert (grain.rows_scanned, grain.failing_rows, grain.message) == (2, 0, "")
+    nn = got[("FactX", "not_null", "k")]
+    assert (nn.rows_scanned, nn.failing_rows, nn.message) == (2, 0, "")
     off = _by_check(_standard(run, silver=_silver(m=(1.0, 3.0))))[("FactX", "reconcile_sum")]
     assert off.status == "fail" and off.failing_rows is None
     assert off.message == ("FactX: sum(m) 3 != silver S sum(m) 4 (ts on 2026-11-26, tolerance 0.5)")
@@ -199,6 +204,7 @@ def test_orphans_counted_nulls_ignored_samples_sorted(run):
     assert out.sample_keys == [{"k": 98}, {"k": 99}]
     assert out.message == "FactX.k: 3 row(s) point at no DimX.k (e.g. 98, 99)"
     one = _by_check(_standard(run, fact=fact, silver=_silver(m=(5.0,))))
+    assert one[("FactX", "not_null")].status == "fail"
     assert one[("FactX", "not_null")].message == "FactX.k: 1 null(s) in a required column"
     assert one[("FactX", "not_null")].failing_rows == 1
     assert one[("FactX", "not_null")].rows_scanned == 5
@@ -215,6 +221,9 @@ def test_grain_counts_a_null_key_once_and_samples_duplicated_keys(run):
     assert (out.status, out.failing_rows, out.rows_scanned) == ("fail", 3, 6)
     assert out.message == "FactX: 3 extra row(s) on the grain (id): 6 rows, 3 distinct keys"
     assert out.sample_keys == [{"id": None}, {"id": 1}]
+    one = run([DIM, FACT], {"DimX": _dim(GOOD), "FactX": fact}, {"S": _silver(m=(3.0,))},
+              sample_keys=1)[0]  # fmt: skip
+    assert _by_check(one)[("FactX", "gold_grain")].sample_keys == [{"id": None}]
     count = got[("FactX", "reconcile_count")]
     assert count.status == "fail" and count.failing_rows == 5
     assert count.message == "FactX: 6 rows != silver S 1 rows (ts on 2026-11-26)"
@@ -228,6 +237,7 @@ def test_grain_of_several_columns_is_the_tuple(run):
     frame = pl.LazyFrame({"a": [1, 1, 1, 2, 2], "b": ["x", "y", "x", None, None]})
     out = _by_check(run([g], {"FactY": frame})[0])[("FactY", "gold_grain")]
     assert (out.status, out.failing_rows) == ("fail", 2)
+    assert out.message == "FactY: 2 extra row(s) on the grain (a, b): 5 rows, 3 distinct keys"
     assert out.sample_keys == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
     clean = pl.LazyFrame({"a": [1, 1, 2], "b": ["x", None, None]})
     assert _by_check(run([g], {"FactY": clean})[0])[("FactY", "gold_grain")].status == "pass"
@@ -352,10 +362,13 @@ def test_missing_or_mistyped_columns_fail_and_skip_the_checks_that_need_them(run
     assert (miss.status, miss.message) == (
         "fail", "FactX: column m is missing (gold/FactX/2026-11-26)"
     )  # fmt: skip
+    assert got[("FactX", "dtype", "m")].status == "skipped"
     assert got[("FactX", "dtype", "m")].message == "FactX.m: column missing"
     typ = got[("FactX", "dtype", "k")]
-    assert typ.status == "fail" and typ.message.startswith("FactX.k: dtype ")
-    assert set(typ.details) == {"dtype", "expected"}
+    assert typ.status == "fail" and set(typ.details) == {"dtype", "expected"}
+    actual, want = typ.details["dtype"], typ.details["expected"]
+    assert actual.lower() == "string" and want.lower() in ("int64", "bigint")
+    assert typ.message == f"FactX.k: dtype {actual} where the contract says {want}"
     assert got[("FactX", "column_missing", "k")].status == "pass"
     assert got[("FactX", "dtype", "id")].status == "pass"
     for key in [("FactX", "gold_orphan_key", "k"), ("FactX", "not_null", "k"),
@@ -378,6 +391,8 @@ def test_absent_partitions_skip_and_absent_silver_is_an_error(run):
         "error", "FactX: cannot reconcile, silver S partition missing (S)"
     )  # fmt: skip
     assert rows == {"DimX": 3, "FactX": 2}
+    total = got[("FactX", "reconcile_sum", "m")]
+    assert total.message == "FactX: cannot reconcile, silver S partition missing (S)"
 
 
 def test_a_dimension_without_its_key_column_skips_the_reference(run):
@@ -395,6 +410,7 @@ def test_a_query_that_cannot_run_is_an_error_naming_where(run):
     got = run([fact], {"FactX": _fact()}, {"S": _silver()})[0]
     out = got[("FactX", "reconcile_count", None)]
     assert out.status == "error" and out.message.startswith("S: cannot compute: ")
+    assert "nope" in out.message and "NoneType" not in out.message
     assert got[("FactX", "gold_grain", "id")].status == "pass"  # the others still answer
 
 
@@ -423,3 +439,24 @@ def test_verdict_helpers_error_line_numbers_and_sums():
                       params={"max_share": 0.0, "dimension": "D", "unknown": -1})  # fmt: skip
     none = V.unknown_share(share, 0, 0)
     assert (none.status, none.rows_scanned, none.details["share"]) == ("pass", 0, 0.0)
+
+
+def test_mistyped_scd2_interval_columns_skip_it_named(run):
+    dim = _dim(GOOD).with_columns(pl.col("vt").cast(pl.String), pl.col("vf").cast(pl.String))
+    got = run([DIM], {"DimX": dim})[0]
+    out = got[("DimX", "scd2_interval", "vf,vt")]
+    assert (out.status, out.message) == ("skipped", "DimX: column vf, vt missing or mistyped")
+    assert got[("DimX", "scd2_current", "cur")].status == "pass"
+
+
+def test_evaluate_defaults_polars_five_samples_and_paths_by_table_name():
+    fact = _fact(ids=range(7), keys=range(100, 107), m=[1.0] * 7).drop("m")
+    outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
+                       {"S": _silver(m=(7.0,))}, DAY)  # fmt: skip
+    got = {(o.spec.check, o.spec.column): o for o in outs if o.spec.object == "FactX"}
+    assert len(got[("gold_orphan_key", "k")].sample_keys) == 5
+    assert got[("column_missing", "m")].message == "FactX: column m is missing (FactX)"
+    outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
+                       {"S": None}, DAY, where={"silver:S": "silver/postgres/s"})  # fmt: skip
+    (count,) = [o for o in outs if o.spec.check == "reconcile_count"]
+    assert count.message.endswith("silver S partition missing (silver/postgres/s)")

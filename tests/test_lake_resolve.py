@@ -99,7 +99,7 @@ def _hive_lake(store, *, adf: dict | None = None) -> LakeLayout:
     for obj, df, files in (("users", G.users(), 1), ("orders", G.orders(), 2)):
         size = -(-df.height // files)
         for i in range(files):
-            path = f"bronze/{obj}/snapshot_date={DATE}/part-{i:05d}-abc-c000.snappy.parquet"
+            path = f"bronze/{obj}/snapshot_date={DATE}/part-{i:05d}-abc.c000.snappy.parquet"
             store.write_bytes(path, _parquet(df.slice(i * size, size)))
         store.write_bytes(f"bronze/{obj}/_SUCCESS", b"")
         if adf is not None:

@@ -41,7 +41,6 @@ from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
-from wdguard.metrics import catalog as metric_catalog
 
 RAW = "__wdguard_raw__"  # a cast column's raw value, kept for quarantine
 CAST_FAIL = "__wdguard_castfail__"  # true where a raw value did not cast
@@ -55,12 +54,13 @@ class PartitionResult:
     scan_ms: float = 0.0
     quarantine: Any = None  # the engine's frame of failing rows + reasons, when asked
     measures: dict[str, Any] = field(default_factory=dict)  # the `measures` asked, by name
-    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] of the same pass
+    metrics: list = field(default_factory=list)  # [(MetricSpec, value)] (engines/base.py)
 
 
-# extra aggregates computed in the same pass: (E, typed columns by contract key) ->
-# {name: the engine's aggregate expression}; e.g. column metrics
-Measures = Callable[[ModuleType, dict[str, Any]], dict[str, Any]]
+# extra aggregates computed in the same pass: (E, typed columns by contract key, their
+# types as the checks see them) -> {name: the engine's aggregate expression}; e.g. the
+# column metrics (`EngineBase.check_partition`, `wdguard.metrics`)
+Measures = Callable[[ModuleType, dict[str, Any], dict[str, Any]], dict[str, Any]]
 _MEASURE = "__wdguard_measure__"
 
 
@@ -176,13 +176,8 @@ def check_partition(
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
-    extra = measures(E, typed) if measures else {}
+    extra = measures(E, typed, _types(E, contract, resolved)) if measures else {}
     aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
-    # the column metrics (`wdguard.metrics`) join the same pass: no second scan
-    mspecs = metric_catalog.metric_specs(contract)
-    aggregates |= engine.metric_aggregates(mspecs, typed, {
-        n: col.dtype if E.is_nested(col.dtype) and not E.is_nested(E.dtype(contract.columns[n]))
-        else E.dtype(contract.columns[n]) for n, col in resolved.items()})  # fmt: skip
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -234,7 +229,6 @@ def check_partition(
         },
         scan_ms=scan_ms,
         measures={name: row[_MEASURE + name] for name in extra},
-        metrics=list(zip(mspecs, metric_catalog.values(mspecs, row), strict=True)),
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:
@@ -270,6 +264,16 @@ def samples(
             if v is not None and v not in values and len(values) < 5:
                 values.append(v)
     return keys, values
+
+
+def _types(E, contract: Contract, resolved: dict[str, ResolvedColumn]) -> dict[str, Any]:
+    """Each typed column's type: the contract's, except a sub-document kept as a struct."""
+    out = {}
+    for name, col in resolved.items():
+        expected = E.dtype(contract.columns[name])
+        keep = E.is_nested(col.dtype) and not E.is_nested(expected)
+        out[name] = col.dtype if keep else expected
+    return out
 
 
 def key_columns(key_checks: dict[int, list[str]]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -11,6 +12,15 @@ from rich.markup import escape
 
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.errors import InputError
+
+
+class GenerateFormat(StrEnum):
+    """`lake generate`'s --format: the output, or (shorthand) the lake's own format."""
+
+    text = "text"
+    json = "json"
+    parquet = "parquet"
+    delta = "delta"
 
 
 def _open_out(out: str):
@@ -57,9 +67,15 @@ def generate(
         "parquet", "--lake-format", help="parquet (every layer as files) or delta (silver "
         "and gold as Delta tables partitioned by snapshot_date; bronze stays files)."
     ),
-    fmt: OutputFormat = FORMAT_OPTION,
+    fmt: GenerateFormat = typer.Option(
+        GenerateFormat.text, "--format", "-f", help="Output format: text or json; or, as "
+        "a shorthand, the lake's format (`--format delta` = `--lake-format delta`, text "
+        "output)."
+    ),
 ) -> None:
     """Generate the seeded WasteDump sample lake: daily bronze, silver and gold."""
+    if fmt in (GenerateFormat.parquet, GenerateFormat.delta):
+        lake_format, fmt = fmt.value, GenerateFormat.text
     from wdguard.contracts.gold import load_gold_contracts
     from wdguard.contracts.io import load_contracts
     from wdguard.lake.layout import date_str
@@ -99,7 +115,7 @@ def generate(
                 Path(out).rmdir()  # only if nothing was written
         raise
     table = _restyle(store, result, style, bronze_format)
-    if fmt == OutputFormat.json:
+    if fmt == GenerateFormat.json:
         print_json({"lake": store.url, "style": style, "layout": table, **result.to_dict()})
         return
     if table:

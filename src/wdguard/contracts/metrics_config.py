@@ -34,9 +34,10 @@ METRICS: dict[str, str] = {
     "stddev": "sample standard deviation of the non-null values (numbers)",
     "pNN": "quantile NN/100 of the non-null values, e.g. p50 the median (numbers; exact on "
     "Polars, percentile_approx on Spark)",
-    "len_min": "shortest text, in characters",
-    "len_max": "longest text, in characters",
-    "len_mean": "mean text length in characters; for a list, its mean number of elements",
+    "len_min": "shortest text, in UTF-8 bytes",
+    "len_max": "longest text, in UTF-8 bytes",
+    "len_mean": "mean text length in UTF-8 bytes (characters for ASCII; read from the "
+    "offsets, no scan of the text); for a list, its mean number of elements",
     "share:VALUE": "share of the non-null values equal to VALUE (enum values, accepted_values "
     "or the column's `values`)",
     "true_share": "share of the non-null booleans that are true",

@@ -2,7 +2,7 @@
 
 Defaults per logical type are chosen to cost little in the gate's single pass (measured on
 the 10M-row benchmark partition, see docs/benchmarks.md): null share everywhere; the
-cheap moments for numbers that are quantities (not keys); value shares for enums; mean
+mean and stddev for numbers that are quantities (not keys); value shares for enums; mean
 length for text; approximate distinct counts (HyperLogLog) only where a collapse means
 something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
 sort per column on Polars) and length extremes are opt-in per column
@@ -19,11 +19,13 @@ ROWS = "*"  # the column of table-level metrics (row_count)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
 TEXT = frozenset({"string"})
 
+# min and max are not judged by default (one row moves them), so they are not computed by
+# default either: `metrics: [mean, stddev, min, max]` on a column adds them
 _DEFAULTS: dict[str, tuple[str, ...]] = {
-    "integer": ("min", "max", "mean", "stddev"),
-    "bigint": ("min", "max", "mean", "stddev"),
-    "float": ("min", "max", "mean", "stddev"),
-    "decimal": ("min", "max", "mean", "stddev"),
+    "integer": ("mean", "stddev"),
+    "bigint": ("mean", "stddev"),
+    "float": ("mean", "stddev"),
+    "decimal": ("mean", "stddev"),
     "string": ("len_mean",),
     "boolean": ("true_share",),
     "list": ("empty_share", "len_mean"),

@@ -6,7 +6,7 @@ show the gate on all three (gold is left where it is):
 
     wdguard  raw/{source}/{date}/{object}/part-00000.parquet + _source.json  (unchanged;
              bronze may be JSON lines or CSV: part-00000.json / .csv)
-    spark    {layer}/{source}/{object}/ingest_date={date}/part-00000-<uuid>-c000.snappy.parquet
+    spark    {layer}/{source}/{object}/ingest_date={date}/part-00000-<uuid>.c000.snappy.parquet
              + .crc side files, _SUCCESS in the table folder, no manifest (Databricks)
     adf      bronze landing/{source}/{object}/{yyyy}/{mm}/{dd}/data_<uuid>.parquet (Mongo
              collections as data_<uuid>.json), the Copy activity's output JSON under
@@ -83,7 +83,7 @@ def _names(style: str, layer: str, source: str, fmt: str, n: int, key: str) -> l
     if style == "adf" and layer == "bronze":
         return [f"data_{_uuid(key, i)}.{ext}" for i in range(n)]
     job, ext = _uuid(key), "snappy.parquet" if ext == "parquet" else ext
-    return [f"part-{i:05d}-{job}-c000.{ext}" for i in range(n)]
+    return [f"part-{i:05d}-{job}.c000.{ext}" for i in range(n)]
 
 
 def _adf_output(m: Manifest, files: list[ManifestFile]) -> str:

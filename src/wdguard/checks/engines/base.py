@@ -16,7 +16,7 @@ folder per engine, picked by the frame's type or `--engine` in `engines/__init__
     aggregate(frame, {name: expr})      EVERY named aggregate in ONE pass (row checks,
                                         row count, max timestamps; metrics join here)
     metric_aggregates(specs, typed, types)  column metrics as named aggregates for that
-                                        pass, from the engine folder's `metrics.py`
+                                        pass (plan `measures`), from the folder's metrics.py
     key_duplicates(frame, typed, keys, types)  every key's duplicates in ONE more pass
     duplicate_rows / duplicated_flag    the rows of a repeated key (samples, quarantine)
     first_rows(frame, where, {name: expr}, limit)  the first matching rows, one query
@@ -77,10 +77,20 @@ class EngineBase:
         self, frame, contract: Contract, layer: str, *, where: str, sample_keys: int = 5,
         quarantine: bool = False,
     ):  # fmt: skip
-        return plan.check_partition(
+        from wdguard.metrics import catalog
+
+        specs = catalog.metric_specs(contract)  # the column metrics ride in the same pass
+
+        def metrics(E, typed, types):
+            return self.metric_aggregates(specs, typed, types)
+
+        result = plan.check_partition(
             frame, contract, layer, where=where, sample_keys=sample_keys, quarantine=quarantine,
             schema_failures=self.schema_failures(frame, contract, layer), engine=self,
+            measures=metrics if specs else None,
         )  # fmt: skip
+        result.metrics = list(zip(specs, catalog.values(specs, result.measures), strict=True))
+        return result
 
     def check_fk(self, child, child_frame, fk, parent, parent_frame, *, sample_keys: int = 5):
         return plan.check_fk(

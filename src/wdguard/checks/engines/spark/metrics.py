@@ -44,7 +44,7 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
         if isinstance(dtype, T.ArrayType):
             n = F.when(col.isNotNull(), F.size(col))  # size(null) is -1 without ANSI
         elif isinstance(dtype, T.StringType):
-            n = F.length(col)
+            n = F.octet_length(col)  # bytes, as on Polars (`len_bytes`: no text scan)
         else:
             return None
         return {"len_min": F.min, "len_max": F.max, "len_mean": F.mean}[m](n).cast("double")
