@@ -4,6 +4,7 @@ their versions, protocol refusal, a date's stand-ins, and `wdguard drift lake`."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from tests.delta_tables import (
     write_deltalake,
 )
 from wdguard.cli import app
+from wdguard.contracts.io import load_contracts
 from wdguard.drift.lake_drift import lake_drift
 from wdguard.errors import InputError
 from wdguard.lake.delta import is_delta_table
@@ -23,6 +25,8 @@ from wdguard.lake.delta.protocol import unsupported
 from wdguard.lake.delta.schema import Field, diff_schemas, widens
 from wdguard.lake.delta.table import open_date, polars_frame
 from wdguard.lake.storage import LocalStore
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MERCHANT = """\
 contract: Merchant
@@ -268,3 +272,21 @@ def test_a_malformed_log_is_one_line_and_exit_2(tmp_path):
     assert res.stderr.strip().splitlines() == [
         f"wdguard: error: {tmp_path}/silver/postgres/x: malformed commit 0 line 1: "
         "Expecting property name enclosed in double quotes: line 1 column 17 (char 16)"]
+
+
+def test_drift_lake_compares_parquet_partitions_and_reads_past_text_bronze(tmp_path):
+    """A lake whose bronze is JSON lines (`lake generate --bronze-format jsonl`): drift
+    compares the parquet silver partitions and does not read the .json files as parquet
+    (found in QA: exit 2, "internal error (ComputeError): parquet: File out of
+    specification")."""
+    from wdguard.sample.generate import generate_lake
+    from wdguard.sample.styles import restyle
+
+    store = LocalStore(tmp_path)
+    contracts = [c for c in load_contracts(ROOT / "contracts") if c.object_name == "users"]
+    result = generate_lake(store, contracts, rows=0.02, days=1, objects=["users"],
+                           layers=("bronze", "silver"))  # fmt: skip
+    restyle(store, result.partitions, "wdguard", bronze_format={"users": "jsonl"})
+    assert list(tmp_path.glob("raw/postgres/*/users/*.json"))
+    got = lake_drift(store, contracts)
+    assert got.partitions == 1 and got.findings == []

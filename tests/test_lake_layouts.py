@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zlib
 
 import pytest
 
@@ -219,6 +220,16 @@ def test_generate_style_then_inspect_then_check_end_to_end(tmp_path, monkeypatch
     assert out.exit_code == 0, out.output
     assert (lake / "_wdguard/lake.toml").read_text().startswith("[lake.bronze]\npath = ")
     assert not list(lake.rglob("_source.json")) and list(lake.rglob("_SUCCESS"))
+    # Spark verifies a `.crc` beside a local file: each must be Hadoop's (b"crc\0", bytes
+    # per checksum, one big-endian CRC32 per chunk), else `check --engine spark` fails
+    crcs = list(lake.rglob(".*.crc"))
+    assert crcs
+    for crc in crcs:
+        head, data = crc.read_bytes(), (crc.parent / crc.name[1:-4]).read_bytes()
+        assert head[:4] == b"crc\0", crc
+        step = int.from_bytes(head[4:8], "big")
+        sums = [int.from_bytes(head[i : i + 4], "big") for i in range(8, len(head), 4)]
+        assert sums == [zlib.crc32(data[i : i + step]) for i in range(0, len(data), step)]
     out = run(app, ["lake", "inspect", "--lake", str(lake), "--date", "2026-11-26",
                     "--contracts", contracts, "--format", "json"])  # fmt: skip
     assert out.exit_code == 0, out.output

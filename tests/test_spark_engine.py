@@ -395,3 +395,24 @@ def test_rule_reading_no_column_counts_every_row_on_both_engines(spark, sql, fai
                     validate_dataframe(spark.createDataFrame(frame.to_arrow()), contract)):
         (rule,) = [c for c in verdict.checks if c.name == "paid_has_paid_at"]
         assert (rule.status, rule.failing_rows) == ("fail" if failing else "pass", failing)
+
+
+def test_short_error_names_the_java_cause_not_the_py4j_call():
+    """A Py4J error's first line is only the Java call; the one-line error of an unreadable
+    partition must carry the Spark exception and its root cause (found in QA: a bad .crc
+    gave "cannot read partition: An error occurred while calling o10733.collectToPython.")."""
+    from wdguard.checks.engines.spark.hooks import short
+
+    text = (
+        "An error occurred while calling o10733.collectToPython.\n"
+        ": org.apache.spark.SparkException: [FAILED_READ_FILE.NO_HINT] Encountered error"
+        " while reading file file:///lake/x/part-00000.parquet.  SQLSTATE: KD001\n"
+        "\tat org.apache.spark.sql.errors.QueryExecutionErrors$.cannotReadFilesError(x)\n"
+        "Caused by: java.io.IOException: wrapped\n\tat y\n"
+        "Caused by: java.io.EOFException: Read past End of File\n\tat z\n"
+    )
+    got = short(RuntimeError(text))
+    assert got.startswith("org.apache.spark.SparkException: [FAILED_READ_FILE.NO_HINT]")
+    assert "part-00000.parquet" in got and "\n" not in got
+    assert got.endswith("(caused by java.io.EOFException: Read past End of File)")
+    assert short(ValueError("plain\nsecond")) == "plain"

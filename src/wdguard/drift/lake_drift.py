@@ -212,6 +212,7 @@ def _partition_columns(store, path: str, files: list[str]) -> dict[str, str]:
 def parquet_findings(store, contracts: list[Contract], layers: Iterable[str]) -> tuple[
         int, list[Finding]]:
     """(partitions compared, LKD111-113 findings grouped over the dates they persist)."""
+    from wdguard.lake.formats import file_format
     from wdguard.lake.manifest import load_manifest
 
     grouped: dict[tuple[str, str, str | None], dict[str, Any]] = {}
@@ -223,7 +224,8 @@ def parquet_findings(store, contracts: list[Contract], layers: Iterable[str]) ->
                 path = layout.partition_dir(layer, source, date, contract.object_name)
                 prefix = path + "/"
                 names = [p[len(prefix):] for p in store.list(path) if p.startswith(prefix)]
-                files = layout.data_files(names)
+                # parquet only: JSON lines and CSV bronze is text, its types are no drift
+                files = [f for f in layout.data_files(names) if file_format(f) in (None, "parquet")]
                 if not files:
                     continue
                 head = None

@@ -55,6 +55,16 @@ def _uuid(*parts: object) -> str:
     return str(uuid.UUID(bytes=digest, version=4))
 
 
+def hadoop_crc(data: bytes, chunk: int = 512) -> bytes:
+    """A `.crc` side file as Hadoop's ChecksumFileSystem writes it: "crc\\0", the bytes per
+    checksum, then one CRC32 per chunk. Spark verifies it when it reads the local file, so
+    anything else (a bare CRC32) makes `--engine spark` fail with "Read past End of File"."""
+    sums = b"".join(
+        zlib.crc32(data[i : i + chunk]).to_bytes(4, "big") for i in range(0, len(data), chunk)
+    )
+    return b"crc\0" + chunk.to_bytes(4, "big") + sums
+
+
 def _encode(df: pl.DataFrame, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "parquet":
@@ -131,7 +141,7 @@ def restyle(
             store.write_bytes(f"{dest}/{name}", data)
             files.append(ManifestFile(path=name, rows=df.height, bytes=len(data)))
             if style == "spark" or (style == "adf" and p.layer == "silver"):  # Hadoop's
-                store.write_bytes(f"{dest}/.{name}.crc", zlib.crc32(data).to_bytes(4, "big"))
+                store.write_bytes(f"{dest}/.{name}.crc", hadoop_crc(data))
         if style == "wdguard":
             write_manifest(store, dest, m.model_copy(update={"files": files}))
         elif style == "adf" and p.layer == "bronze":

@@ -182,8 +182,18 @@ class SparkEngine(EngineBase):
 
 
 def short(exc: Exception) -> str:
-    text = getattr(exc, "getMessage", lambda: str(exc))()
-    return " ".join(str(text).split("\n")[0].split())[:300]
+    """One line for a Spark failure. A Py4J error's first line only says which Java call
+    failed ("An error occurred while calling o10733.collectToPython."): the Java exception
+    after it and its root cause ("Caused by: java.io.EOFException: ...") say what."""
+    text = str(getattr(exc, "getMessage", lambda: str(exc))())
+    lines = [x.strip() for x in text.split("\n") if x.strip() and not x.startswith("\t")]
+    if len(lines) > 1 and lines[0].startswith("An error occurred while calling"):
+        lines = [x.removeprefix(": ") for x in lines[1:]]
+    first = " ".join(lines[0].split()) if lines else text
+    causes = [x.removeprefix("Caused by: ") for x in lines if x.startswith("Caused by: ")]
+    if causes and causes[-1] not in first:
+        return f"{first[:240]} (caused by {' '.join(causes[-1].split())[:120]})"
+    return first[:300]
 
 
 def _key_text(typed: dict[str, Column], cols: list[str]) -> Column:
