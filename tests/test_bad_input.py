@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests import gate_helpers as G
@@ -824,8 +826,14 @@ def assert_only_whole_records(before: dict | None, after: dict | None, read) -> 
     assert {p: h for p, h in before.items() if after.get(p) != h} == {}, "changed or removed"
     for path in sorted(set(after) - set(before)):
         name = path.rsplit("/", 1)[-1]
-        assert path.startswith(("_wdguard/runs/", "_wdguard/audit/")), f"wrote {path}"
+        assert path.startswith(("_wdguard/runs/", "_wdguard/audit/", "_wdguard/metrics/")), \
+            f"wrote {path}"
         assert not name.startswith(".tmp-"), f"left a temporary file {path}"
+        if path.startswith("_wdguard/metrics/"):
+            # the metrics of the partitions the run could read: a whole parquet object
+            assert name.endswith(".parquet"), path
+            pq.read_table(pa.BufferReader(read(path)))  # whole, or this raises
+            continue
         data = json.loads(read(path))  # whole JSON, or this raises
         if path.startswith("_wdguard/runs/"):
             assert data["verdict"] == "undecided" and data["exit_code"] == 2, data
@@ -855,12 +863,12 @@ def test_bad_input_is_one_line_exit_2_nothing_half_written(name, tmp_path, reque
     for folder, old in zip(ctx.watched, before, strict=True):
         new = snapshot(folder)
         if folder.name == "lake":
-            assert_only_whole_records(old, new, lambda p, f=folder: (f / p).read_text())
+            assert_only_whole_records(old, new, lambda p, f=folder: (f / p).read_bytes())
         else:
             assert new == old, f"{folder} changed"
     if ctx.azure is not None:
         after = azure_snapshot(ctx.azure)
-        assert_only_whole_records(azure_before, after, ctx.azure.read_text)
+        assert_only_whole_records(azure_before, after, ctx.azure.read_bytes)
 
 
 def test_the_table_covers_every_command():
