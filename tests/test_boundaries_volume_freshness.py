@@ -222,3 +222,17 @@ def test_volume_change_is_rounded_to_four_decimals(local_lake):
         write_partition(local_lake, "bronze", "users", users(3), date=day)
     out = _volume(4, History(local_lake, TODAY.isoformat()))["volume_change"]
     assert out.details["change"] == 0.3333
+
+
+def test_a_partition_without_manifest_names_its_reference_and_records_it():
+    """No `_source.json`: the end of the date stands in for extraction, and both the
+    message and the details say so; with a manifest the details carry no reference."""
+    end = "the end of 2026-11-25"
+    stale = check_freshness(contract(), "users", (EXTRACTED - dt.timedelta(hours=30))
+                            .isoformat(), EXTRACTED, reference=end)
+    assert stale.status == "fail" and stale.details["reference"] == end
+    assert stale.message == f"newest updated_at is 30.0h older than {end} (max_age 26h)"
+    fresh = check_freshness(contract(), "users", EXTRACTED.isoformat(), EXTRACTED,
+                            reference=end)
+    assert fresh.status == "pass" and fresh.details["reference"] == end
+    assert "reference" not in _fresh(dt.timedelta(hours=1)).details
