@@ -93,3 +93,11 @@ def test_each_fault_same_record_on_both_engines(sample, spark_engine, tmp_path, 
     on_spark = run_gate(store, LAST, contracts_dir=folder, engine=spark_engine, write=False)
     assert on_spark.exit_code == 1 and _named(on_spark, fault), name
     assert_same(on_polars, on_spark)
+
+
+@pytest.mark.parametrize("name", ["orphan_fk", "wrong_type"])
+def test_generated_code_path_same_record(sample, spark_engine, with_codegen, tmp_path, name):
+    """The session above runs Spark interpreted (fast on tiny data); a cluster generates
+    code. The same fault, the same record with whole-stage code generation on."""
+    assert with_codegen.conf.get("spark.sql.codegen.wholeStage") == "true"
+    test_each_fault_same_record_on_both_engines(sample, spark_engine, tmp_path, name)
