@@ -181,14 +181,14 @@ def test_zero_baseline_zero_rows_pass_any_rows_fail(local_lake):
 def test_weekday_points_need_two_daily_points_need_three(local_lake):
     write_partition(local_lake, "bronze", "users", users(100), date="2026-11-19")
     one_week = History(local_lake, TODAY.isoformat())
-    assert one_week.baseline("bronze", "postgres", "users")[0] is None  # 1 weekday, 1 daily
+    assert one_week.baseline("bronze", contract())[0] is None  # 1 weekday, 1 daily
     write_partition(local_lake, "bronze", "users", users(40), date="2026-11-24")
     write_partition(local_lake, "bronze", "users", users(60), date="2026-11-25")
     daily = History(local_lake, TODAY.isoformat())
-    assert daily.baseline("bronze", "postgres", "users") == (60, "last 7 days", [60, 40, 100])
+    assert daily.baseline("bronze", contract()) == (60, "last 7 days", [60, 40, 100])
     write_partition(local_lake, "bronze", "users", users(200), date="2026-11-12")
     weekly = History(local_lake, TODAY.isoformat())
-    assert weekly.baseline("bronze", "postgres", "users") == (
+    assert weekly.baseline("bronze", contract()) == (
         150, "same weekday, last 4 weeks", [100, 200])
 
 

@@ -24,7 +24,7 @@ def test_same_weekday_baseline_wins_over_a_busy_or_quiet_week(local_lake):
     for n in range(1, 7):  # the other days are small
         write_partition(local_lake, "bronze", "users", users(10), date=_day(n))
     history = History(local_lake, TODAY.isoformat())
-    base, kind, points = history.baseline("bronze", "postgres", "users")
+    base, kind, points = history.baseline("bronze", CONTRACT)
     assert (base, kind, points) == (100, "same weekday, last 4 weeks", [100, 100, 100, 100])
     (min_rows, change) = check_volume(CONTRACT, "bronze", 95, history)
     assert min_rows.status == "pass" and change.status == "pass"
@@ -45,7 +45,7 @@ def test_run_record_counts_take_precedence_over_manifests(local_lake):
     for n in range(1, 4):
         path = layout.run_record_path(_day(n), "01ZZZZZZZZZZZZZZZZZZZZZZZZ")
         local_lake.write_text(path, record.to_json())
-    base, kind, _ = History(local_lake, TODAY.isoformat()).baseline("bronze", "postgres", "users")
+    base, kind, _ = History(local_lake, TODAY.isoformat()).baseline("bronze", CONTRACT)
     assert (base, kind) == (50, "last 7 days")
 
 

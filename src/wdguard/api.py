@@ -232,18 +232,25 @@ class MongoDrift(HasExitCode):
 
 
 def drift_lake(lake: PathLike | Any, *, contracts: PathLike = "contracts",
-               layers: Sequence[str] = ("bronze", "silver")) -> Any:
+               layers: Sequence[str] = ("bronze", "silver"),
+               config: dict[str, Any] | None = None) -> Any:
     """Schema drift inside the lake (as `wdguard drift lake`): each Delta table's schema
-    history and each table's or parquet partition's columns against the contracts.
+    history and each table's or parquet partition's columns against the contracts, found
+    where the lake's layout puts them (`config`: the parsed wdguard.toml, default: read
+    it; its `[lake]`, else the lake's `_wdguard/lake.toml`, else wdguard's own layout).
     Returns a `LakeDrift`: `.findings` (LKD), `.exit_code()`, `.to_dict()`."""
+    from wdguard.config import config_name, load_config
     from wdguard.contracts.io import load_contracts
     from wdguard.drift.lake_drift import lake_drift
+    from wdguard.lake.layout import configured
     from wdguard.lake.stores import open_store
 
     store = open_store(lake) if isinstance(lake, str | Path) else lake
+    config = load_config() if config is None else config
+    lake_layout = configured(store, config, config_name())
     folder = Path(contracts)
     found = load_contracts(folder) if folder.is_dir() else []
-    return lake_drift(store, found, layers=layers)
+    return lake_drift(store, found, layers=layers, lake=lake_layout)
 
 
 def drift_mongo(

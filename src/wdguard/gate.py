@@ -153,7 +153,7 @@ def run_gate(
             store, lake, contracts, source_layers, date, require_manifest=require_manifest
         )
         _require_date(resolved, lake, contracts, date)
-        history = History(store, date)  # one per run: a past record holds every layer's counts
+        history = History(store, date, lake)  # one per run: a record holds every layer's counts
         with engine.running():
             for layer in layers:
                 if layer == layout.GOLD:  # the post-build gate, on the same engine: checks/gold

@@ -20,7 +20,7 @@ from wdguard.commands._common import (
     guarded,
     print_json,
 )
-from wdguard.config import load_config
+from wdguard.config import config_name, load_config
 from wdguard.contracts.io import load_contracts
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError
@@ -136,7 +136,8 @@ def nightly(
         day = date_str(date or dt.datetime.now(dt.UTC).date().isoformat())
         store = open_store(lake)
         audit.set_store(store)
-        alert_cfg = alerts.load_alert_config(load_config(config))
+        cfg = load_config(config)
+        alert_cfg = alerts.load_alert_config(cfg)
         contracts = _contracts(schema, contracts_dir, dsn)
 
         drift: dict[str, list[Finding]] = {}
@@ -152,7 +153,8 @@ def nightly(
                                           dt.date.fromisoformat(day)))
 
         if lake_drift:
-            drift.update(lake_drift_live(store, contracts))
+            drift.update(lake_drift_live(store, contracts, cfg,
+                                         str(config) if config else config_name()))
         report = build_report(store, day, drift=drift, contracts=contracts, days=days)
         report["notes"] += skipped_sources(dsn, migrations, mongo_uri, mongo_db, drift)
         if date is None:  # said, not silent: after midnight "today" is not the gated date

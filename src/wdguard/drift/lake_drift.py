@@ -11,10 +11,12 @@ Two sources of truth about the lake's shape, neither read by the gate's per-date
   that are not the contract's. A difference repeated over many dates is one finding
   naming the first and last date.
 
-Reads only logs and parquet footers. Delta tables are found under each layer's top
-folder (wdguard's own and the lake's `_wdguard/lake.toml` layout); parquet partitions are
-compared in wdguard's own layout. Gold Delta tables get their history (gold contracts
-describe grain and keys, not every column).
+Reads only logs and parquet footers. Both follow the lake's layout (`[lake]` of
+wdguard.toml, else the lake's `_wdguard/lake.toml`, else wdguard's own): Delta tables are
+found under each layer's top folder; parquet partitions are every date present under each
+contract's path template (`lake/dates.py`), resolved as the gate resolves them
+(`lake/resolve.py`). Gold Delta tables get their history (gold contracts describe grain
+and keys, not every column).
 """
 
 from __future__ import annotations
@@ -81,16 +83,12 @@ def _details(commit: Commit, **extra: Any) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def layer_roots(store) -> dict[str, str]:
+def layer_roots(lake: layout.LakeLayout) -> dict[str, str]:
     """Top folder -> layer: wdguard's own (`raw`, `silver`, `gold`) and the first folder
-    of each layer's path in the lake's layout (`_wdguard/lake.toml`, as `lake generate
-    --style` writes it)."""
+    of each layer's path in the lake's layout (`[lake]`, or `_wdguard/lake.toml` as `lake
+    generate --style` writes it)."""
     roots = dict(_LAYER_OF_ROOT)
-    try:
-        lake = layout.configured(store, {})
-    except Exception:  # an unreadable lake.toml: the gate reports it; drift reads on
-        return roots
-    for name, lay in lake.layers.items():
+    for name, lay in [*lake.layers.items(), *((k[0], v) for k, v in lake.overrides.items())]:
         top = lay.path.text.strip("/").split("/", 1)[0]
         if "{" not in top:
             roots.setdefault(top, name)
@@ -209,34 +207,51 @@ def _partition_columns(store, path: str, files: list[str]) -> dict[str, str]:
     return {n: _polars_delta_type(t) for n, t in lf.collect_schema().items()}
 
 
-def parquet_findings(store, contracts: list[Contract], layers: Iterable[str]) -> tuple[
-        int, list[Finding]]:
-    """(partitions compared, LKD111-113 findings grouped over the dates they persist)."""
-    from wdguard.lake.formats import file_format
-    from wdguard.lake.manifest import load_manifest
+def _pattern(template: layout.Template, *, layer: str, contract: Contract) -> str:
+    """Where a contract's partitions of `layer` are, every date a `*`, for messages:
+    `raw/postgres/*/users`, `landing/postgres/users/*/*/*`."""
+    return template.text.format(
+        layer=layer, source=contract.source.kind, object=contract.object_name,
+        **dict.fromkeys(layout.DATE_PLACEHOLDERS, "*")).strip("/")
 
+
+def _parquet_files(part) -> list[str]:
+    """The partition's parquet data files (JSON lines and CSV bronze is text: its types
+    are no drift). A partition the resolver could not classify keeps its parquet files."""
+    from wdguard.lake.formats import file_format
+
+    if part.format != "parquet":
+        return []
+    files = part.files if part.files is not None else part.data_files
+    return [f for f in files if file_format(f) in (None, "parquet")]
+
+
+def parquet_findings(store, contracts: list[Contract], layers: Iterable[str],
+                     lake: layout.LakeLayout | None = None) -> tuple[int, list[Finding]]:
+    """(partitions compared, LKD111-113 findings grouped over the dates they persist):
+    every date present under the lake's layout (`lake/dates.py`), each resolved as the
+    gate resolves it (`lake/resolve.py`). A contract whose location is a Delta table is
+    compared by `lake_drift` from the table's log instead."""
+    from wdguard.lake.dates import contract_dates
+    from wdguard.lake.resolve import resolve
+
+    lake = lake or layout.LakeLayout.default()
     grouped: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     count = 0
     for contract in contracts:
         for layer in layers:
-            source = contract.source.kind
-            for date in layout.list_dates(store, layer, source):
-                path = layout.partition_dir(layer, source, date, contract.object_name)
-                prefix = path + "/"
-                names = [p[len(prefix):] for p in store.list(path) if p.startswith(prefix)]
-                # parquet only: JSON lines and CSV bronze is text, its types are no drift
-                files = [f for f in layout.data_files(names) if file_format(f) in (None, "parquet")]
+            where = _pattern(lake.of(layer, contract.contract).path, layer=layer,
+                             contract=contract)
+            for date in contract_dates(store, lake, contract, layer):
+                part = resolve(store, lake, contract, layer, date)
+                if part.format == "delta":
+                    break
+                files = _parquet_files(part)
                 if not files:
                     continue
-                head = None
-                if layout.MANIFEST in names:
-                    try:
-                        head = load_manifest(store, path).migration_head
-                    except Exception:  # the gate reports a bad manifest; drift reads on
-                        head = None
+                head = part.manifest.migration_head if part.manifest is not None else None
                 count += 1
-                cols = _partition_columns(store, path, files)
-                where = f"{layout.layer_root(layer, source)}/*/{contract.object_name}"
+                cols = _partition_columns(store, part.path, files)
                 for code, col, msg, det in contract_findings(
                     where, contract, cols, layer=layer, date=date, migration_head=head,
                     typed=True,
@@ -257,11 +272,14 @@ def parquet_findings(store, contracts: list[Contract], layers: Iterable[str]) ->
 
 
 def lake_drift(store, contracts: list[Contract], *,
-               layers: Iterable[str] = ("bronze", "silver")) -> LakeDrift:
+               layers: Iterable[str] = ("bronze", "silver"),
+               lake: layout.LakeLayout | None = None) -> LakeDrift:
     """Every Delta table's schema history and current columns, and every parquet
-    partition's columns, against the contracts."""
+    partition's columns, against the contracts. `lake`: the lake's layout (default: the
+    lake's own `_wdguard/lake.toml`, else wdguard's default layout)."""
     result = LakeDrift(lake=store.url)
-    roots = layer_roots(store)
+    lake = lake or layout.configured(store, {})
+    roots = layer_roots(lake)
     for path in delta_tables(store, roots):
         commits = read_log(store, path)
         layer = roots[path.split("/", 1)[0]]
@@ -287,6 +305,6 @@ def lake_drift(store, contracts: list[Contract], *,
             result.findings.append(REGISTRY[code].finding(
                 msg, object=contract.contract, column=col, file=path,
                 details={**det, "version": last.version}))
-    result.partitions, found = parquet_findings(store, contracts, layers)
+    result.partitions, found = parquet_findings(store, contracts, layers, lake)
     result.findings += found
     return result

@@ -134,8 +134,13 @@ def quarantine_dir(date: dt.date | str, obj: str) -> str:
 
 
 def list_dates(store, layer: str, source: str) -> list[str]:
-    """The date folders present for a layer and source, oldest first."""
-    return [d for d in store.list_dirs(layer_root(layer, source)) if _DATE_RE.match(d)]
+    """The date folders present for a layer and source in wdguard's own layout, oldest
+    first (any other layout: `lake/dates.py`)."""
+    from wdguard.lake.dates import template_dates
+
+    layer_root(layer, source)  # validates both
+    return template_dates(store, Template(DEFAULT_PATHS[layer]), layer=layer, source=source,
+                          obj="*")
 
 
 def cache_snapshot_path(date: dt.date | str, run_id: str) -> str:

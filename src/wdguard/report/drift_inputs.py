@@ -106,8 +106,12 @@ def mongo_drift_live(uri: str | None, db: str | None, contracts: list[Contract],
     return {"mongodb": findings}
 
 
-def lake_drift_live(store: Any, contracts: list[Contract]) -> dict[str, list[Finding]]:
-    """The lake's own schema changes (as `wdguard drift lake`): Delta logs, partitions."""
+def lake_drift_live(store: Any, contracts: list[Contract], config: dict[str, Any],
+                    where: str) -> dict[str, list[Finding]]:
+    """The lake's own schema changes (as `wdguard drift lake`): Delta logs, partitions,
+    under the lake's layout (`[lake]` of `config`, read from `where`)."""
     from wdguard.drift.lake_drift import lake_drift
+    from wdguard.lake.layout import configured
 
-    return {"lake": lake_drift(store, contracts).findings}
+    lake = configured(store, config, where)
+    return {"lake": lake_drift(store, contracts, lake=lake).findings}
