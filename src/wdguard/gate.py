@@ -32,6 +32,7 @@ from wdguard.contracts.merge import fingerprint
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
+from wdguard.lake.catalog import require_engine
 from wdguard.lake.resolve import ResolvedPartition, resolve_date, roots
 from wdguard.metrics.monitor import Monitor
 from wdguard.record import (
@@ -153,6 +154,7 @@ def run_gate(
             store, lake, contracts, source_layers, date, require_manifest=require_manifest
         )
         _require_date(resolved, lake, contracts, date)
+        require_engine(engine.name, [p for ps in resolved.values() for p in ps])
         history = History(store, date, lake)  # one per run: a record holds every layer's counts
         with engine.running():
             for layer in layers:

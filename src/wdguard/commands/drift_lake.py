@@ -47,6 +47,8 @@ def drift_lake(
         f"{result.lake}: {len(result.tables)} Delta table(s), "
         f"{sum(t.commits for t in result.tables)} commit(s); "
         f"{result.partitions} parquet partition(s) compared"
+        + (f"; {len(result.catalog)} catalog table(s) not read ({', '.join(result.catalog)}: "
+           "drift lake reads storage, the gate on Spark reads them)" if result.catalog else "")
     )
     console.print(summary_line(result.findings))
     raise typer.Exit(code)

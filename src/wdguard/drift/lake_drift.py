@@ -58,6 +58,7 @@ class LakeDrift:
     lake: str
     tables: list[DeltaTableSummary] = field(default_factory=list)
     partitions: int = 0  # parquet partitions whose schema was compared
+    catalog: list[str] = field(default_factory=list)  # catalog tables: not read (Spark's)
     findings: list[Finding] = field(default_factory=list)
 
     def exit_code(self, *, strict: bool = False) -> int:
@@ -67,6 +68,7 @@ class LakeDrift:
         return findings_json(
             self.findings, command="drift lake", lake=self.lake,
             tables=[t.__dict__ for t in self.tables], partitions=self.partitions,
+            catalog_tables=self.catalog,
             strict=strict, exit_code=self.exit_code(strict=strict),
         )
 
@@ -279,6 +281,8 @@ def lake_drift(store, contracts: list[Contract], *,
     lake's own `_wdguard/lake.toml`, else wdguard's default layout)."""
     result = LakeDrift(lake=store.url)
     lake = lake or layout.configured(store, {})
+    # partitions of bronze and silver (gold's Delta tables get their history below)
+    layers = [name for name in layers if name in layout.DEFAULT_PATHS]
     roots = layer_roots(lake)
     for path in delta_tables(store, roots):
         commits = read_log(store, path)
@@ -306,5 +310,8 @@ def lake_drift(store, contracts: list[Contract], *,
                 msg, object=contract.contract, column=col, file=path,
                 details={**det, "version": last.version}))
     result.partitions, found = parquet_findings(store, contracts, layers, lake)
+    result.catalog = sorted({name for c in contracts for layer in layers if (
+        name := lake.of(layer, c.contract).table_name(
+            layer=layer, source=c.source.kind, obj=c.object_name)) is not None})
     result.findings += found
     return result

@@ -106,6 +106,10 @@ def _real(day: str) -> bool:
 
 def contract_dates(store, lake: LakeLayout, contract: Contract, layer: str) -> list[str]:
     """The dates present for one contract's partitions of `layer` under the lake's layout
-    (its own template when `[lake.<layer>.contracts.<name>]` overrides the path)."""
-    return template_dates(store, lake.of(layer, contract.contract).path, layer=layer,
-                          source=contract.source.kind, obj=contract.object_name)
+    (its own template when `[lake.<layer>.contracts.<name>]` overrides the path); none
+    for a catalog table (`lake/catalog.py`: its dates are not in storage's folders)."""
+    lay = lake.of(layer, contract.contract)
+    if lay.table is not None:
+        return []
+    return template_dates(store, lay.path, layer=layer, source=contract.source.kind,
+                          obj=contract.object_name)

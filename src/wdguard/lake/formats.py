@@ -242,6 +242,10 @@ def scan_polars(store, part: ResolvedPartition):
     """A lazy Polars frame of the partition's data files as they are present."""
     import polars as pl
 
+    if part.format == "table":
+        from wdguard.lake.catalog import refusal
+
+        raise refusal(part.path)
     if part.format == "delta":
         from wdguard.lake.delta.table import polars_frame
 
@@ -290,6 +294,10 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
 
 def scan_spark(spark, store, part: ResolvedPartition):
     """A Spark DataFrame of the partition's data files (`spark.read.parquet/json/csv`)."""
+    if part.format == "table":
+        from wdguard.lake.catalog import spark_frame as table_frame
+
+        return table_frame(spark, part.predicate)
     if part.format == "delta":
         from wdguard.lake.delta.table import spark_frame
 

@@ -247,12 +247,20 @@ class PartitionLayout:
     # a Delta table's date: this column (a partition column, or a date column the rows are
     # filtered on); None: a date-named partition column (lake/delta/table.py)
     date_column: str | None = None
+    # a catalog table's name (`main.silver.{object}`), read on Spark (lake/catalog.py)
+    table: str | None = None
 
     def is_default(self, layer: str) -> bool:
-        return self.path.text == DEFAULT_PATHS.get(layer) and self.adf_output is None
+        return (self.path.text == DEFAULT_PATHS.get(layer) and self.adf_output is None
+                and self.table is None)
+
+    def table_name(self, *, layer: str, source: str, obj: str) -> str | None:
+        if self.table is None:
+            return None
+        return self.table.format(layer=layer, source=source, object=obj)
 
 
-_LAYER_KEYS = frozenset({"path", "format", "adf_output", "date_column", "contracts"})
+_LAYER_KEYS = frozenset({"path", "format", "adf_output", "date_column", "table", "contracts"})
 
 
 def _layer_layout(
@@ -262,10 +270,10 @@ def _layer_layout(
     if unknown:
         raise InputError(
             f"unknown key(s) {', '.join(unknown)}: use path, format, adf_output, date_column, "
-            "contracts",
+            "table, contracts",
             where=where,
         )
-    for key in ("path", "format", "adf_output", "date_column"):
+    for key in ("path", "format", "adf_output", "date_column", "table"):
         if key in table and not isinstance(table[key], str):
             raise InputError(f"{key} must be a string", where=where)
     fmt = table.get("format", base.format if base else None)
@@ -281,7 +289,25 @@ def _layer_layout(
         else (base.adf_output if base else None)
     )
     date_column = table.get("date_column", base.date_column if base else None)
-    return PartitionLayout(path=path, format=fmt, adf_output=adf, date_column=date_column)
+    name = _table(table, base, date_column, where)
+    return PartitionLayout(path=path, format=fmt, adf_output=adf, date_column=date_column,
+                           table=name)
+
+
+def _table(table: dict[str, Any], base: PartitionLayout | None, date_column: str | None,
+           where: str) -> str | None:
+    """The catalog table's name: this table's, else the base's unless a path is given."""
+    from wdguard.lake.catalog import check_name
+
+    if "table" in table and "path" in table:
+        raise InputError("give path or table, not both", where=where)
+    if "table" not in table:
+        return None if "path" in table or base is None else base.table
+    if date_column is None:
+        raise InputError(
+            f"table {table['table']!r} needs date_column: the column a date's rows are "
+            "filtered on", where=where)
+    return check_name(table["table"], where)
 
 
 @dataclass(frozen=True)
@@ -331,7 +357,9 @@ class LakeLayout:
             for name, over in contracts.items():
                 w = f"{source} [lake.{layer}.contracts.{name}]"
                 if not isinstance(over, dict) or "contracts" in over:
-                    raise InputError("must be a table of path, format, adf_output", where=w)
+                    raise InputError(
+                        "must be a table of path, format, adf_output, date_column, table",
+                        where=w)
                 overrides[(layer, name)] = _layer_layout(over, lay, w)
         return cls(layers, overrides, source)
 

@@ -106,6 +106,12 @@ def resolve(
 ) -> ResolvedPartition:
     """List one contract's partition of `layer` on `date` (no data read)."""
     lay = lake.of(layer, contract.contract)
+    name = lay.table_name(layer=layer, source=contract.source.kind, obj=contract.object_name)
+    if name is not None:  # a catalog table, read by name on Spark
+        from wdguard.lake.catalog import catalog_partition
+
+        assert lay.date_column is not None  # the layout requires it
+        return catalog_partition(name, lay.date_column, contract, layer, date)
     from wdguard.lake.delta.resolve import resolve_delta
 
     delta = resolve_delta(store, lay, contract, layer, date)  # a _delta_log: read as Delta
@@ -168,6 +174,8 @@ def unexpected_objects(
     describes. Only where the layer's template has `{object}` as a whole folder (an
     object whose contract overrides its path is known by name all the same)."""
     lay = lake.layers[layer]
+    if lay.table is not None:  # a catalog names its tables; storage is not listed
+        return {}
     by_source = "{source}" in lay.path.text
     out: dict[str, list[tuple[str, str]]] = {}
     for source in layout.SOURCES if by_source else layout.SOURCES[:1]:
