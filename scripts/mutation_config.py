@@ -24,6 +24,8 @@ def rewrite(pyproject: Path, group: str) -> None:
     spec = conf["groups"][group]
     keep = {k: v for k, v in conf.items() if k != "groups"}
     keep["only_mutate"] = spec["only_mutate"]
+    # a group may set its own mutmut options (its pytest arguments: markers left out)
+    keep.update({k: v for k, v in spec.items() if k not in ("only_mutate", "tests")})
     # test files absent from this copy (an older suite) are left out, not an error
     keep["pytest_add_cli_args_test_selection"] = [
         t for t in spec["tests"] if (pyproject.parent / t).exists()
