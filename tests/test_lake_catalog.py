@@ -17,8 +17,9 @@ from tests.test_gate_lake import ROOT
 from wdguard.cli import app
 from wdguard.contracts.io import load_contracts
 from wdguard.drift.lake_drift import lake_drift
-from wdguard.errors import InputError
+from wdguard.errors import InputError, SourceError
 from wdguard.gate import run_gate
+from wdguard.lake.catalog import CatalogDate, spark_frame
 from wdguard.lake.layout import LakeLayout
 from wdguard.lake.resolve import resolve
 from wdguard.lake.storage import LocalStore
@@ -131,9 +132,12 @@ def test_spark_reads_a_catalog_table_by_name_same_verdicts(lake, spark, spark_en
         ref = run_gate(store, DAY, contracts_dir=folder, write=False, layers=("silver",))
         got = run_gate(store, DAY, contracts_dir=folder, write=False, layers=("silver",),
                        engine=spark_engine, lake=LakeLayout.from_table(CATALOG))
-        missing = run_gate(store, DAY, contracts_dir=folder, write=False, layers=("silver",),
-                           engine=spark_engine, lake=LakeLayout.from_table(
-                               {"silver": {**CATALOG["silver"], "table": "spark_catalog.default.nope"}}))
+        # a name the catalog does not know, a date column the table lacks: one line each
+        # (the gate records it as that partition's unreadable error, exit 2)
+        with pytest.raises(SourceError, match=r"^cannot read catalog table: .*nope"):
+            spark_frame(spark, CatalogDate("spark_catalog.default.nope", DAY, "ingest_date"))
+        with pytest.raises(InputError, match="date column 'day' is not in the table"):
+            spark_frame(spark, CatalogDate(name, DAY, "day"))
     finally:
         spark.sql(f"DROP TABLE IF EXISTS {name}")
     assert [(p.path, p.row_count) for p in got.partitions] == [
@@ -147,7 +151,3 @@ def test_spark_reads_a_catalog_table_by_name_same_verdicts(lake, spark, spark_en
     want = {c.id: (c.status, c.failing_rows) for c in ref.checks if c.id in same}
     assert same == want and len(same) > 10
     assert got.exit_code == ref.exit_code == 0 and not got.errors
-    # a name the catalog does not know: that partition is undecided, named
-    assert missing.exit_code == 2
-    assert any("spark_catalog.default.nope" in c.message and "cannot read catalog table"
-               in c.message for c in missing.checks if c.status == "error")

@@ -120,7 +120,8 @@ def test_dates_of_a_template_are_the_folders_that_match_it(tmp_path):
                  "s/users/x=2026-11-24/h=2026-11-24/a", "s/users/d=2026-11-2/h=2026-11-2/a",
                  "y/users/2026-11-20/2026/a", "y/users/2026-11-21/2025/a",
                  "raw/postgres/2026-11-26/users/a", "raw/postgres/2026-11-27/orders/a",
-                 "raw/postgres/tmp/users/a"]:
+                 "raw/postgres/tmp/users/a", "v/users/v.2026-11-26/a", "v/users/vx2026-11-25/a",
+                 "w/users+_2026-11-24/a", "w/usersss_2026-11-23/a"]:
         store.write_bytes(path, b"")
 
     def dates(text):
@@ -135,6 +136,10 @@ def test_dates_of_a_template_are_the_folders_that_match_it(tmp_path):
     assert list_dates(store, "bronze", "postgres") == ["2026-11-26", "2026-11-27"]
     assert dates("landing/{source}/{object}/{yyyy}/{mm}") == []  # no whole day
     assert dates("nowhere/{object}/{date}") == []
+    # literal text and known values are matched literally, not as a pattern
+    assert dates("v/{object}/v.{date}") == ["2026-11-26"]
+    assert template_dates(store, Template("w/{object}_{date}"), layer="bronze",
+                          source="postgres", obj="users+") == ["2026-11-24"]
 
 
 def test_volume_baseline_found_under_the_configured_layout(generated, tmp_path):
