@@ -104,3 +104,55 @@ def test_layer_roots_are_the_default_ones_and_each_layouts_top_folder():
 def test_the_end_of_a_date_is_the_next_midnight_utc():
     part = ResolvedPartition("bronze", "postgres", "users", "2026-12-31", "x")
     assert part.end_of_date() == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+
+
+def test_strict_makes_a_warning_fail_the_json_says_which():
+    from wdguard.findings import REGISTRY
+
+    drift = LakeDrift(lake="/lake", findings=[REGISTRY["LKD111"].finding("x", object="U")])
+    assert (drift.exit_code(), drift.exit_code(strict=True)) == (0, 1)
+    assert (drift.to_dict()["strict"], drift.to_dict()["exit_code"]) == (False, 0)
+    assert drift.to_dict(strict=True)["exit_code"] == 1
+
+
+def test_nested_contract_columns_describe_their_top_level_lake_column():
+    from wdguard.drift.lake_drift import contract_findings
+
+    nested = parse_contract_text(
+        "contract: Event\nsource: {kind: mongodb, collection: events}\nprimary_key: [_id]\n"
+        "columns:\n  _id: {type: string, nullable: false}\n  device.os: {type: string}\n"
+        "  items[].sku: {type: string}\n", "Event.yaml")
+    got = contract_findings("w", nested, {"_id": "string", "device": None, "items": None,
+                                          "extra": "long"},
+                            layer="silver", date="2026-11-26", migration_head=None, typed=True)
+    assert got == [("LKD111", "extra", "w: column 'extra' is not in contract Event", {})]
+
+
+def test_objects_no_contract_describes_beside_the_known_ones(tmp_path):
+    from wdguard.lake.resolve import resolve_date, unexpected_objects
+    from wdguard.lake.storage import LocalStore
+
+    store, day = LocalStore(tmp_path), "2026-11-26"
+    for path in ["users/p.parquet", "invoices/p.parquet", ".hidden/p", "_wdguard/p",
+                 "quarantine/p"]:
+        store.write_bytes(f"raw/postgres/{day}/{path}", b"x")
+    (tmp_path / f"raw/postgres/{day}/empty").mkdir()
+    store.write_bytes(f"raw/mongodb/{day}/users/p.parquet", b"x")  # not a Mongo contract's
+    store.write_bytes(f"raw/postgres/{day[:-1]}5/refunds/p.parquet", b"x")  # another day
+    store.write_bytes("raw/postgres/ledger/_delta_log/00000000000000000000.json", b"{}")
+    default = LakeLayout.default()
+    assert unexpected_objects(store, default, [USERS], "bronze", day) == {
+        "postgres": [("invoices", f"raw/postgres/{day}/invoices"),
+                     ("ledger", "raw/postgres/ledger")],
+        "mongodb": [("users", f"raw/mongodb/{day}/users")]}
+    assert unexpected_objects(store, default, [USERS], "silver", day) == {}
+    # a template without {source}: one listing, every contract known whatever its source
+    flat = LakeLayout.from_table({"bronze": {"path": "raw/postgres/{date}/{object}"}})
+    assert unexpected_objects(store, flat, [USERS], "bronze", day) == {
+        "postgres": [("invoices", f"raw/postgres/{day}/invoices"),
+                     ("ledger", "raw/postgres/ledger")]}
+    catalog = LakeLayout.from_table({"bronze": {"table": "s.{object}", "date_column": "d"}})
+    assert unexpected_objects(store, catalog, [USERS], "bronze", day) == {}
+    # no manifest: resolved all the same unless one is required
+    (part,) = resolve_date(store, default, [USERS], ["bronze"], day)["bronze"]
+    assert part.problem is None and part.expected.reason
