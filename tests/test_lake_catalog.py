@@ -84,6 +84,8 @@ def test_polars_refuses_a_catalog_table_in_one_line_exit_2(lake, tmp_path, monke
                                    "--contracts", str(folder)])
     assert res.exit_code == 2
     assert res.stderr.splitlines() == ["wdguard: error: " + record.errors[0]]
+    # on screen too, `[lake]` and all (not taken for markup)
+    assert "could not decide: " + record.errors[0] in " ".join(res.stdout.split())
     # bronze alone needs no catalog: the gate runs on Polars
     res = CliRunner().invoke(app, ["check", "--lake", str(root), "--date", DAY,
                                    "--contracts", str(folder), "--layer", "bronze"])

@@ -128,7 +128,7 @@ def render_text(record: RunRecord) -> None:
                 key = ", ".join(f"{k}={_short(v, 40)}" for k, v in c.sample_keys[0].items())
                 console.print(f"    [dim]e.g. {escape(key)}[/]")
     for err in record.errors:
-        console.print(f"[magenta]could not decide:[/] {err}", markup=True)
+        console.print(f"[magenta]could not decide:[/] {escape(err)}", markup=True)
     s = record.summary
     console.print(
         f"{_VERDICT[record.verdict]} exit {record.exit_code} - {s.checks} checks: "
