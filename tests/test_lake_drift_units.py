@@ -156,3 +156,43 @@ def test_objects_no_contract_describes_beside_the_known_ones(tmp_path):
     # no manifest: resolved all the same unless one is required
     (part,) = resolve_date(store, default, [USERS], ["bronze"], day)["bronze"]
     assert part.problem is None and part.expected.reason
+
+
+def test_contract_columns_absent_mistyped_or_arriving_later():
+    from wdguard.drift.lake_drift import contract_findings
+
+    c = parse_contract_text(
+        "contract: Shop\nsource: {kind: postgres, table: shops}\nprimary_key: [id]\n"
+        "columns:\n  id: {type: string, nullable: false}\n  meta.x: {type: string}\n"
+        "  gone: {type: string}\n  rating: {type: decimal, precision: 3, scale: 2, "
+        "added_by: 20261127100000_rating}\n  score: {type: integer}\n"
+        "  also_gone: {type: string}\n", "Shop.yaml")
+    cols = {"id": "string", "score": "string"}
+
+    def codes(**kw):
+        args = {"layer": "silver", "date": "2026-11-26", "migration_head": None,
+                "typed": True, **kw}
+        return [(code, col, det) for code, col, _, det in contract_findings("w", c, cols, **args)]
+    missing = [("LKD112", "gone", {}), ("LKD112", "also_gone", {})]
+    mistyped = [("LKD113", "score", {"actual": "string", "expected": "integer"})]
+    rating = ("LKD112", "rating", {})
+    assert codes() == [missing[0], *mistyped, missing[1]]  # before the migration's day
+    assert codes(date="2026-11-28") == [missing[0], rating, *mistyped, missing[1]]
+    assert codes(migration_head="20261127100000_rating", date="2026-11-20") == [
+        missing[0], rating, *mistyped, missing[1]]
+    assert codes(migration_head="20261120000000_before", date="2026-11-28") == [
+        missing[0], *mistyped, missing[1]]
+    assert codes(layer="bronze") == missing  # bronze is raw: its types are no drift
+    assert codes(typed=False) == missing
+
+
+def test_the_lakes_types_in_deltas_words():
+    import polars as pl
+
+    from wdguard.drift.lake_drift import _polars_delta_type
+
+    assert [_polars_delta_type(t) for t in (
+        pl.Datetime("ms", "UTC"), pl.Datetime("us"), pl.Decimal(10, 2),
+        pl.List(pl.Int64()), pl.Int32(), pl.String(), pl.Time())] == [
+        "timestamp", "timestamp_ntz", "decimal(10,2)", "array<long>", "integer", "string",
+        "Time"]
