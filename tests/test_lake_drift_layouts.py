@@ -121,7 +121,9 @@ def test_dates_of_a_template_are_the_folders_that_match_it(tmp_path):
                  "y/users/2026-11-20/2026/a", "y/users/2026-11-21/2025/a",
                  "raw/postgres/2026-11-26/users/a", "raw/postgres/2026-11-27/orders/a",
                  "raw/postgres/tmp/users/a", "v/users/v.2026-11-26/a", "v/users/vx2026-11-25/a",
-                 "w/users+_2026-11-24/a", "w/usersss_2026-11-23/a"]:
+                 "w/users+_2026-11-24/a", "w/usersss_2026-11-23/a",
+                 "t/users/2026-11-26_2026-11-26/a", "t/users/2026-11-25_2026-11-24/a",
+                 "2026-11-22/users/a", "mine/users/2026-11-21/a"]:
         store.write_bytes(path, b"")
 
     def dates(text):
@@ -140,6 +142,19 @@ def test_dates_of_a_template_are_the_folders_that_match_it(tmp_path):
     assert dates("v/{object}/v.{date}") == ["2026-11-26"]
     assert template_dates(store, Template("w/{object}_{date}"), layer="bronze",
                           source="postgres", obj="users+") == ["2026-11-24"]
+    assert dates("t/{object}/{date}_{date}") == ["2026-11-26"]  # twice in one folder name
+    assert dates("{date}/{object}") == ["2026-11-22"]  # a date folder at the top
+    # a contract's own path wins over its layer's
+    from wdguard.contracts.io import parse_contract_text
+    from wdguard.lake.dates import contract_dates
+
+    user = parse_contract_text("contract: User\nsource: {kind: postgres, table: users}\n"
+                               "primary_key: [id]\ncolumns:\n  id: {type: string}\n", "U.yaml")
+    lake = LakeLayout.from_table({"bronze": {"contracts": {"User": {
+        "path": "mine/{object}/{date}"}}}})
+    assert contract_dates(store, lake, user, "bronze") == ["2026-11-21"]
+    assert contract_dates(store, LakeLayout.default(), user, "bronze") == ["2026-11-26",
+                                                                           "2026-11-27"]
 
 
 def test_volume_baseline_found_under_the_configured_layout(generated, tmp_path):
