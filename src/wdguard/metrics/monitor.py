@@ -32,14 +32,18 @@ class Monitor:
         self.history = History(store, date)
         self.rows: list[MetricRow] = []
         self.judge_anomalies = judge_anomalies
+        self.lake_is_delta = False  # a partition measured was a Delta table's date
         self._lock = threading.Lock()  # the Spark engine checks partitions in threads
 
     def partition(
-        self, contract: Contract, layer: str, measured: list[tuple[MetricSpec, float | None]]
+        self, contract: Contract, layer: str, measured: list[tuple[MetricSpec, float | None]],
+        *, source_format: str | None = None,
     ) -> list[Outcome]:
-        """Record a partition's metrics; return its anomaly checks."""
+        """Record a partition's metrics (`source_format`: the format it was read in; a
+        `delta` one makes a new metrics table Delta); return its anomaly checks."""
         obj = contract.object_name
         with self._lock:
+            self.lake_is_delta = self.lake_is_delta or source_format == table.DELTA
             self.rows += [
                 MetricRow(layer, contract.contract, obj, s.column, s.metric, v) for s, v in measured
             ]
@@ -91,7 +95,9 @@ class Monitor:
 
     def write(self, run_id: str, engine: str) -> str | None:
         rows = sorted(self.rows, key=lambda r: (r.layer, r.contract))  # stable, whatever order
-        return table.write(self.store, self.date, run_id, engine, rows)
+        return table.write(
+            self.store, self.date, run_id, engine, rows, lake_is_delta=self.lake_is_delta
+        )
 
 
 def _count(spec: MetricSpec, today: dict, rows: float | None) -> float | None:
