@@ -15,7 +15,16 @@ from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import judge, strategy, training_dates
-from wdguard.metrics.catalog import MetricSpec, metric_specs, values
+from wdguard.metrics.catalog import (
+    PROBE_ROWS,
+    TOP_K,
+    MetricSpec,
+    count_mode,
+    learned,
+    measured,
+    metric_specs,
+    values,
+)
 
 ORDER = {
     "contract": "Order",
@@ -52,7 +61,7 @@ def test_default_metrics_per_column_type():
         "user_id": ["null_share", "distinct"],
         "status": ["null_share", "share:PENDING", "share:PAID"],
         "amount": ["null_share", "mean", "stddev"],
-        "notes": ["null_share", "len_mean"],
+        "notes": ["null_share", "len_mean", "top_k"],  # text with no declared values
         "tags": ["null_share", "empty_share", "len_mean"],
         "flag": ["null_share", "true_share"],
         "created_at": ["null_share"],
@@ -187,6 +196,54 @@ def test_polars_aggregations_compute_each_metric():
     got = values(specs, row)
     assert got == [4, 2, 2, 0.25, pytest.approx(2 / 3), 3, pytest.approx(1 / 3),
                    pytest.approx(4 / 3), pytest.approx(2 / 3), 2, None]
+
+
+def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
+    many = [f"c{i}" for i in range(TOP_K + 1)]
+    df = pl.DataFrame({
+        "notes": ["gate", "gate", "fragile", None, "gate", "", None] + ["gate"] * (len(many) - 7),
+        "code": many,
+    })
+    specs = [MetricSpec("notes", "top_k", "string", probe=True),
+             MetricSpec("code", "top_k", "string"),
+             MetricSpec("missing", "top_k", "string")]  # an absent column: counted next time
+    aggs = aggregations(specs, {n: pl.col(n) for n in df.columns}, dict(df.schema))
+    assert len(aggs) == 2
+    row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(0, named=True)
+    got = {(s.metric, s.column, s.learned): v for s, v in measured(specs, row)}
+    n = len(many) - 2  # non-null notes
+    assert got == {
+        ("top_k", "notes", False): 3.0,  # the empty string is a value
+        ("share:", "notes", True): pytest.approx(1 / n),
+        ("share:fragile", "notes", True): pytest.approx(1 / n),
+        ("share:gate", "notes", True): pytest.approx((n - 2) / n),
+        ("top_k", "code", False): float(TOP_K + 1),  # more than TOP_K: no shares
+        ("top_k", "missing", False): None,
+    }
+    assert MetricSpec("notes", "share:", "string").is_share
+
+
+def test_a_probe_that_cannot_tell_asks_for_a_whole_count():
+    spec = MetricSpec("notes", "top_k", "string", probe=True)
+    counted = [{"notes": "a", "count": PROBE_ROWS - 1}, {"notes": "b", "count": 1}]
+    assert learned(spec, counted) == [(spec, None)]  # the probe saw only part of the column
+    whole = MetricSpec("notes", "top_k", "string")
+    assert [(s.metric, v) for s, v in learned(whole, counted)] == [
+        ("top_k", 2.0), ("share:a", (PROBE_ROWS - 1) / PROBE_ROWS), ("share:b", 1 / PROBE_ROWS)]
+    assert count_mode(None, found=False) == "probe"
+    assert count_mode(None, found=True) == count_mode(TOP_K, found=True) == "full"
+    assert count_mode(TOP_K + 1, found=True) == "skip"
+
+
+def test_a_learned_value_moves_five_points_before_it_is_an_anomaly():
+    share = MetricSpec("notes", "share:Fragile", "string", learned=True)
+    s = strategy(contract(), share)
+    zeros = hist([0.0] * 14)
+    assert judge(share, 0.04, zeros, s, n=5000).status == "pass"  # a rare new value
+    assert judge(share, 0.30, zeros, s, n=5000).status == "fail"  # a new dominant one
+    assert judge(share, 0.0, hist([0.25] * 14), s, n=5000).status == "fail"  # vanished
+    declared = MetricSpec("status", "share:PAID", "enum")
+    assert judge(declared, 0.04, zeros, s, n=5000).status == "fail"  # declared: no floor
 
 
 def test_table_reads_the_newest_run_per_date_layer_and_object(tmp_path):

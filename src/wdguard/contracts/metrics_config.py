@@ -42,10 +42,13 @@ METRICS: dict[str, str] = {
     "or the column's `values`)",
     "true_share": "share of the non-null booleans that are true",
     "empty_share": "share of the non-null lists that are empty",
+    "top_k": "text without declared values: how many distinct non-null values (21: more "
+    "than 20); when at most 20, the share of each one is recorded as a learned "
+    "`share:VALUE` (a value absent that day has share 0)",
 }
 _METRIC_NAME = re.compile(
     r"^(row_count|null_share|distinct|min|max|mean|stddev|p\d\d|len_min"
-    r"|len_max|len_mean|true_share|empty_share|share:.+)$"
+    r"|len_max|len_mean|true_share|empty_share|top_k|share:.+)$"
 )
 
 

@@ -7,6 +7,15 @@ length for text; approximate distinct counts (HyperLogLog) only where a collapse
 something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
 sort per column on Polars) and length extremes are opt-in per column
 (`metrics.columns.<col>.metrics`).
+
+Text without declared values gets `top_k`: its values counted in the same pass, and the
+share of each one recorded (`share:VALUE`, learned) when the column is low-cardinality -
+at most TOP_K distinct non-null values in the partition, so the shares are exact and a
+value that is not there has share 0. What counting costs is decided from the column's
+history (`count_mode`): a column never counted is PROBED (its first PROBE_ROWS non-null
+values on Polars: free; more than TOP_K there settles it as high-cardinality, and a
+partition smaller than that is counted whole), a low-cardinality one is counted whole,
+a high-cardinality one is left alone until its verdict leaves the training window.
 """
 
 from __future__ import annotations
@@ -16,6 +25,9 @@ from dataclasses import dataclass
 from wdguard.contracts.model import Column, Contract
 
 ROWS = "*"  # the column of table-level metrics (row_count)
+TOP_K = 20  # low-cardinality text: at most this many distinct non-null values
+PROBE_ROWS = 100_000  # the non-null values a probe counts (Polars' `head`: no extra read)
+TOP = "top_k"  # the metric: how many distinct values (TOP_K + 1: more than TOP_K)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
 TEXT = frozenset({"string"})
 
@@ -41,6 +53,7 @@ _APPLIES: dict[str, frozenset[str]] = {
     "len_mean": TEXT | {"uuid", "list"},
     "true_share": frozenset({"boolean"}),
     "empty_share": frozenset({"list"}),
+    TOP: TEXT,
 }
 # judged by default: the robust location-like metrics. Extremes (min, max, len_min, len_max)
 # and stddev follow single rows, so they are recorded and charted but judged only on request
@@ -54,6 +67,8 @@ class MetricSpec:
     column: str  # contract column, or ROWS
     metric: str  # a name of contracts.metrics_config.METRICS (share:VALUE, pNN spelt out)
     logical: str  # the column's logical type ("" for ROWS)
+    learned: bool = False  # a share:VALUE of a value top_k found (not a declared one)
+    probe: bool = False  # top_k on the first PROBE_ROWS values only
 
     @property
     def quantile(self) -> float | None:
@@ -66,11 +81,13 @@ class MetricSpec:
 
     @property
     def is_share(self) -> bool:
-        return self.metric in ("null_share", "true_share", "empty_share") or bool(self.value)
+        return self.metric in ("null_share", "true_share", "empty_share") or (
+            self.value is not None
+        )
 
     @property
     def judged_by_default(self) -> bool:
-        return self.metric in JUDGED or bool(self.value) or _is_quantile(self.metric)
+        return self.metric in JUDGED or self.value is not None or _is_quantile(self.metric)
 
 
 def _is_quantile(name: str) -> bool:
@@ -105,7 +122,8 @@ def _applies(metric: str, logical: str) -> bool:
 
 
 def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
-    """The metric names of one column: its configured list, else its type's defaults."""
+    """The metric names of one column: its configured list, else its type's defaults
+    (`top_k` for text without declared values that is no key)."""
     cfg = contract.metrics.columns.get(name) if contract.metrics else None
     if cfg is not None and not cfg.enabled:
         return []
@@ -121,11 +139,23 @@ def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
     if not (column.type in NUMBERS and _is_identifier(contract, name)):  # an id is no amount
         names += _DEFAULTS.get(column.type, ())
     names += [f"share:{v}" for v in values]
+    if column.type in TEXT and not values and not _is_identifier(contract, name):
+        names.append(TOP)
     return names
 
 
-def metric_specs(contract: Contract) -> list[MetricSpec]:
+def count_mode(past: float | None, found: bool) -> str:
+    """How to count a text column's values today, from its newest `top_k` in the
+    training window (`found`: there is one; `past`: its value, None when a probe could
+    not tell): `full`, `probe`, or `skip` (high-cardinality)."""
+    if not found:
+        return "probe"
+    return "skip" if past is not None and past > TOP_K else "full"
+
+
+def metric_specs(contract: Contract, modes: dict[str, str] | None = None) -> list[MetricSpec]:
     """Every metric of one contract's partition: `row_count`, then column by column.
+    `modes`: column -> count_mode for its `top_k` (default: probe).
 
     Columns inside arrays (`items[].sku`) are left out: a value there is one of many per
     row, so a share or a mean of them is another question (see docs/limitations.md)."""
@@ -135,7 +165,10 @@ def metric_specs(contract: Contract) -> list[MetricSpec]:
     for name, column in contract.columns.items():
         if "[]" in name or column.type == "unsupported":
             continue
-        specs += [MetricSpec(name, m, column.type) for m in column_metrics(contract, name, column)]
+        for m in column_metrics(contract, name, column):
+            mode = (modes or {}).get(name, "probe") if m == TOP else "full"
+            if mode != "skip":
+                specs.append(MetricSpec(name, m, column.type, probe=mode == "probe"))
     return specs
 
 
@@ -144,8 +177,47 @@ PREFIX = "__metric"  # metric i's column in the engine's one aggregation row
 
 def values(specs: list[MetricSpec], row: dict, prefix: str = PREFIX) -> list[float | None]:
     """Spec i's value from the collected row (None: not computed, or no value to take)."""
-    out: list[float | None] = []
-    for i in range(len(specs)):
-        v = row.get(f"{prefix}{i}")
-        out.append(None if v is None or v != v else float(v))  # NaN (0/0) is no value
+    return [_number(row.get(f"{prefix}{i}")) for i in range(len(specs))]
+
+
+def _number(v) -> float | None:
+    return None if v is None or v != v else float(v)  # NaN (0/0) is no value
+
+
+def measured(
+    specs: list[MetricSpec], row: dict, prefix: str = PREFIX
+) -> list[tuple[MetricSpec, float | None]]:
+    """(spec, value) of every metric in the collected row, each `top_k` followed by the
+    shares of the values it counted (`share:VALUE`, learned)."""
+    out: list[tuple[MetricSpec, float | None]] = []
+    for i, spec in enumerate(specs):
+        if spec.metric == TOP:
+            out += learned(spec, row.get(f"{prefix}{i}"))
+        else:
+            out.append((spec, _number(row.get(f"{prefix}{i}"))))
+    return out
+
+
+def _pair(entry) -> tuple:
+    """(value, count) of one counted value: a Polars struct dict or a Spark Row."""
+    item, count = entry.values() if isinstance(entry, dict) else entry
+    return item, count
+
+
+def learned(spec: MetricSpec, counted) -> list[tuple[MetricSpec, float | None]]:
+    """A `top_k` result -> its row and the shares: the number of distinct values, TOP_K + 1
+    for more than TOP_K (no shares: not low-cardinality), None when the column could not
+    be counted or a probe of PROBE_ROWS values could not tell (counted whole next time)."""
+    if counted is None:
+        return [(spec, None)]
+    pairs = [(str(item), int(n)) for item, n in map(_pair, counted) if item is not None and n]
+    if len(pairs) > TOP_K:
+        return [(spec, float(TOP_K + 1))]
+    total = sum(n for _, n in pairs)
+    if spec.probe and total >= PROBE_ROWS:
+        return [(spec, None)]
+    out: list[tuple[MetricSpec, float | None]] = [(spec, float(len(pairs)))]
+    for item, n in sorted(pairs):
+        share = MetricSpec(spec.column, f"share:{item}", spec.logical, learned=True)
+        out.append((share, n / total))
     return out

@@ -54,7 +54,7 @@ class Engine(Protocol):
     def empty(self, contract: Contract) -> Any: ...
     def check_partition(
         self, frame: Any, contract: Contract, layer: str, *, where: str, sample_keys: int,
-        quarantine: bool,
+        quarantine: bool, count_modes: dict[str, str] | None = None,
     ) -> Any: ...
     def check_fk(
         self, child: Contract, child_frame: Any, fk: ForeignKey, parent: Contract | None,
@@ -75,11 +75,12 @@ class EngineBase:
 
     def check_partition(
         self, frame, contract: Contract, layer: str, *, where: str, sample_keys: int = 5,
-        quarantine: bool = False,
+        quarantine: bool = False, count_modes: dict[str, str] | None = None,
     ):  # fmt: skip
+        """`count_modes`: how to count each text column's values (`metrics.catalog`)."""
         from wdguard.metrics import catalog
 
-        specs = catalog.metric_specs(contract)  # the column metrics ride in the same pass
+        specs = catalog.metric_specs(contract, count_modes)  # metrics ride in the same pass
 
         def metrics(E, typed, types):
             return self.metric_aggregates(specs, typed, types)
@@ -89,7 +90,7 @@ class EngineBase:
             schema_failures=self.schema_failures(frame, contract, layer), engine=self,
             measures=metrics if specs else None,
         )  # fmt: skip
-        result.metrics = list(zip(specs, catalog.values(specs, result.measures), strict=True))
+        result.metrics = catalog.measured(specs, result.measures)
         return result
 
     def check_fk(self, child, child_frame, fk, parent, parent_frame, *, sample_keys: int = 5):

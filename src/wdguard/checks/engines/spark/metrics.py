@@ -13,7 +13,9 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.metrics.catalog import PREFIX, ROWS, MetricSpec
+from wdguard.metrics.catalog import PREFIX, ROWS, TOP, TOP_K, MetricSpec
+
+TRACKED = 1000  # approx_top_k's sketch size: exact counts far beyond TOP_K values
 
 
 def _share(hits: Column, col: Column) -> Column:
@@ -29,6 +31,10 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
         return None
     if m == "null_share":
         return F.count_if(col.isNull()).cast("double") / F.count(F.lit(1)).cast("double")
+    if m == TOP:  # Spark 4.1's approx_top_k (SQL only): array<struct<item, count>>
+        if not isinstance(dtype, T.StringType):
+            return None
+        return F.call_function("approx_top_k", col, F.lit(TOP_K + 1), F.lit(TRACKED))
     if m == "distinct":
         return F.approx_count_distinct(col, rsd=0.01).cast("double")  # ~Polars precision
     if spec.value is not None:
@@ -66,5 +72,5 @@ def aggregations(
     for i, spec in enumerate(specs):
         agg = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
         if agg is not None:
-            out[f"{prefix}{i}"] = agg.cast("double")
+            out[f"{prefix}{i}"] = agg if spec.metric == TOP else agg.cast("double")
     return out
