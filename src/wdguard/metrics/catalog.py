@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wdguard.contracts.metrics_config import TOP_K
 from wdguard.contracts.model import Column, Contract
 
 ROWS = "*"  # the column of table-level metrics (row_count)
-TOP_K = 20  # low-cardinality text: at most this many distinct non-null values
 PROBE_ROWS = 100_000  # the non-null values a probe counts (Polars' `head`: no extra read)
 TOP = "top_k"  # the metric: how many distinct values (TOP_K + 1: more than TOP_K)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
