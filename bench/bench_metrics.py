@@ -6,12 +6,11 @@
 Builds bench_gate.py's partition (`--rows` rows x 15 columns, parquet files of 1M rows) in
 a temp folder, then times `check_partition` + the pandera schema step, as the gate runs
 them, with the contract's default metrics and with `metrics: {enabled: false}`,
-alternating on/off `--repeat` times. "on" is the steady state: each text column's
-top-k counting mode as the history of a first run gives it (low-cardinality columns
-counted whole, high-cardinality ones left alone); "probe" is that first run (every text
-column probed on its first 100k values) and keeping each variant's best wall time and best
+alternating on/off `--repeat` times and keeping each variant's best wall time and best
 process CPU time (user + system of every thread: on a machine shared with other jobs
-the CPU time is the steadier figure). On Spark it counts the jobs one partition runs (`--spark-rows` rows), metrics on
+the CPU time is the steadier figure). The defaults include `top_k` on the four text
+columns without declared values (currency, notes: low-cardinality; email, code: not).
+On Spark it counts the jobs one partition runs (`--spark-rows` rows), metrics on
 and off, through a job group. The contract's `user_id` is declared a foreign key, so the
 defaults include a HyperLogLog distinct count, as on a real contract. Writes
 bench/results_metrics.json.
@@ -41,22 +40,14 @@ def _contracts():
     return on, on.model_copy(update={"metrics": MetricsConfig(enabled=False)})
 
 
-def polars_once(folder: Path, contract, modes=None):
+def polars_once(folder: Path, contract) -> tuple[float, float, int]:
     from wdguard.checks.engines import get_engine
 
     t0, c0 = time.perf_counter(), time.process_time()
     lf = pl.scan_parquet(str(folder / "*.parquet"))
     result = get_engine("polars").check_partition(  # the plan + pandera's schema step
-        lf, contract, "silver", where=str(folder), sample_keys=5, quarantine=False,
-        count_modes=modes)
-    return time.perf_counter() - t0, time.process_time() - c0, result.metrics
-
-
-def steady_modes(measured) -> dict[str, str]:
-    """The counting modes the gate derives from a first (probing) run's `top_k` rows."""
-    from wdguard.metrics.catalog import TOP, count_mode
-
-    return {s.column: count_mode(v, True) for s, v in measured if s.metric == TOP}
+        lf, contract, "silver", where=str(folder), sample_keys=5, quarantine=False)
+    return time.perf_counter() - t0, time.process_time() - c0, len(result.metrics)
 
 
 def spark_jobs(folder: Path, rows: int, tmp: Path) -> dict:
@@ -102,26 +93,21 @@ def main() -> None:
         rows = pl.scan_parquet(str(folder / "*.parquet")).select(pl.len()).collect().item()
         on, off = _contracts()
         polars_once(folder, off)  # warm the page cache
-        modes = steady_modes(polars_once(folder, on)[2])  # the first run's verdicts
-        print(f"top-k counting modes after a first run: {modes}")
-        wall = {"on": float("inf"), "off": float("inf"), "probe": float("inf")}
+        wall = {"on": float("inf"), "off": float("inf")}
         cpu = dict(wall)
         count = 0
         for _ in range(args.repeat):
-            for label, contract, m in (("off", off, None), ("on", on, modes), ("probe", on, None)):
-                seconds, used, got = polars_once(folder, contract, m)
+            for label, contract in (("off", off), ("on", on)):
+                seconds, used, n = polars_once(folder, contract)
                 wall[label], cpu[label] = min(wall[label], seconds), min(cpu[label], used)
-                if label == "on":
-                    count = len(got)
+                count = max(count, n)
                 print(f"  metrics {label}: {seconds:.2f}s wall, {used:.2f}s CPU")
-        result = {"rows": rows, "metrics": count, "modes": modes,
-                  "polars_wall_s": wall, "polars_cpu_s": cpu}
-        for v in ("on", "probe"):
-            result[f"polars_wall_overhead_{v}"] = round(wall[v] / wall["off"] - 1, 4)
-            result[f"polars_cpu_overhead_{v}"] = round(cpu[v] / cpu["off"] - 1, 4)
-            print(f"polars {v} ({count} metrics): wall off {wall['off']:.2f}s {v} "
-                  f"{wall[v]:.2f}s ({result[f'polars_wall_overhead_{v}']:+.1%}); CPU off "
-                  f"{cpu['off']:.2f}s {v} {cpu[v]:.2f}s ({result[f'polars_cpu_overhead_{v}']:+.1%})")
+        result = {"rows": rows, "metrics": count, "polars_wall_s": wall, "polars_cpu_s": cpu,
+                  "polars_wall_overhead": round(wall["on"] / wall["off"] - 1, 4),
+                  "polars_cpu_overhead": round(cpu["on"] / cpu["off"] - 1, 4)}
+        print(f"polars ({count} metrics): wall off {wall['off']:.2f}s on {wall['on']:.2f}s "
+              f"({result['polars_wall_overhead']:+.1%}); CPU off {cpu['off']:.2f}s on "
+              f"{cpu['on']:.2f}s ({result['polars_cpu_overhead']:+.1%})")
         if not args.skip_spark:
             result["spark"] = spark_jobs(folder, args.spark_rows, tmp)
             print(f"spark jobs per partition ({args.spark_rows:,} rows): {result['spark']}")

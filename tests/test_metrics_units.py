@@ -16,10 +16,9 @@ from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import judge, strategy, training_dates
 from wdguard.metrics.catalog import (
-    PROBE_ROWS,
+    SAMPLE_ROWS,
     TOP_K,
     MetricSpec,
-    count_mode,
     learned,
     measured,
     metric_specs,
@@ -204,9 +203,9 @@ def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
         "notes": ["gate", "gate", "fragile", None, "gate", "", None] + ["gate"] * (len(many) - 7),
         "code": many,
     })
-    specs = [MetricSpec("notes", "top_k", "string", probe=True),
+    specs = [MetricSpec("notes", "top_k", "string"),
              MetricSpec("code", "top_k", "string"),
-             MetricSpec("missing", "top_k", "string")]  # an absent column: counted next time
+             MetricSpec("missing", "top_k", "string")]  # an absent column: no value
     aggs = aggregations(specs, {n: pl.col(n) for n in df.columns}, dict(df.schema))
     assert len(aggs) == 2
     row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(0, named=True)
@@ -223,16 +222,16 @@ def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
     assert MetricSpec("notes", "share:", "string").is_share
 
 
-def test_a_probe_that_cannot_tell_asks_for_a_whole_count():
-    spec = MetricSpec("notes", "top_k", "string", probe=True)
-    counted = [{"notes": "a", "count": PROBE_ROWS - 1}, {"notes": "b", "count": 1}]
-    assert learned(spec, counted) == [(spec, None)]  # the probe saw only part of the column
-    whole = MetricSpec("notes", "top_k", "string")
-    assert [(s.metric, v) for s, v in learned(whole, counted)] == [
-        ("top_k", 2.0), ("share:a", (PROBE_ROWS - 1) / PROBE_ROWS), ("share:b", 1 / PROBE_ROWS)]
-    assert count_mode(None, found=False) == "probe"
-    assert count_mode(None, found=True) == count_mode(TOP_K, found=True) == "full"
-    assert count_mode(TOP_K + 1, found=True) == "skip"
+def test_top_k_on_polars_counts_the_first_sample_rows_values():
+    n = SAMPLE_ROWS + 1000
+    df = pl.DataFrame({"notes": ["a"] * (SAMPLE_ROWS - 10) + ["b"] * 10 + ["c"] * 1000})
+    spec = MetricSpec("notes", "top_k", "string")
+    aggs = aggregations([spec], {"notes": pl.col("notes")}, dict(df.schema))
+    row = df.lazy().select([e.alias(k) for k, e in aggs.items()]).collect().row(0, named=True)
+    got = {s.metric: v for s, v in measured([spec], row)}
+    assert df.height == n and got == {  # "c" is past the sample: not seen
+        "top_k": 2.0, "share:a": (SAMPLE_ROWS - 10) / SAMPLE_ROWS, "share:b": 10 / SAMPLE_ROWS}
+    assert learned(spec, None) == [(spec, None)]
 
 
 def test_a_learned_value_moves_five_points_before_it_is_an_anomaly():

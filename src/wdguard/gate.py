@@ -335,8 +335,7 @@ def _check_partition(
     # the contract's shape (row_count still compares 0 with `_source.json`)
     lf = engine.scan(store, part) if part.data_files else engine.empty(contract)
     result = engine.check_partition(
-        lf, contract, layer, where=part.path, sample_keys=sample_keys, quarantine=quarantine,
-        count_modes=monitor.count_modes(contract, layer) if monitor is not None else None,
+        lf, contract, layer, where=part.path, sample_keys=sample_keys, quarantine=quarantine
     )
     frames[contract.contract] = lf
     stats.row_count = result.row_count

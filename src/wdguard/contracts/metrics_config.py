@@ -46,7 +46,8 @@ METRICS: dict[str, str] = {
     "empty_share": "share of the non-null lists that are empty",
     "top_k": f"text without declared values: how many distinct non-null values ({TOP_K + 1}: "
     f"more than {TOP_K}, high-cardinality); when at most {TOP_K}, the share of each one is "
-    "recorded as a learned `share:VALUE` (a value absent that day has share 0)",
+    "recorded as a learned `share:VALUE` (a value absent that day has share 0). Polars "
+    "counts the first 100,000 non-null values, Spark all (approx_top_k, Spark 4.1+)",
 }
 _METRIC_NAME = re.compile(
     r"^(row_count|null_share|distinct|min|max|mean|stddev|p\d\d|len_min"

@@ -94,8 +94,7 @@ def _one_date(store, day, layers, contracts, engine, progress, lake) -> DateResu
                     progress(f"{day} {layer} {obj}")
                 frame = engine.scan(store, part) if part.data_files else engine.empty(contract)
                 measured = engine.check_partition(
-                    frame, contract, layer, where=where, sample_keys=0, quarantine=False,
-                    count_modes=monitor.count_modes(contract, layer),
+                    frame, contract, layer, where=where, sample_keys=0, quarantine=False
                 ).metrics
             except LakeUnreachable:
                 raise

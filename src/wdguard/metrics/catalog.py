@@ -10,12 +10,10 @@ sort per column on Polars) and length extremes are opt-in per column
 
 Text without declared values gets `top_k`: its values counted in the same pass, and the
 share of each one recorded (`share:VALUE`, learned) when the column is low-cardinality -
-at most TOP_K distinct non-null values in the partition, so the shares are exact and a
-value that is not there has share 0. What counting costs is decided from the column's
-history (`count_mode`): a column never counted is PROBED (its first PROBE_ROWS non-null
-values on Polars: free; more than TOP_K there settles it as high-cardinality, and a
-partition smaller than that is counted whole), a low-cardinality one is counted whole,
-a high-cardinality one is left alone until its verdict leaves the training window.
+at most TOP_K distinct non-null values among those counted, so a value that is not there
+has share 0. Polars counts the first SAMPLE_ROWS non-null values (a `head` in the one
+select: hashing every value of a 10M-row column cost ~0.35 s CPU, a third of the whole
+metrics budget, the head nothing measurable), Spark all of them (`approx_top_k`).
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from wdguard.contracts.metrics_config import TOP_K
 from wdguard.contracts.model import Column, Contract
 
 ROWS = "*"  # the column of table-level metrics (row_count)
-PROBE_ROWS = 100_000  # the non-null values a probe counts (Polars' `head`: no extra read)
+SAMPLE_ROWS = 100_000  # the non-null values Polars counts for top_k (its `head`)
 TOP = "top_k"  # the metric: how many distinct values (TOP_K + 1: more than TOP_K)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
 TEXT = frozenset({"string"})
@@ -68,7 +66,6 @@ class MetricSpec:
     metric: str  # a name of contracts.metrics_config.METRICS (share:VALUE, pNN spelt out)
     logical: str  # the column's logical type ("" for ROWS)
     learned: bool = False  # a share:VALUE of a value top_k found (not a declared one)
-    probe: bool = False  # top_k on the first PROBE_ROWS values only
 
     @property
     def quantile(self) -> float | None:
@@ -144,18 +141,8 @@ def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
     return names
 
 
-def count_mode(past: float | None, found: bool) -> str:
-    """How to count a text column's values today, from its newest `top_k` in the
-    training window (`found`: there is one; `past`: its value, None when a probe could
-    not tell): `full`, `probe`, or `skip` (high-cardinality)."""
-    if not found:
-        return "probe"
-    return "skip" if past is not None and past > TOP_K else "full"
-
-
-def metric_specs(contract: Contract, modes: dict[str, str] | None = None) -> list[MetricSpec]:
+def metric_specs(contract: Contract) -> list[MetricSpec]:
     """Every metric of one contract's partition: `row_count`, then column by column.
-    `modes`: column -> count_mode for its `top_k` (default: probe).
 
     Columns inside arrays (`items[].sku`) are left out: a value there is one of many per
     row, so a share or a mean of them is another question (see docs/limitations.md)."""
@@ -165,10 +152,7 @@ def metric_specs(contract: Contract, modes: dict[str, str] | None = None) -> lis
     for name, column in contract.columns.items():
         if "[]" in name or column.type == "unsupported":
             continue
-        for m in column_metrics(contract, name, column):
-            mode = (modes or {}).get(name, "probe") if m == TOP else "full"
-            if mode != "skip":
-                specs.append(MetricSpec(name, m, column.type, probe=mode == "probe"))
+        specs += [MetricSpec(name, m, column.type) for m in column_metrics(contract, name, column)]
     return specs
 
 
@@ -207,15 +191,13 @@ def _pair(entry) -> tuple:
 def learned(spec: MetricSpec, counted) -> list[tuple[MetricSpec, float | None]]:
     """A `top_k` result -> its row and the shares: the number of distinct values, TOP_K + 1
     for more than TOP_K (no shares: not low-cardinality), None when the column could not
-    be counted or a probe of PROBE_ROWS values could not tell (counted whole next time)."""
+    be counted (absent, or not text)."""
     if counted is None:
         return [(spec, None)]
     pairs = [(str(item), int(n)) for item, n in map(_pair, counted) if item is not None and n]
     if len(pairs) > TOP_K:
         return [(spec, float(TOP_K + 1))]
     total = sum(n for _, n in pairs)
-    if spec.probe and total >= PROBE_ROWS:
-        return [(spec, None)]
     out: list[tuple[MetricSpec, float | None]] = [(spec, float(len(pairs)))]
     for item, n in sorted(pairs):
         share = MetricSpec(spec.column, f"share:{item}", spec.logical, learned=True)

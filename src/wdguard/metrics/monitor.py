@@ -18,7 +18,7 @@ from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import SEASON_DEFAULTS, Strategy, judge, strategy, training_dates
-from wdguard.metrics.catalog import ROWS, TEXT, TOP, TOP_K, MetricSpec, count_mode
+from wdguard.metrics.catalog import ROWS, TOP, TOP_K, MetricSpec
 from wdguard.metrics.table import History, MetricRow
 
 
@@ -77,23 +77,6 @@ class Monitor:
                 outs.append(_anomaly(contract, spec, s, verdict, rows))
         outs.insert(0, _summary(contract, judged, skipped, len(outs), most_history, needs, rows))
         return outs
-
-    def count_modes(self, contract: Contract, layer: str) -> dict[str, str]:
-        """How to count each text column's values today (`catalog.count_mode`), from its
-        newest `top_k` in the last training window of partitions."""
-        recent = list(reversed(self.history.known[-SEASON_DEFAULTS["none"][0]:]))
-        modes = {}
-        for name, column in contract.columns.items():
-            if column.type not in TEXT:
-                continue
-            found, past = False, None
-            for d in recent:
-                values = self.history.on(d, layer, contract.object_name)
-                if (name, TOP) in values:
-                    found, past = True, values[(name, TOP)]
-                    break
-            modes[name] = count_mode(past, found)
-        return modes
 
     def _vanished(self, layer: str, obj: str, measured) -> list[tuple[MetricSpec, float]]:
         """Learned values of a column counted whole today that the last training window

@@ -54,7 +54,7 @@ class Engine(Protocol):
     def empty(self, contract: Contract) -> Any: ...
     def check_partition(
         self, frame: Any, contract: Contract, layer: str, *, where: str, sample_keys: int,
-        quarantine: bool, count_modes: dict[str, str] | None = None,
+        quarantine: bool,
     ) -> Any: ...
     def check_fk(
         self, child: Contract, child_frame: Any, fk: ForeignKey, parent: Contract | None,
@@ -75,12 +75,11 @@ class EngineBase:
 
     def check_partition(
         self, frame, contract: Contract, layer: str, *, where: str, sample_keys: int = 5,
-        quarantine: bool = False, count_modes: dict[str, str] | None = None,
+        quarantine: bool = False,
     ):  # fmt: skip
-        """`count_modes`: how to count each text column's values (`metrics.catalog`)."""
         from wdguard.metrics import catalog
 
-        specs = catalog.metric_specs(contract, count_modes)  # metrics ride in the same pass
+        specs = catalog.metric_specs(contract)  # the column metrics ride in the same pass
 
         def metrics(E, typed, types):
             return self.metric_aggregates(specs, typed, types)

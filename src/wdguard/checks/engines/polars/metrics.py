@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from wdguard.metrics.catalog import PREFIX, PROBE_ROWS, ROWS, TOP, TOP_K, MetricSpec
+from wdguard.metrics.catalog import PREFIX, ROWS, SAMPLE_ROWS, TOP, TOP_K, MetricSpec
 
 
 def _numeric(dtype: pl.DataType) -> bool:
@@ -26,13 +26,10 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
         return None
     if m == "null_share":  # from the validity bitmaps: no boolean column materialised
         return col.null_count().cast(pl.Float64) / pl.len().cast(pl.Float64)
-    if m == TOP:  # the values and their counts, TOP_K + 1 at most (more: not low-cardinality)
+    if m == TOP:  # the first values and their counts, TOP_K + 1 at most (more: not low-card)
         if dtype != pl.String:
             return None
-        x = col.drop_nulls()
-        if spec.probe:  # the first values only: a high-cardinality column costs nothing
-            x = x.head(PROBE_ROWS)
-        return x.value_counts().head(TOP_K + 1).implode()
+        return col.drop_nulls().head(SAMPLE_ROWS).value_counts().head(TOP_K + 1).implode()
     if m == "distinct":  # the sketch counts null as a value: take it out again
         nulls = (col.null_count() > 0).cast(pl.Float64)
         return col.approx_n_unique().cast(pl.Float64) - nulls

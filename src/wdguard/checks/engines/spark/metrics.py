@@ -4,18 +4,35 @@ The Spark twin of `engines/polars/metrics.py`, metric by metric: the same meanin
 aggregates per task and one final merge, so metrics add no Spark job. Distinct counts are
 `approx_count_distinct` (HyperLogLog++), quantiles `percentile_approx`; both engines'
 approximations differ slightly, which the anomaly bands (built from each lake's own
-history) absorb.
+history) absorb. Learned values (`top_k`) are `approx_top_k`, a SQL aggregate of Spark
+4.1+ that pyspark.sql.functions 4.3 does not wrap (`call_function`): a frequent-items
+sketch of TRACKED items per task, merged in the same job, exact while a column has far
+fewer distinct values than that - and `top_k` only records shares for at most TOP_K.
+Spark counts every value (Polars the first SAMPLE_ROWS): a bounded sketch per task.
 """
 
 from __future__ import annotations
 
-from pyspark.sql import Column
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from wdguard.metrics.catalog import PREFIX, ROWS, TOP, TOP_K, MetricSpec
 
 TRACKED = 1000  # approx_top_k's sketch size: exact counts far beyond TOP_K values
+_HAS_TOP_K: dict[int, bool] = {}
+
+
+def _has_top_k() -> bool:
+    """Whether the session's Spark has `approx_top_k` (Spark 4.1+; a catalog lookup on the
+    driver, no job). Without it Spark records the shares of declared values only."""
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        return False
+    key = id(spark)
+    if key not in _HAS_TOP_K:
+        _HAS_TOP_K[key] = bool(spark.catalog.functionExists("approx_top_k"))
+    return _HAS_TOP_K[key]
 
 
 def _share(hits: Column, col: Column) -> Column:
@@ -32,7 +49,7 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
     if m == "null_share":
         return F.count_if(col.isNull()).cast("double") / F.count(F.lit(1)).cast("double")
     if m == TOP:  # Spark 4.1's approx_top_k (SQL only): array<struct<item, count>>
-        if not isinstance(dtype, T.StringType):
+        if not isinstance(dtype, T.StringType) or not _has_top_k():
             return None
         return F.call_function("approx_top_k", col, F.lit(TOP_K + 1), F.lit(TRACKED))
     if m == "distinct":
