@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wdguard.contracts.metrics_config import TOP_K
+from wdguard.contracts.metrics_config import SAMPLE_ROWS, TOP_K  # noqa: F401 - the engines read them here
 from wdguard.contracts.model import Column, Contract
 
 ROWS = "*"  # the column of table-level metrics (row_count)
-SAMPLE_ROWS = 100_000  # the non-null values Polars counts for top_k (its `head`)
 TOP = "top_k"  # the metric: how many distinct values (TOP_K + 1: more than TOP_K)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
 TEXT = frozenset({"string"})
