@@ -55,14 +55,14 @@ def main() -> None:
                 elif c.status == "fail":
                     raised.append((i, day, c.id, c.message))
         clean = [r for r in raised if r[0] >= TRAINING]
-        shares = sum(1 for r in raised if ":share:" in r[2])
-        print(f"value shares (declared or learned) among them: {shares}")
         print(f"{len(result.dates)} days gated in {time.perf_counter() - t0:.0f}s, "
               f"{judged} metric judgements")
         print(f"anomalies in the training window (days 1-{TRAINING}): "
               f"{len(raised) - len(clean)}")
         print(f"anomalies on the {len(result.dates) - TRAINING} clean days after it: "
               f"{len(clean)} (bar: {(len(result.dates) - TRAINING) // 14})")
+        shares = sum(1 for r in raised if ":share:" in r[2])
+        print(f"value shares (declared or learned) among them: {shares}")
         for i, day, cid, msg in raised:
             print(f"  day {i + 1:2d} {day} {cid}: {msg}")
     finally:

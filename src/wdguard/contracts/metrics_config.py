@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TOP_K = 20  # low-cardinality text: at most this many distinct non-null values (top_k)
-SAMPLE_ROWS = 100_000  # the non-null values Polars counts for top_k (a `head`)
+SAMPLE_ROWS = 100_000  # the rows whose values Polars counts for top_k (a `head`)
 
 # every metric wdguard can compute, and what it measures (the reference lists this dict;
 # `wdguard.metrics.catalog` says which ones a column type gets by default)
@@ -48,7 +48,7 @@ METRICS: dict[str, str] = {
     "top_k": f"text without declared values: how many distinct non-null values ({TOP_K + 1}: "
     f"more than {TOP_K}, high-cardinality); when at most {TOP_K}, the share of each one is "
     "recorded as a learned `share:VALUE` (a value absent that day has share 0). Polars "
-    f"counts the first {SAMPLE_ROWS:,} non-null values, Spark all (approx_top_k, 4.1+)",
+    f"counts the values of the first {SAMPLE_ROWS:,} rows, Spark all (approx_top_k, 4.1+)",
 }
 _METRIC_NAME = re.compile(
     r"^(row_count|null_share|distinct|min|max|mean|stddev|p\d\d|len_min"

@@ -11,7 +11,7 @@ sort per column on Polars) and length extremes are opt-in per column
 Text without declared values gets `top_k`: its values counted in the same pass, and the
 share of each one recorded (`share:VALUE`, learned) when the column is low-cardinality -
 at most TOP_K distinct non-null values among those counted, so a value that is not there
-has share 0. Polars counts the first SAMPLE_ROWS non-null values (a `head` in the one
+has share 0. Polars counts the values of the first SAMPLE_ROWS rows (a `head` in the one
 select: hashing every value of a 10M-row column cost ~0.35 s CPU, a third of the whole
 metrics budget, the head nothing measurable), Spark all of them (`approx_top_k`).
 """
