@@ -13,7 +13,7 @@ share of each one recorded (`share:VALUE`, learned) when the column is low-cardi
 at most TOP_K distinct non-null values among those counted, so a value that is not there
 has share 0. Polars counts the values of the first SAMPLE_ROWS rows (a `head` in the one
 select: hashing every value of a 10M-row column cost ~0.35 s CPU, a third of the whole
-metrics budget, the head nothing measurable), Spark all of them (`approx_top_k`).
+metrics budget; measured in docs/benchmarks.md), Spark all of them (`approx_top_k`).
 """
 
 from __future__ import annotations

@@ -26,9 +26,8 @@ _HAS_TOP_K: dict[int, bool] = {}
 def _has_top_k() -> bool:
     """Whether the session's Spark has `approx_top_k` (Spark 4.1+; a catalog lookup on the
     driver, no job). Without it Spark records the shares of declared values only."""
-    spark = SparkSession.getActiveSession()
-    if spark is None:
-        return False
+    # the gate checks partitions in threads, where no session is active: the default one
+    spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
     key = id(spark)
     if key not in _HAS_TOP_K:
         _HAS_TOP_K[key] = bool(spark.catalog.functionExists("approx_top_k"))
