@@ -18,6 +18,7 @@ metrics budget; measured in docs/benchmarks.md), Spark all of them (`approx_top_
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from wdguard.contracts.metrics_config import SAMPLE_ROWS, TOP_K  # noqa: F401 - the engines read them here
@@ -181,6 +182,13 @@ def measured(
     return out
 
 
+def _entries(counted) -> list:
+    """The counted values: Spark's list of Rows, or Polars' JSON lines (one per value)."""
+    if isinstance(counted, str):
+        return [json.loads(line) for line in counted.split("\n") if line]
+    return list(counted)
+
+
 def _pair(entry) -> tuple:
     """(value, count) of one counted value: a Polars struct dict or a Spark Row."""
     item, count = entry.values() if isinstance(entry, dict) else entry
@@ -193,7 +201,8 @@ def learned(spec: MetricSpec, counted) -> list[tuple[MetricSpec, float | None]]:
     be counted (absent, or not text)."""
     if counted is None:
         return [(spec, None)]
-    pairs = [(str(item), int(n)) for item, n in map(_pair, counted) if item is not None and n]
+    pairs = [(str(item), int(n)) for item, n in map(_pair, _entries(counted))
+             if item is not None and n]
     if len(pairs) > TOP_K:
         return [(spec, float(TOP_K + 1))]
     total = sum(n for _, n in pairs)

@@ -29,8 +29,12 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
     if m == TOP:  # the first values and their counts, TOP_K + 1 at most (more: not low-card)
         if dtype != pl.String:
             return None
-        # head first: a drop_nulls first would copy the whole column to keep 100k values
-        return col.head(SAMPLE_ROWS).drop_nulls().value_counts().head(TOP_K + 1).implode()
+        # head first: a drop_nulls first would copy the whole column to keep 100k values.
+        # One JSON line per value, joined: a list result (`implode`) makes the streaming
+        # engine run the whole select in memory (POLARS_VERBOSE: in-memory-map), a string
+        # aggregate streams
+        counts = col.head(SAMPLE_ROWS).drop_nulls().value_counts().head(TOP_K + 1)
+        return counts.struct.json_encode().str.join("\n")
     if m == "distinct":  # the sketch counts null as a value: take it out again
         nulls = (col.null_count() > 0).cast(pl.Float64)
         return col.approx_n_unique().cast(pl.Float64) - nulls
