@@ -284,3 +284,16 @@ def test_top_k_keeps_the_one_select_streaming(tmp_path, capfd):
     assert not streamed
     assert {s.metric: v for s, v in measured([spec], {"__metric0": row["t"][0]})} == {
         "top_k": 2.0, "share:a": 0.5, "share:b": 0.5}
+
+
+def test_learned_reads_spark_rows_and_keeps_exactly_top_k_values():
+    spec = MetricSpec("city", "top_k", "string")
+    rows = [(f"v{i}", 2) for i in range(TOP_K)] + [(None, 50)]  # Spark Rows; null not a value
+    got = learned(spec, rows)
+    assert got[0] == (spec, float(TOP_K))  # exactly TOP_K values: still low-cardinality
+    assert [(s.metric, s.logical, s.learned, v) for s, v in got[1:3]] == [
+        ("share:v0", "string", True, 1 / TOP_K), ("share:v1", "string", True, 1 / TOP_K)]
+    assert learned(spec, rows[:-1] + [("x", 1)]) == [(spec, float(TOP_K + 1))]
+    both = [MetricSpec("*", "row_count", ""), spec]
+    assert measured(both, {"__metric0": 7, "__metric1": [("a", 1)]}) == [
+        (both[0], 7.0), (spec, 1.0), (MetricSpec("city", "share:a", "string", learned=True), 1.0)]
