@@ -1,6 +1,7 @@
 """A clean month of the whole sample lake gated day by day: how many anomalies, when.
 
     nice .venv/bin/python bench/anomaly_month.py [--days 35] [--rows 0.02] [--engine polars]
+                                                 [--format parquet|delta]
 
 Generates the sample lake (every contract, bronze and silver) into a temp folder, gates
 each day in order (each run's metrics are the next runs' history) and prints every
@@ -33,12 +34,13 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=35)
     ap.add_argument("--rows", type=float, default=0.02)
     ap.add_argument("--engine", default="polars")
+    ap.add_argument("--format", default="parquet", help="the lake's silver: parquet or delta")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wdg-anomaly-month-"))
     try:
         store = LocalStore(tmp)
         result = generate_lake(store, load_contracts(ROOT / "contracts"), days=args.days,
-                               rows=args.rows, layers=("bronze", "silver"))
+                               rows=args.rows, layers=("bronze", "silver"), fmt=args.format)
         engine = get_engine(args.engine)
         t0 = time.perf_counter()
         judged = 0
@@ -59,6 +61,8 @@ def main() -> None:
               f"{len(raised) - len(clean)}")
         print(f"anomalies on the {len(result.dates) - TRAINING} clean days after it: "
               f"{len(clean)} (bar: {(len(result.dates) - TRAINING) // 14})")
+        shares = sum(1 for r in raised if ":share:" in r[2])
+        print(f"value shares (declared or learned) among them: {shares}")
         for i, day, cid, msg in raised:
             print(f"  day {i + 1:2d} {day} {cid}: {msg}")
     finally:

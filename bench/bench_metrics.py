@@ -8,7 +8,9 @@ a temp folder, then times `check_partition` + the pandera schema step, as the ga
 them, with the contract's default metrics and with `metrics: {enabled: false}`,
 alternating on/off `--repeat` times and keeping each variant's best wall time and best
 process CPU time (user + system of every thread: on a machine shared with other jobs
-the CPU time is the steadier figure). On Spark it counts the jobs one partition runs (`--spark-rows` rows), metrics on
+the CPU time is the steadier figure). The defaults include `top_k` on the four text
+columns without declared values (currency, notes: low-cardinality; email, code: not).
+On Spark it counts the jobs one partition runs (`--spark-rows` rows), metrics on
 and off, through a job group. The contract's `user_id` is declared a foreign key, so the
 defaults include a HyperLogLog distinct count, as on a real contract. Writes
 bench/results_metrics.json.

@@ -336,7 +336,9 @@ def metrics_page() -> str:
     defaults.setdefault("null_share", []).append("every column")
     defaults.setdefault("row_count", []).append("every partition")
     defaults.setdefault("distinct", []).append("foreign keys, uuid columns outside the key")
-    defaults.setdefault("share:VALUE", []).append("enum values, accepted_values, `values`")
+    defaults.setdefault("share:VALUE", []).append(
+        "enum values, accepted_values, `values`; learned: low-cardinality text")
+    defaults.setdefault(catalog.TOP, []).append("text without declared values, not a key")
     lines = [GENERATED, "", "# Metrics and anomaly settings", "",
              "The column metrics the gate computes in its single pass and the settings that "
              "judge them; the why is in [Metrics and anomalies](../concepts/metrics.md). "

@@ -1,5 +1,5 @@
-"""The metrics and anomalies on Spark, on a tiny lake: the same four faults flagged on
-their columns as on Polars, metrics adding no Spark job, and values equal to Polars'."""
+"""The metrics and anomalies on Spark, on a tiny lake: the same five faults (a learned
+text value vanishing among them) flagged on their columns as on Polars, metrics adding no Spark job, and values equal to Polars'."""
 
 from __future__ import annotations
 
@@ -95,6 +95,9 @@ def test_metrics_add_no_spark_job_and_match_polars(lake, spark_engine):
     with_metrics, result = jobs(order, "wdg-metrics-on")
     without, bare = jobs(off, "wdg-metrics-off")
     assert with_metrics == without and bare.metrics == [] and len(result.metrics) > 10
+    # approx_top_k (in the same job) learned the notes' values, exactly as Polars counts them
+    learned = {s.metric for s, _ in result.metrics if s.learned and s.column == "notes"}
+    assert len(learned) >= 2 and ("notes", "top_k") in {(s.column, s.metric) for s, _ in result.metrics}
     polars = PolarsEngine().check_partition(
         PolarsEngine().scan(store, part), order, "silver", where=part.path, sample_keys=0,
         quarantine=False)

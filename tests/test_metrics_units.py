@@ -15,7 +15,15 @@ from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import judge, strategy, training_dates
-from wdguard.metrics.catalog import MetricSpec, metric_specs, values
+from wdguard.metrics.catalog import (
+    SAMPLE_ROWS,
+    TOP_K,
+    MetricSpec,
+    learned,
+    measured,
+    metric_specs,
+    values,
+)
 
 ORDER = {
     "contract": "Order",
@@ -52,7 +60,7 @@ def test_default_metrics_per_column_type():
         "user_id": ["null_share", "distinct"],
         "status": ["null_share", "share:PENDING", "share:PAID"],
         "amount": ["null_share", "mean", "stddev"],
-        "notes": ["null_share", "len_mean"],
+        "notes": ["null_share", "len_mean", "top_k"],  # text with no declared values
         "tags": ["null_share", "empty_share", "len_mean"],
         "flag": ["null_share", "true_share"],
         "created_at": ["null_share"],
@@ -189,6 +197,54 @@ def test_polars_aggregations_compute_each_metric():
                    pytest.approx(4 / 3), pytest.approx(2 / 3), 2, None]
 
 
+def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
+    many = [f"c{i}" for i in range(TOP_K + 1)]
+    df = pl.DataFrame({
+        "notes": ["gate", "gate", "fragile", None, "gate", "", None] + ["gate"] * (len(many) - 7),
+        "code": many,
+    })
+    specs = [MetricSpec("notes", "top_k", "string"),
+             MetricSpec("code", "top_k", "string"),
+             MetricSpec("missing", "top_k", "string")]  # an absent column: no value
+    aggs = aggregations(specs, {n: pl.col(n) for n in df.columns}, dict(df.schema))
+    assert len(aggs) == 2
+    row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(0, named=True)
+    got = {(s.metric, s.column, s.learned): v for s, v in measured(specs, row)}
+    n = len(many) - 2  # non-null notes
+    assert got == {
+        ("top_k", "notes", False): 3.0,  # the empty string is a value
+        ("share:", "notes", True): pytest.approx(1 / n),
+        ("share:fragile", "notes", True): pytest.approx(1 / n),
+        ("share:gate", "notes", True): pytest.approx((n - 2) / n),
+        ("top_k", "code", False): float(TOP_K + 1),  # more than TOP_K: no shares
+        ("top_k", "missing", False): None,
+    }
+    assert MetricSpec("notes", "share:", "string").is_share
+
+
+def test_top_k_on_polars_counts_the_first_sample_rows_values():
+    n = SAMPLE_ROWS + 1000
+    df = pl.DataFrame({"notes": ["a"] * (SAMPLE_ROWS - 10) + ["b"] * 10 + ["c"] * 1000})
+    spec = MetricSpec("notes", "top_k", "string")
+    aggs = aggregations([spec], {"notes": pl.col("notes")}, dict(df.schema))
+    row = df.lazy().select([e.alias(k) for k, e in aggs.items()]).collect().row(0, named=True)
+    got = {s.metric: v for s, v in measured([spec], row)}
+    assert df.height == n and got == {  # "c" is past the sample: not seen
+        "top_k": 2.0, "share:a": (SAMPLE_ROWS - 10) / SAMPLE_ROWS, "share:b": 10 / SAMPLE_ROWS}
+    assert learned(spec, None) == [(spec, None)]
+
+
+def test_a_learned_value_moves_five_points_before_it_is_an_anomaly():
+    share = MetricSpec("notes", "share:Fragile", "string", learned=True)
+    s = strategy(contract(), share)
+    zeros = hist([0.0] * 14)
+    assert judge(share, 0.04, zeros, s, n=5000).status == "pass"  # a rare new value
+    assert judge(share, 0.30, zeros, s, n=5000).status == "fail"  # a new dominant one
+    assert judge(share, 0.0, hist([0.25] * 14), s, n=5000).status == "fail"  # vanished
+    declared = MetricSpec("status", "share:PAID", "enum")
+    assert judge(declared, 0.04, zeros, s, n=5000).status == "fail"  # declared: no floor
+
+
 def test_table_reads_the_newest_run_per_date_layer_and_object(tmp_path):
     store = LocalStore(tmp_path)
     old = [table.MetricRow("silver", "Order", "orders", "*", "row_count", 10.0),
@@ -205,3 +261,39 @@ def test_table_reads_the_newest_run_per_date_layer_and_object(tmp_path):
     h = table.History(store, "2026-11-21")
     assert h.known == ["2026-11-20"] and h.on("2026-11-20", "silver", "orders")
     assert table.History(store, "2026-11-20").known == []  # never today's own values
+
+
+def test_top_k_keeps_the_one_select_streaming(tmp_path, capfd):
+    """A list-valued aggregate makes Polars run the whole select in memory (an
+    `in-memory-map` node, every projected column materialised); top_k's string must not."""
+    path = tmp_path / "p.parquet"
+    pl.DataFrame({"notes": ["a", "b", None] * 1000, "n": list(range(3000))}).write_parquet(path)
+    spec = MetricSpec("notes", "top_k", "string")
+    lf = pl.scan_parquet(path)
+    aggs = aggregations([spec], {"notes": pl.col("notes")}, {"notes": pl.String()})
+
+    def fallback(expr: pl.Expr) -> tuple[bool, pl.DataFrame]:
+        capfd.readouterr()
+        with pl.Config(verbose=True):
+            row = lf.select(pl.len().alias("rows"), expr.alias("t")).collect(engine="streaming")
+        return "in-memory-map" in capfd.readouterr().err, row
+
+    listed, _ = fallback(pl.col("notes").value_counts().implode())
+    assert listed  # the check can fail
+    streamed, row = fallback(next(iter(aggs.values())))
+    assert not streamed
+    assert {s.metric: v for s, v in measured([spec], {"__metric0": row["t"][0]})} == {
+        "top_k": 2.0, "share:a": 0.5, "share:b": 0.5}
+
+
+def test_learned_reads_spark_rows_and_keeps_exactly_top_k_values():
+    spec = MetricSpec("city", "top_k", "string")
+    rows = [(f"v{i}", 2) for i in range(TOP_K)] + [(None, 50)]  # Spark Rows; null not a value
+    got = learned(spec, rows)
+    assert got[0] == (spec, float(TOP_K))  # exactly TOP_K values: still low-cardinality
+    assert [(s.metric, s.logical, s.learned, v) for s, v in got[1:3]] == [
+        ("share:v0", "string", True, 1 / TOP_K), ("share:v1", "string", True, 1 / TOP_K)]
+    assert learned(spec, rows[:-1] + [("x", 1)]) == [(spec, float(TOP_K + 1))]
+    both = [MetricSpec("*", "row_count", ""), spec]
+    assert measured(both, {"__metric0": 7, "__metric1": [("a", 1)]}) == [
+        (both[0], 7.0), (spec, 1.0), (MetricSpec("city", "share:a", "string", learned=True), 1.0)]

@@ -362,7 +362,7 @@ def _check_partition(
         outs.append(fresh_out)
     outs += check_volume(contract, layer, result.row_count, history)
     if monitor is not None:
-        outs += monitor.partition(contract, layer, result.metrics)
+        outs += monitor.partition(contract, layer, result.metrics, source_format=part.format)
     if result.quarantine is not None:
         stats.quarantine = _write_quarantine(
             engine, store, result.quarantine, part, layer, run_id

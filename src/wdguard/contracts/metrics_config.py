@@ -22,6 +22,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+TOP_K = 20  # low-cardinality text: at most this many distinct non-null values (top_k)
+SAMPLE_ROWS = 100_000  # the rows whose values Polars counts for top_k (a `head`)
+
 # every metric wdguard can compute, and what it measures (the reference lists this dict;
 # `wdguard.metrics.catalog` says which ones a column type gets by default)
 METRICS: dict[str, str] = {
@@ -39,13 +42,17 @@ METRICS: dict[str, str] = {
     "len_mean": "mean text length in UTF-8 bytes (characters for ASCII; read from the "
     "offsets, no scan of the text); for a list, its mean number of elements",
     "share:VALUE": "share of the non-null values equal to VALUE (enum values, accepted_values "
-    "or the column's `values`)",
+    "or the column's `values`; or learned: each value `top_k` found in low-cardinality text)",
     "true_share": "share of the non-null booleans that are true",
     "empty_share": "share of the non-null lists that are empty",
+    "top_k": f"text without declared values: how many distinct non-null values ({TOP_K + 1}: "
+    f"more than {TOP_K}, high-cardinality); when at most {TOP_K}, the share of each one is "
+    "recorded as a learned `share:VALUE` (a value absent that day has share 0). Polars "
+    f"counts the values of the first {SAMPLE_ROWS:,} rows, Spark all (approx_top_k, 4.1+)",
 }
 _METRIC_NAME = re.compile(
     r"^(row_count|null_share|distinct|min|max|mean|stddev|p\d\d|len_min"
-    r"|len_max|len_mean|true_share|empty_share|share:.+)$"
+    r"|len_max|len_mean|true_share|empty_share|top_k|share:.+)$"
 )
 
 

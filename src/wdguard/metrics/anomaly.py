@@ -9,7 +9,10 @@ The expected band is the median of the training values plus or minus the widest 
   `sensitivity` x sd/sqrt(n) for a mean (sd: the median of the column's past stddev),
 
 so a metric that never moved (MAD 0) does not alarm on its first wobble, and a table of
-forty rows does not alarm on one row. A metric computed over fewer than `min_values`
+forty rows does not alarm on one row. The share of a learned value (one `top_k` found in
+free text, not a declared one) moves by at least LEARNED_SHARE_FLOOR before it is an
+anomaly: a rare value that comes and goes is the nature of free text, a value that
+vanishes or arrives dominant is not. A metric computed over fewer than `min_values`
 values (default 30) is not judged: a mean of five values is not a signal.
 
 The training values are the last `training` partitions (seasonality `none`), the same
@@ -44,6 +47,7 @@ DEFAULT_MIN_CHANGE = 0.2
 DEFAULT_MIN_VALUES = 30
 _COUNTS = frozenset({"row_count", "distinct"})
 SHIFT_POINTS = 3
+LEARNED_SHARE_FLOOR = 0.05  # a learned value's share: at least 5 points either way
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ def _band(spec: MetricSpec, points: list[float], s: Strategy, n, sd):
         s.sensitivity * spread,
         s.min_change * abs(center),
         _noise(spec, center, n, sd, s),
+        LEARNED_SHARE_FLOOR if spec.learned else 0.0,
         1e-9 * max(1.0, abs(center)),
     )
     return center, mad, spread, center - width, center + width

@@ -102,7 +102,7 @@ def _one_date(store, day, layers, contracts, engine, progress, lake) -> DateResu
                 first = " ".join(str(exc).split())[:300]
                 result.errors.append(f"{where}: {first}")
                 continue
-            monitor.partition(contract, layer, measured)
+            monitor.partition(contract, layer, measured, source_format=part.format)
             result.partitions += 1
     if monitor.rows:
         result.path = monitor.write(new_run_id(), engine.name)

@@ -7,15 +7,25 @@ length for text; approximate distinct counts (HyperLogLog) only where a collapse
 something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
 sort per column on Polars) and length extremes are opt-in per column
 (`metrics.columns.<col>.metrics`).
+
+Text without declared values gets `top_k`: its values counted in the same pass, and the
+share of each one recorded (`share:VALUE`, learned) when the column is low-cardinality -
+at most TOP_K distinct non-null values among those counted, so a value that is not there
+has share 0. Polars counts the values of the first SAMPLE_ROWS rows (a `head` in the one
+select: hashing every value of a 10M-row column cost ~0.35 s CPU, a third of the whole
+metrics budget; measured in docs/benchmarks.md), Spark all of them (`approx_top_k`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from wdguard.contracts.metrics_config import SAMPLE_ROWS, TOP_K  # noqa: F401 - the engines read them here
 from wdguard.contracts.model import Column, Contract
 
 ROWS = "*"  # the column of table-level metrics (row_count)
+TOP = "top_k"  # the metric: how many distinct values (TOP_K + 1: more than TOP_K)
 NUMBERS = frozenset({"integer", "bigint", "float", "decimal"})
 TEXT = frozenset({"string"})
 
@@ -41,6 +51,7 @@ _APPLIES: dict[str, frozenset[str]] = {
     "len_mean": TEXT | {"uuid", "list"},
     "true_share": frozenset({"boolean"}),
     "empty_share": frozenset({"list"}),
+    TOP: TEXT,
 }
 # judged by default: the robust location-like metrics. Extremes (min, max, len_min, len_max)
 # and stddev follow single rows, so they are recorded and charted but judged only on request
@@ -54,6 +65,7 @@ class MetricSpec:
     column: str  # contract column, or ROWS
     metric: str  # a name of contracts.metrics_config.METRICS (share:VALUE, pNN spelt out)
     logical: str  # the column's logical type ("" for ROWS)
+    learned: bool = False  # a share:VALUE of a value top_k found (not a declared one)
 
     @property
     def quantile(self) -> float | None:
@@ -66,11 +78,13 @@ class MetricSpec:
 
     @property
     def is_share(self) -> bool:
-        return self.metric in ("null_share", "true_share", "empty_share") or bool(self.value)
+        return self.metric in ("null_share", "true_share", "empty_share") or (
+            self.value is not None
+        )
 
     @property
     def judged_by_default(self) -> bool:
-        return self.metric in JUDGED or bool(self.value) or _is_quantile(self.metric)
+        return self.metric in JUDGED or self.value is not None or _is_quantile(self.metric)
 
 
 def _is_quantile(name: str) -> bool:
@@ -105,7 +119,8 @@ def _applies(metric: str, logical: str) -> bool:
 
 
 def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
-    """The metric names of one column: its configured list, else its type's defaults."""
+    """The metric names of one column: its configured list, else its type's defaults
+    (`top_k` for text without declared values that is no key)."""
     cfg = contract.metrics.columns.get(name) if contract.metrics else None
     if cfg is not None and not cfg.enabled:
         return []
@@ -121,6 +136,8 @@ def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
     if not (column.type in NUMBERS and _is_identifier(contract, name)):  # an id is no amount
         names += _DEFAULTS.get(column.type, ())
     names += [f"share:{v}" for v in values]
+    if column.type in TEXT and not values and not _is_identifier(contract, name):
+        names.append(TOP)
     return names
 
 
@@ -144,8 +161,53 @@ PREFIX = "__metric"  # metric i's column in the engine's one aggregation row
 
 def values(specs: list[MetricSpec], row: dict, prefix: str = PREFIX) -> list[float | None]:
     """Spec i's value from the collected row (None: not computed, or no value to take)."""
-    out: list[float | None] = []
-    for i in range(len(specs)):
-        v = row.get(f"{prefix}{i}")
-        out.append(None if v is None or v != v else float(v))  # NaN (0/0) is no value
+    return [_number(row.get(f"{prefix}{i}")) for i in range(len(specs))]
+
+
+def _number(v) -> float | None:
+    return None if v is None or v != v else float(v)  # NaN (0/0) is no value
+
+
+def measured(
+    specs: list[MetricSpec], row: dict, prefix: str = PREFIX
+) -> list[tuple[MetricSpec, float | None]]:
+    """(spec, value) of every metric in the collected row, each `top_k` followed by the
+    shares of the values it counted (`share:VALUE`, learned)."""
+    out: list[tuple[MetricSpec, float | None]] = []
+    for i, spec in enumerate(specs):
+        if spec.metric == TOP:
+            out += learned(spec, row.get(f"{prefix}{i}"))
+        else:
+            out.append((spec, _number(row.get(f"{prefix}{i}"))))
+    return out
+
+
+def _entries(counted) -> list:
+    """The counted values: Spark's list of Rows, or Polars' JSON lines (one per value)."""
+    if isinstance(counted, str):
+        return [json.loads(line) for line in counted.split("\n") if line]
+    return list(counted)
+
+
+def _pair(entry) -> tuple:
+    """(value, count) of one counted value: a Polars struct dict or a Spark Row."""
+    item, count = entry.values() if isinstance(entry, dict) else entry
+    return item, count
+
+
+def learned(spec: MetricSpec, counted) -> list[tuple[MetricSpec, float | None]]:
+    """A `top_k` result -> its row and the shares: the number of distinct values, TOP_K + 1
+    for more than TOP_K (no shares: not low-cardinality), None when the column could not
+    be counted (absent, or not text)."""
+    if counted is None:
+        return [(spec, None)]
+    pairs = [(str(item), int(n)) for item, n in map(_pair, _entries(counted))
+             if item is not None and n]
+    if len(pairs) > TOP_K:
+        return [(spec, float(TOP_K + 1))]
+    total = sum(n for _, n in pairs)
+    out: list[tuple[MetricSpec, float | None]] = [(spec, float(len(pairs)))]
+    for item, n in sorted(pairs):
+        share = MetricSpec(spec.column, f"share:{item}", spec.logical, learned=True)
+        out.append((share, n / total))
     return out

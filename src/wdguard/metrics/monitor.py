@@ -17,8 +17,8 @@ from wdguard.checks.outcome import Outcome
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.metrics import table
-from wdguard.metrics.anomaly import Strategy, judge, strategy, training_dates
-from wdguard.metrics.catalog import ROWS, MetricSpec
+from wdguard.metrics.anomaly import SEASON_DEFAULTS, Strategy, judge, strategy, training_dates
+from wdguard.metrics.catalog import ROWS, TOP, TOP_K, MetricSpec
 from wdguard.metrics.table import History, MetricRow
 
 
@@ -32,14 +32,18 @@ class Monitor:
         self.history = History(store, date)
         self.rows: list[MetricRow] = []
         self.judge_anomalies = judge_anomalies
+        self.lake_is_delta = False  # a partition measured was a Delta table's date
         self._lock = threading.Lock()  # the Spark engine checks partitions in threads
 
     def partition(
-        self, contract: Contract, layer: str, measured: list[tuple[MetricSpec, float | None]]
+        self, contract: Contract, layer: str, measured: list[tuple[MetricSpec, float | None]],
+        *, source_format: str | None = None,
     ) -> list[Outcome]:
-        """Record a partition's metrics; return its anomaly checks."""
+        """Record a partition's metrics (`source_format`: the format it was read in; a
+        `delta` one makes a new metrics table Delta); return its anomaly checks."""
         obj = contract.object_name
         with self._lock:
+            self.lake_is_delta = self.lake_is_delta or source_format == table.DELTA
             self.rows += [
                 MetricRow(layer, contract.contract, obj, s.column, s.metric, v) for s, v in measured
             ]
@@ -50,11 +54,11 @@ class Monitor:
         outs: list[Outcome] = []
         judged = skipped = 0
         most_history, needs = 0, 0
-        for spec, value in measured:
+        for spec, value in measured + self._vanished(layer, obj, measured):
             s = strategy(contract, spec)
             if not s.enabled:
                 continue
-            history = self._history(layer, obj, spec.column, spec.metric, s)
+            history = self._history(layer, obj, spec.column, spec.metric, s, spec.learned)
             verdict = judge(
                 spec,
                 value,
@@ -74,10 +78,31 @@ class Monitor:
         outs.insert(0, _summary(contract, judged, skipped, len(outs), most_history, needs, rows))
         return outs
 
-    def _history(self, layer: str, obj: str, column: str, metric: str, s: Strategy):
+    def _vanished(self, layer: str, obj: str, measured) -> list[tuple[MetricSpec, float]]:
+        """Learned values of a column counted whole today that the last training window
+        saw and today did not: share 0, judged (not recorded: the `top_k` row says it)."""
+        complete = {s.column: s for s, v in measured if s.metric == TOP and _complete(v)}
+        if not complete:
+            return []
+        today = {(s.column, s.metric) for s, _ in measured}
+        seen: dict[tuple[str, str], MetricSpec] = {}
+        for d in self.history.known[-SEASON_DEFAULTS["none"][0]:]:
+            for (col, metric), v in self.history.on(d, layer, obj).items():
+                if col in complete and metric.startswith("share:") and v:
+                    top = complete[col]
+                    seen[(col, metric)] = MetricSpec(col, metric, top.logical, learned=True)
+        return [(spec, 0.0) for key, spec in sorted(seen.items()) if key not in today]
+
+    def _history(self, layer: str, obj: str, column: str, metric: str, s: Strategy,
+                 learned: bool = False):
+        """[(date, value)] oldest first; a learned value absent on a date whose `top_k`
+        counted the column whole had share 0 there."""
         points = []
         for d in training_dates(self.day, s, self.history.known):
-            v = self.history.on(d, layer, obj).get((column, metric))
+            values = self.history.on(d, layer, obj)
+            v = values.get((column, metric))
+            if v is None and learned and _complete(values.get((column, TOP))):
+                v = 0.0
             if v is not None:
                 points.append((d, v))
         return list(reversed(points))  # oldest first
@@ -91,7 +116,14 @@ class Monitor:
 
     def write(self, run_id: str, engine: str) -> str | None:
         rows = sorted(self.rows, key=lambda r: (r.layer, r.contract))  # stable, whatever order
-        return table.write(self.store, self.date, run_id, engine, rows)
+        return table.write(
+            self.store, self.date, run_id, engine, rows, lake_is_delta=self.lake_is_delta
+        )
+
+
+def _complete(top: float | None) -> bool:
+    """A `top_k` value that counted every value of the column (low-cardinality)."""
+    return top is not None and top <= TOP_K
 
 
 def _count(spec: MetricSpec, today: dict, rows: float | None) -> float | None:

@@ -54,12 +54,13 @@ def _key_metrics(store, dates: list[str], contracts: list[Contract]) -> list[dic
     wanted = [(c, s) for c in contracts for s in _key_specs(c)]
     if not wanted:
         return []
-    known = table.dates(store)
+    metrics = table.open_table(store)  # opened once: a Delta table's log is read once
+    known = metrics.dates()
     cache: dict[str, dict] = {}
 
     def on(day: str) -> dict:
         if day not in cache:
-            cache[day] = table.read_date(store, day) if day in known else {}
+            cache[day] = metrics.read_date(day) if day in known else {}
         return cache[day]
 
     out = []

@@ -124,9 +124,34 @@ def distinct_collapse(store, date, contracts, *, layers, contract=None,
     return _done(fault, "distinct")
 
 
+def text_value_vanished(store, date, contracts, *, layers, contract=None,
+                        column=None) -> MetricFault:
+    """The most common value of free text without declared values (a learned `top_k`
+    value: `notes`, a channel, a city) disappears, its rows relabelled with the next."""
+    from wdguard.metrics.catalog import TOP, column_metrics
+
+    def learned(c) -> list[str]:
+        return [n for n, col in c.columns.items() if TOP in column_metrics(c, n, col)]
+
+    c = _choose(contracts, contract, ["orders"], lambda c: bool(learned(c)))
+    parts = _partitions(store, date, c, layers)
+    df = _silver_frame(store, parts)
+    column = column or next(n for n in learned(c) if 1 < df[n].drop_nulls().n_unique() <= 20)
+    counts = df[column].drop_nulls().value_counts(sort=True)
+    gone, instead = counts[column][0], counts[column][1]
+    for layer, p in parts:
+        _edit(store, p, layer, c, lambda df: df.with_columns(
+            pl.when(pl.col(column) == gone).then(pl.lit(instead)).otherwise(pl.col(column))
+            .cast(df.schema[column]).alias(column)))
+    fault = _fault("text_value_vanished", date, c, column, layers, parts,
+                   f"{column} = {gone!r} vanished (relabelled {instead!r})", check="anomaly")
+    return _done(fault, f"share:{gone}")
+
+
 METRIC_FAULTS = {
     "amount_100x": amount_100x,
     "null_share_jump": null_share_jump,
     "enum_vanished": enum_vanished,
     "distinct_collapse": distinct_collapse,
+    "text_value_vanished": text_value_vanished,
 }

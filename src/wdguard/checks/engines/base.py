@@ -89,7 +89,7 @@ class EngineBase:
             schema_failures=self.schema_failures(frame, contract, layer), engine=self,
             measures=metrics if specs else None,
         )  # fmt: skip
-        result.metrics = list(zip(specs, catalog.values(specs, result.measures), strict=True))
+        result.metrics = catalog.measured(specs, result.measures)
         return result
 
     def check_fk(self, child, child_frame, fk, parent, parent_frame, *, sample_keys: int = 5):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from wdguard.metrics.catalog import PREFIX, ROWS, MetricSpec
+from wdguard.metrics.catalog import PREFIX, ROWS, SAMPLE_ROWS, TOP, TOP_K, MetricSpec
 
 
 def _numeric(dtype: pl.DataType) -> bool:
@@ -26,6 +26,15 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
         return None
     if m == "null_share":  # from the validity bitmaps: no boolean column materialised
         return col.null_count().cast(pl.Float64) / pl.len().cast(pl.Float64)
+    if m == TOP:  # the first values and their counts, TOP_K + 1 at most (more: not low-card)
+        if dtype != pl.String:
+            return None
+        # head first: a drop_nulls first would copy the whole column to keep 100k values.
+        # One JSON line per value, joined: a list result (`implode`) makes the streaming
+        # engine run the whole select in memory (POLARS_VERBOSE: in-memory-map), a string
+        # aggregate streams
+        counts = col.head(SAMPLE_ROWS).drop_nulls().value_counts().head(TOP_K + 1)
+        return counts.struct.json_encode().str.join("\n")
     if m == "distinct":  # the sketch counts null as a value: take it out again
         nulls = (col.null_count() > 0).cast(pl.Float64)
         return col.approx_n_unique().cast(pl.Float64) - nulls
@@ -69,5 +78,5 @@ def aggregations(
     for i, spec in enumerate(specs):
         expr = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
         if expr is not None:
-            out[f"{prefix}{i}"] = expr.cast(pl.Float64)
+            out[f"{prefix}{i}"] = expr if spec.metric == TOP else expr.cast(pl.Float64)
     return out

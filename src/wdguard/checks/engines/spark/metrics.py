@@ -4,16 +4,34 @@ The Spark twin of `engines/polars/metrics.py`, metric by metric: the same meanin
 aggregates per task and one final merge, so metrics add no Spark job. Distinct counts are
 `approx_count_distinct` (HyperLogLog++), quantiles `percentile_approx`; both engines'
 approximations differ slightly, which the anomaly bands (built from each lake's own
-history) absorb.
+history) absorb. Learned values (`top_k`) are `approx_top_k`, a SQL aggregate of Spark
+4.1+ that pyspark.sql.functions 4.3 does not wrap (`call_function`): a frequent-items
+sketch of TRACKED items per task, merged in the same job, exact while a column has far
+fewer distinct values than that - and `top_k` only records shares for at most TOP_K.
+Spark counts every value (Polars the first SAMPLE_ROWS): a bounded sketch per task.
 """
 
 from __future__ import annotations
 
-from pyspark.sql import Column
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.metrics.catalog import PREFIX, ROWS, MetricSpec
+from wdguard.metrics.catalog import PREFIX, ROWS, TOP, TOP_K, MetricSpec
+
+TRACKED = 1000  # approx_top_k's sketch size: exact counts far beyond TOP_K values
+_HAS_TOP_K: dict[int, bool] = {}
+
+
+def _has_top_k() -> bool:
+    """Whether the session's Spark has `approx_top_k` (Spark 4.1+; a catalog lookup on the
+    driver, no job). Without it Spark records the shares of declared values only."""
+    # the gate checks partitions in threads, where no session is active: the default one
+    spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+    key = id(spark)
+    if key not in _HAS_TOP_K:
+        _HAS_TOP_K[key] = bool(spark.catalog.functionExists("approx_top_k"))
+    return _HAS_TOP_K[key]
 
 
 def _share(hits: Column, col: Column) -> Column:
@@ -29,6 +47,10 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
         return None
     if m == "null_share":
         return F.count_if(col.isNull()).cast("double") / F.count(F.lit(1)).cast("double")
+    if m == TOP:  # Spark 4.1's approx_top_k (SQL only): array<struct<item, count>>
+        if not isinstance(dtype, T.StringType) or not _has_top_k():
+            return None
+        return F.call_function("approx_top_k", col, F.lit(TOP_K + 1), F.lit(TRACKED))
     if m == "distinct":
         return F.approx_count_distinct(col, rsd=0.01).cast("double")  # ~Polars precision
     if spec.value is not None:
@@ -66,5 +88,5 @@ def aggregations(
     for i, spec in enumerate(specs):
         agg = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
         if agg is not None:
-            out[f"{prefix}{i}"] = agg.cast("double")
+            out[f"{prefix}{i}"] = agg if spec.metric == TOP else agg.cast("double")
     return out
