@@ -12,19 +12,26 @@ same types. Hive folder values (`ingest_date=2026-11-26/`) become columns where 
 contract declares a column of that name and the files lack it, cast to its type.
 
 `scan_polars` and `scan_spark` are the only readers; the engines' `scan` hooks call them.
+polars, pyarrow and pyspark (and `contracts.types`, which imports polars) are imported in
+the functions that read with them, only to keep them out of a listing-only import
+(`resolve.py` needs `classify`): no import circle hides behind them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from wdguard.errors import InputError, SourceError
+from wdguard.lake.delta.table import polars_frame, spark_frame
 
 if TYPE_CHECKING:
-    from wdguard.lake.resolve import ResolvedPartition
+    from wdguard.lake.partition import ResolvedPartition
 
 _EXTENSIONS = {
     ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet",
@@ -99,9 +106,6 @@ def hive_values(path: str) -> dict[str, str | None]:
 def hive_value(column, text: str | None):
     """A Hive folder value as the contract column's Python value (None when it does not
     parse: the column's checks then see a null, on both engines alike)."""
-    import datetime as dt
-    from decimal import Decimal, InvalidOperation
-
     if text is None:
         return None
     kind = column.type
@@ -183,8 +187,6 @@ def _polars_group(store, part: ResolvedPartition, files: list[str], values: dict
 def _int96(uri: str) -> set[str]:
     """Columns stored as INT96 (Spark's default timestamps: UTC instants that Polars
     reads as naive nanoseconds). Local files only; elsewhere none are known."""
-    import os
-
     if not os.path.exists(uri):
         return set()
     import pyarrow.parquet as pq
@@ -243,8 +245,6 @@ def scan_polars(store, part: ResolvedPartition):
     import polars as pl
 
     if part.format == "delta":
-        from wdguard.lake.delta.table import polars_frame
-
         return polars_frame(store, part.predicate)
     if not part.data_files:
         return pl.LazyFrame()
@@ -291,8 +291,6 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
 def scan_spark(spark, store, part: ResolvedPartition):
     """A Spark DataFrame of the partition's data files (`spark.read.parquet/json/csv`)."""
     if part.format == "delta":
-        from wdguard.lake.delta.table import spark_frame
-
         return spark_frame(spark, store, part.predicate)
     try:
         frames = [_spark_group(spark, store, part, fs, values) for values, fs in _groups(part)]

@@ -15,6 +15,7 @@ same values truncated below the millisecond) and both layouts meet the same dtyp
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,8 +170,6 @@ _POLARS_OF_DELTA = {
 def polars_type(delta_type: str):
     """The Polars dtype a primitive Delta type is read as (None: leave it as read).
     `timestamp` is UTC milliseconds, as the lake's parquet holds it (module docstring)."""
-    import re
-
     import polars as pl
 
     if delta_type == "timestamp":
