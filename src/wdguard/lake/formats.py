@@ -258,20 +258,10 @@ def scan_polars(store, part: ResolvedPartition):
 
 
 # --------------------------------------------------------------------------- Spark
-_SPARK_TYPES = {
-    "integer": "int", "bigint": "bigint", "float": "double", "boolean": "boolean",
-    "date": "date", "timestamp": "timestamp",
-}  # fmt: skip
-
-
-def _spark_cast(column) -> str:
-    if column.type == "decimal" and column.precision and column.precision <= 38:
-        return f"decimal({column.precision},{column.scale or 0})"
-    return _SPARK_TYPES.get(column.type, "string")
-
-
 def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values: dict):
     from pyspark.sql import functions as F
+
+    from wdguard.contracts.spark_types import spark_type
 
     uris = [store.spark_uri(f"{part.path}/{f}") for f in files]
     if part.format == "parquet":
@@ -284,7 +274,7 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
         cols = part.contract.columns
         for k, v in values.items():
             if k not in df.columns:
-                df = df.withColumn(k, F.lit(hive_value(cols[k], v)).cast(_spark_cast(cols[k])))
+                df = df.withColumn(k, F.lit(hive_value(cols[k], v)).cast(spark_type(cols[k])))
     return df
 
 
