@@ -157,6 +157,40 @@ def test_pandera_schema_failures_name_columns():
     assert "Float64" in found["amount"]
 
 
+NEAR_DTYPES = [
+    pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt32, pl.Float32, pl.Float64, pl.Boolean,
+    pl.Date, pl.Datetime("ms", "UTC"), pl.Datetime("us", "UTC"), pl.Datetime("ns", "UTC"),
+    pl.Datetime("ms"), pl.Datetime("ms", "Europe/Paris"), pl.String, pl.Categorical,
+    pl.Enum(["A", "B"]), pl.Decimal(10, 2), pl.Decimal(38, 2), pl.Decimal(10, 3), pl.Binary,
+    pl.Null, pl.List(pl.String), pl.Struct({"a": pl.Int64}),
+]  # fmt: skip
+
+
+def test_pandera_dtype_verdict_is_the_plans_own_so_both_engines_agree():
+    """Silver's dtype verdict is the plan's `type_ok` on every engine (the schema hook
+    gives the types, the plan compares); pandera, which runs on Polars only, adds its
+    reason to the message but never decides otherwise: over every silver type and its
+    near misses (unit, time zone, precision, width, categorical) the two agree."""
+    from wdguard.checks.compile import type_ok
+    from wdguard.checks.engines.polars import expressions as X
+    from wdguard.contracts.types import polars_dtype
+
+    kinds = {"integer": {}, "bigint": {}, "float": {}, "boolean": {}, "date": {},
+             "timestamp": {}, "string": {}, "bytes": {}, "json": {},
+             "decimal": {"precision": 10, "scale": 2}, "enum": {"values": ["A", "B"]}}  # fmt: skip
+    compared = fails = 0
+    lf = pl.LazyFrame(schema={f"v{i}": actual for i, actual in enumerate(NEAR_DTYPES)})
+    schema = lf.collect_schema()
+    for kind, extra in kinds.items():  # one pandera validation per kind, of every near miss
+        c = contract_from_dict({"contract": "C", "source": {"kind": "postgres", "table": "c"},
+                                "columns": {n: {"type": kind, **extra} for n in schema}})
+        want = polars_dtype(c.columns["v0"])
+        plan = {n for n, actual in schema.items() if not type_ok(X, "silver", actual, want, kind)}
+        assert set(schema_failures(c, lf)) == plan, kind
+        compared, fails = compared + len(schema), fails + len(plan)
+    assert compared == 11 * len(NEAR_DTYPES) and fails == compared - 11  # its own dtype passes
+
+
 def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_path):
     from wdguard.checks.engines.polars.keys import duplicates
 
