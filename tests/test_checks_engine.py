@@ -91,6 +91,27 @@ def test_rule_with_unknown_column_is_skipped_with_reason_in_engine():
     assert rule.status == "skipped" and "b" in rule.message
 
 
+def test_a_rule_is_named_by_the_columns_its_parse_tree_reads_in_contract_order():
+    """One `rule_columns` (the parse tree) names a rule's check and gives Spark its roots:
+    not a word in a string literal or a comment, not a function that shares a column's
+    name; a quoted identifier is a column; unparsable SQL names none (refused later)."""
+    from wdguard.checks.derive import specs_for
+    from wdguard.checks.rule_sql import rule_columns
+
+    c = contract_from_dict({
+        "contract": "T", "source": {"kind": "postgres", "table": "t"},
+        "columns": {n: {"type": "string"} for n in ("type", "lower", "status", "note", "z")},
+        "rules": [
+            {"name": "r1", "sql": "lower(status) <> 'note' OR \"type\" = 'x' -- z"},
+            {"name": "r2", "sql": "1 = 0"},
+            {"name": "r3", "sql": "status IN (SELECT z FROM t)"},
+        ],
+    })  # fmt: skip
+    named = {s.name: s.column for s in specs_for(c, "silver") if s.check == "rule"}
+    assert named == {"r1": "type,status", "r2": None, "r3": None}
+    assert rule_columns("status <> 'it''s' OR \"type\" = 'x'") == {"status", "type"}
+
+
 def test_invalid_rule_sql_raises_input_error_naming_contract_and_rule():
     from wdguard.checks.rules import validate_rules
 
