@@ -50,6 +50,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from wdguard.checks.engines.polars.gold import PolarsGold  # noqa: E402
 from wdguard.checks.gold.derive import derive_gold  # noqa: E402
 from wdguard.checks.gold.plan import evaluate  # noqa: E402
 from wdguard.contracts.gold import GoldContract  # noqa: E402
@@ -192,7 +193,7 @@ def run_wdguard(folder: Path, kinds: set[str] | None) -> dict:
         for s in derive_gold(GOLD, [SILVER])
         if s.object == "FactOrders" and (kinds is None or s.check in kinds)
     ]
-    outs, rows = evaluate(specs, gold, silver, DAY.isoformat())
+    outs, rows = evaluate(specs, gold, silver, DAY.isoformat(), hooks=PolarsGold())
     bad = [(o.spec.check, o.status, o.message) for o in outs if o.status != "pass"]
     assert not bad, bad
     return {"checks": len(outs), "rows": rows["FactOrders"]}

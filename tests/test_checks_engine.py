@@ -91,6 +91,27 @@ def test_rule_with_unknown_column_is_skipped_with_reason_in_engine():
     assert rule.status == "skipped" and "b" in rule.message
 
 
+def test_a_rule_is_named_by_the_columns_its_parse_tree_reads_in_contract_order():
+    """One `rule_columns` (the parse tree) names a rule's check and gives Spark its roots:
+    not a word in a string literal or a comment, not a function that shares a column's
+    name; a quoted identifier is a column; unparsable SQL names none (refused later)."""
+    from wdguard.checks.derive import specs_for
+    from wdguard.checks.rule_sql import rule_columns
+
+    c = contract_from_dict({
+        "contract": "T", "source": {"kind": "postgres", "table": "t"},
+        "columns": {n: {"type": "string"} for n in ("type", "lower", "status", "note", "z")},
+        "rules": [
+            {"name": "r1", "sql": "lower(status) <> 'note' OR \"type\" = 'x' -- z"},
+            {"name": "r2", "sql": "1 = 0"},
+            {"name": "r3", "sql": "status IN (SELECT z FROM t)"},
+        ],
+    })  # fmt: skip
+    named = {s.name: s.column for s in specs_for(c, "silver") if s.check == "rule"}
+    assert named == {"r1": "type,status", "r2": None, "r3": None}
+    assert rule_columns("status <> 'it''s' OR \"type\" = 'x'") == {"status", "type"}
+
+
 def test_invalid_rule_sql_raises_input_error_naming_contract_and_rule():
     from wdguard.checks.rules import validate_rules
 
@@ -155,6 +176,40 @@ def test_pandera_schema_failures_name_columns():
     found = schema_failures(ORDERS, wrong.lazy())
     assert set(found) == {"amount", "status"}
     assert "Float64" in found["amount"]
+
+
+NEAR_DTYPES = [
+    pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt32, pl.Float32, pl.Float64, pl.Boolean,
+    pl.Date, pl.Datetime("ms", "UTC"), pl.Datetime("us", "UTC"), pl.Datetime("ns", "UTC"),
+    pl.Datetime("ms"), pl.Datetime("ms", "Europe/Paris"), pl.String, pl.Categorical,
+    pl.Enum(["A", "B"]), pl.Decimal(10, 2), pl.Decimal(38, 2), pl.Decimal(10, 3), pl.Binary,
+    pl.Null, pl.List(pl.String), pl.Struct({"a": pl.Int64}),
+]  # fmt: skip
+
+
+def test_pandera_dtype_verdict_is_the_plans_own_so_both_engines_agree():
+    """Silver's dtype verdict is the plan's `type_ok` on every engine (the schema hook
+    gives the types, the plan compares); pandera, which runs on Polars only, adds its
+    reason to the message but never decides otherwise: over every silver type and its
+    near misses (unit, time zone, precision, width, categorical) the two agree."""
+    from wdguard.checks.compile import type_ok
+    from wdguard.checks.engines.polars import expressions as X
+    from wdguard.contracts.types import polars_dtype
+
+    kinds = {"integer": {}, "bigint": {}, "float": {}, "boolean": {}, "date": {},
+             "timestamp": {}, "string": {}, "bytes": {}, "json": {},
+             "decimal": {"precision": 10, "scale": 2}, "enum": {"values": ["A", "B"]}}  # fmt: skip
+    compared = fails = 0
+    lf = pl.LazyFrame(schema={f"v{i}": actual for i, actual in enumerate(NEAR_DTYPES)})
+    schema = lf.collect_schema()
+    for kind, extra in kinds.items():  # one pandera validation per kind, of every near miss
+        c = contract_from_dict({"contract": "C", "source": {"kind": "postgres", "table": "c"},
+                                "columns": {n: {"type": kind, **extra} for n in schema}})
+        want = polars_dtype(c.columns["v0"])
+        plan = {n for n, actual in schema.items() if not type_ok(X, "silver", actual, want, kind)}
+        assert set(schema_failures(c, lf)) == plan, kind
+        compared, fails = compared + len(schema), fails + len(plan)
+    assert compared == 11 * len(NEAR_DTYPES) and fails == compared - 11  # its own dtype passes
 
 
 def test_duplicate_keys_exact_for_ints_strings_compound_and_parquet_buffers(tmp_path):

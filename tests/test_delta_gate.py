@@ -18,6 +18,7 @@ from wdguard.cli import app
 from wdguard.contracts.io import load_contract, load_contracts
 from wdguard.gate import run_gate
 from wdguard.lake import layout
+from wdguard.lake.dates import list_dates
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.delta import append_date, delta_table_path
@@ -62,7 +63,7 @@ def to_delta(src: Path, dst: Path) -> Path:
     shutil.copytree(src / "raw", dst / "raw")
     store, out = LocalStore(src), LocalStore(dst)
     for source in layout.SOURCES:
-        for date in layout.list_dates(store, "silver", source):
+        for date in list_dates(store, "silver", source):
             for obj in store.list_dirs(layout.date_dir("silver", source, date)):
                 part = layout.partition_dir("silver", source, date, obj)
                 files = layout.data_files(store.list(part))

@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from wdguard.checks.engines.polars.gold import PolarsGold
 from wdguard.checks.gold import derive_gold, evaluate
 from wdguard.contracts.gold import GoldContract
 from wdguard.contracts.model import Contract
@@ -48,8 +49,8 @@ GOOD = [(-1, None, T[0], None, True), (10, "a", T[0], T[2], False), (11, "a", T[
 
 @pytest.fixture
 def gold_engine():
-    """(Polars LazyFrame -> the engine's frame, the engine's gold hooks); None: Polars."""
-    return (lambda lf: lf), None
+    """(Polars LazyFrame -> the engine's frame, the engine's gold hooks)."""
+    return (lambda lf: lf), PolarsGold()
 
 
 @pytest.fixture
@@ -453,15 +454,16 @@ def test_mistyped_scd2_interval_columns_skip_it_named(run):
     assert got[("DimX", "scd2_current", "cur")].status == "pass"
 
 
-def test_evaluate_defaults_polars_five_samples_and_paths_by_table_name():
+def test_evaluate_defaults_five_samples_and_paths_by_table_name():
     fact = _fact(ids=range(7), keys=range(100, 107), m=[1.0] * 7).drop("m")
     outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
-                       {"S": _silver(m=(7.0,))}, DAY)  # fmt: skip
+                       {"S": _silver(m=(7.0,))}, DAY, hooks=PolarsGold())  # fmt: skip
     got = {(o.spec.check, o.spec.column): o for o in outs if o.spec.object == "FactX"}
     assert len(got[("gold_orphan_key", "k")].sample_keys) == 5
     assert got[("column_missing", "m")].message == "FactX: column m is missing (FactX)"
     outs, _ = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": _dim(GOOD), "FactX": fact},
-                       {"S": None}, DAY, where={"silver:S": "silver/postgres/s"})  # fmt: skip
+                       {"S": None}, DAY, hooks=PolarsGold(),
+                       where={"silver:S": "silver/postgres/s"})  # fmt: skip
     (count,) = [o for o in outs if o.spec.check == "reconcile_count"]
     assert count.message.endswith("silver S partition missing (silver/postgres/s)")
 
@@ -475,7 +477,8 @@ def test_queries_that_fail_when_run_are_errors_and_the_others_answer():
         (pl.col("nk").fill_null("1").str.to_integer(strict=True) > 0).alias("cur")
     )
     outs, rows = evaluate(derive_gold([DIM, FACT], [SILVER]), {"DimX": dim, "FactX": bad_k},
-                          {"S": _silver()}, DAY, where={"FactX": "gold/FactX"})  # fmt: skip
+                          {"S": _silver()}, DAY, hooks=PolarsGold(),
+                          where={"FactX": "gold/FactX"})  # fmt: skip
     got = {(o.spec.object, o.spec.check, o.spec.column): o for o in outs}
     assert got[("FactX", "gold_orphan_key", "k")].message.startswith("FactX: cannot compute: ")
     assert got[("FactX", "not_null", "k")].message.startswith("gold/FactX: cannot compute: ")

@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 def gold_engine(spark_engine):
     """The tiny Polars frames as Spark DataFrames, checked by the Spark hooks under the
     gate's session conf."""
-    from wdguard.checks.gold import hooks_for
+    from wdguard.checks.gold.run import hooks_for
 
     with spark_engine.running():
         yield (

@@ -18,8 +18,8 @@ from wdguard.checks.volume import History
 from wdguard.contracts.io import load_contracts
 from wdguard.drift.lake_drift import lake_drift
 from wdguard.gate import run_gate
-from wdguard.lake.dates import template_dates
-from wdguard.lake.layout import LAKE_TOML, LakeLayout, Template, list_dates
+from wdguard.lake.dates import list_dates, template_dates
+from wdguard.lake.layout import LAKE_TOML, LakeLayout, Template
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.generate import generate_lake
 from wdguard.sample.styles import lake_toml, restyle

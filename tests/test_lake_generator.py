@@ -15,6 +15,7 @@ from wdguard.cli import app
 from wdguard.contracts.io import load_contracts
 from wdguard.errors import InputError
 from wdguard.lake import layout
+from wdguard.lake.dates import list_dates
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.cast import to_silver
@@ -43,14 +44,14 @@ def test_every_postgres_contract_has_a_partition_per_day_and_layer(lake, contrac
     tables = {c.object_name for c in contracts if c.source.kind == "postgres"}
     assert len(tables) == 12
     for layer in ("bronze", "silver"):
-        assert layout.list_dates(store, layer, "postgres") == DATES
+        assert list_dates(store, layer, "postgres") == DATES
         for d in DATES:
             assert set(store.list_dirs(layout.date_dir(layer, "postgres", d))) == tables
     assert result.dropped == {}  # nothing generated had to be thrown away
     collections = {c.object_name for c in contracts if c.source.kind == "mongodb"}
     assert collections == {"user_activities", "pickup_tracking", "reviews"}
     for layer in ("bronze", "silver"):
-        assert layout.list_dates(store, layer, "mongodb") == DATES
+        assert list_dates(store, layer, "mongodb") == DATES
         assert set(store.list_dirs(layout.date_dir(layer, "mongodb", DATES[0]))) == collections
 
 

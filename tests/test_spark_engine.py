@@ -19,7 +19,8 @@ from tests.gate_helpers import ORDER, USER, clean_lake, orders, silver_of, write
 from wdguard.api import gate, validate_dataframe
 from wdguard.checks.engines.polars import expressions as X
 from wdguard.checks.engines.spark import expressions as S
-from wdguard.checks.engines.spark.rule_sql import rule_columns, to_spark_sql
+from wdguard.checks.engines.spark.rule_sql import to_spark_sql
+from wdguard.checks.rule_sql import rule_columns
 from wdguard.cli import app
 from wdguard.contracts.io import parse_contract_text
 from wdguard.errors import InputError
@@ -162,6 +163,35 @@ def test_bronze_text_castable_on_both_engines_or_neither(spark, logical):
 
 def with_utc(spark) -> None:
     spark.conf.set("spark.sql.session.timeZone", "UTC")
+
+
+def test_hive_folder_values_have_the_contract_types_on_both_engines(spark, tmp_path):
+    """A declared column only the folders hold: the Spark reader casts it to the one type
+    map's Spark type (`contracts.spark_types`), Polars to its dtype; the same values."""
+    from wdguard.contracts.spark_types import spark_type
+    from wdguard.lake.formats import scan_polars, scan_spark
+    from wdguard.lake.partition import ResolvedPartition
+    from wdguard.lake.storage import LocalStore
+
+    contract = parse_contract_text(
+        "contract: C\nsource: {kind: postgres, table: c}\ncolumns:\n  id: {type: integer}\n"
+        "  d: {type: date}\n  v: {type: decimal, scale: 2}\n  n: {type: bigint}\n", "C.yaml"
+    )  # fmt: skip
+    files = ["d=2026-11-20/v=12.5/n=7/a.parquet", "d=2026-11-21/v=x/n=8/b.parquet"]
+    for i, f in enumerate(files):
+        (tmp_path / "c" / f).parent.mkdir(parents=True)
+        pl.DataFrame({"id": [i]}, schema={"id": pl.Int32}).write_parquet(tmp_path / "c" / f)
+    part = ResolvedPartition("bronze", "postgres", "c", DATE, "c", listing=files)
+    part.contract = contract
+    store = LocalStore(tmp_path)
+    sdf = scan_spark(spark, store, part)
+    assert {n: sdf.schema[n].dataType for n in "dvn"} == {
+        n: spark_type(contract.columns[n]) for n in "dvn"
+    }  # decimal without precision: decimal(38,2) on both, as the lake stores it
+    on_spark = sorted(tuple(r) for r in sdf.select("id", "d", "v", "n").collect())
+    lf = scan_polars(store, part).select("id", "d", "v", "n")
+    assert lf.collect_schema()["v"] == pl.Decimal(38, 2)
+    assert on_spark == sorted(lf.collect().rows())  # "x" is no decimal: null on both
 
 
 # ---- the gate on Spark: jobs, quarantine, the CLI ---------------------------------------

@@ -21,7 +21,7 @@ from wdguard.checks import column_set, completeness
 from wdguard.checks.derive import fk_spec
 from wdguard.checks.engines import Engine, get_engine
 from wdguard.checks.freshness import check_freshness
-from wdguard.checks.gold import run_gold
+from wdguard.checks.gold.run import run_gold
 from wdguard.checks.outcome import Outcome
 from wdguard.checks.partition import Partition
 from wdguard.checks.rules import validate_rules
@@ -33,7 +33,8 @@ from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, LakeUnreachable, SourceError, WdguardError
 from wdguard.lake import layout
 from wdguard.lake.catalog import require_engine
-from wdguard.lake.resolve import ResolvedPartition, resolve_date, roots
+from wdguard.lake.partition import ResolvedPartition
+from wdguard.lake.resolve import resolve_date, roots
 from wdguard.metrics.monitor import Monitor
 from wdguard.record import (
     CheckRecord,

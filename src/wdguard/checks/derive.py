@@ -8,8 +8,6 @@ the contract's types in both layers.
 
 from __future__ import annotations
 
-import re
-
 from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Column, Contract, ForeignKey
 
@@ -19,13 +17,17 @@ CASTABLE_TYPES = frozenset(
 )
 
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+def rule_column_names(contract: Contract, sql: str) -> list[str]:
+    """The contract columns a rule reads (`rule_sql.rule_columns`), in contract order (to
+    name findings); none when it is no row expression (the engine refuses it before any
+    data is read)."""
+    from wdguard.checks.rule_sql import rule_columns  # sqlglot: only for a contract's rules
 
-
-def rule_columns(contract: Contract, sql: str) -> list[str]:
-    """The contract columns a rule's SQL mentions, in contract order (to name findings)."""
-    words = set(_IDENT.findall(re.sub(r"'[^']*'", "", sql)))  # not inside string literals
-    return [name for name in contract.columns if name in words]
+    try:
+        read = rule_columns(sql)
+    except ValueError:
+        return []
+    return [name for name in contract.columns if name in read]
 
 
 def _sev(column: Column) -> str:
@@ -146,7 +148,7 @@ def specs_for(contract: Contract, layer: str) -> list[CheckSpec]:
                 "rule",
                 severity=rule.severity,
                 name=rule.name,
-                column=",".join(rule_columns(contract, rule.sql)) or None,
+                column=",".join(rule_column_names(contract, rule.sql)) or None,
                 params={"sql": rule.sql},
                 **base,
             )

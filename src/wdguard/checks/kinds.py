@@ -46,25 +46,34 @@ KINDS: dict[str, CheckKind] = {
         "WDG001", "completeness", "the contract's partition for the date is absent"
     ),
     "file_missing": CheckKind(
-        "WDG002", "completeness", "a file listed in `_source.json` is absent (or an extra file)"
+        "WDG002", "completeness",
+        "a data file listed in `_source.json` is absent, or one is present that it does not "
+        "list (an ADF output: another file count)",
     ),
     "row_count": CheckKind(
-        "WDG003", "completeness", "rows in the parquet files differ from `_source.json`"
+        "WDG003", "completeness",
+        "rows in the data files differ from `_source.json`'s `row_count` (to the row), or "
+        "its files' rows do not add up to it",
     ),
     "duplicate_pk": CheckKind(
         "WDG004", "completeness", "two rows share a primary key", step="key", message=ROWS_FAIL
     ),
     "unexpected_object": CheckKind(
-        "WDG005", "completeness", "a partition in the lake has no contract (warn)"
+        "WDG005", "completeness", "a partition of the date has no contract",
+        default_severity="warn",
     ),
     "column_missing": CheckKind(
-        "WDG010", "schema", "a contract column is absent", step="schema",
+        "WDG010", "schema",
+        "a contract column is absent (skipped, naming the migration, when the column's "
+        "`added_by` migration came after the partition)", step="schema",
         message="column {column!r} is absent from the partition",
     ),
     "dtype": CheckKind(
         "WDG011",
         "schema",
-        "silver: dtype is not exactly the contract's; bronze: nested where scalar expected",
+        "silver: the column's type is not exactly the one the contract's type is stored as "
+        "(`contracts/types.py`), on either engine; bronze: a nested value where a scalar is "
+        "expected, or back",
         step="schema", message="dtype is {actual}, the contract says {expected}",
     ),
     "column_unexpected": CheckKind(
@@ -74,15 +83,18 @@ KINDS: dict[str, CheckKind] = {
         "`extra_columns: forbid`)",
     ),
     "castable": CheckKind(
-        "WDG012", "schema", "bronze values that do not cast to the contract's type",
+        "WDG012", "schema",
+        "bronze values that do not cast to the contract's type (`'12,50 KES'` for a decimal, "
+        "an int8 overflow, an unparsable timestamp)",
         step="cast", message=ROWS_FAIL,
     ),
     "not_null": CheckKind(
-        "WDG020", "constraint", "null in a column with nullable: false", step="row",
+        "WDG020", "constraint", "null in a `nullable: false` column", step="row",
         message=ROWS_FAIL, passes=lambda E, value, p: E.not_null(value),
     ),
     "unique": CheckKind(
-        "WDG021", "constraint", "repeated value in a unique column / key", step="key",
+        "WDG021", "constraint", "repeated value in a `unique` column or a `unique_keys` key",
+        step="key",
         message=ROWS_FAIL,
     ),
     "in_values": CheckKind(
@@ -91,12 +103,14 @@ KINDS: dict[str, CheckKind] = {
         passes=lambda E, value, p: E.in_values(value, p["values"]),
     ),
     "between": CheckKind(
-        "WDG023", "constraint", "number outside the contract's min / max", step="row",
+        "WDG023", "constraint", "number outside the contract's `min` / `max`", step="row",
         message=ROWS_FAIL, shows_values=True, numeric=True,
         passes=lambda E, value, p: E.between(value, p["min"], p["max"]),
     ),
     "regex": CheckKind(
-        "WDG024", "constraint", "string not matching the contract's regex", step="row",
+        "WDG024", "constraint",
+        "string not matching the contract's `regex` (search semantics: anchor with `^...$`)",
+        step="row",
         message=ROWS_FAIL, shows_values=True,
         passes=lambda E, value, p: E.matches(value, p["pattern"]),
     ),
@@ -106,19 +120,26 @@ KINDS: dict[str, CheckKind] = {
         message=ROWS_FAIL,
     ),
     "orphan_fk": CheckKind(
-        "WDG030", "referential", "foreign key with no parent row in the same date's partition",
+        "WDG030", "referential",
+        "a non-null foreign key (`references` / `foreign_keys`) with no parent row in the "
+        "parent's partition of the same date and layer",
         step="fk", message="{failing} row(s) reference a missing {references}",
     ),
     "rule": CheckKind(
-        "WDG040", "rule", "row where a business rule (SQL) is false", step="rule",
+        "WDG040", "rule",
+        "a row where the contract's SQL rule is false (NULL passes, as in a SQL CHECK)",
+        step="rule",
         message=ROWS_FAIL,
     ),
     "stale": CheckKind(
-        "WDG050", "freshness", "newest timestamp older than max_age at extraction time"
+        "WDG050", "freshness",
+        "the newest `freshness.column` value is older than `max_age` at the partition's "
+        "`extracted_at`",
     ),
-    "min_rows": CheckKind("WDG060", "volume", "fewer rows than the contract's min_rows"),
+    "min_rows": CheckKind("WDG060", "volume", "fewer rows than `volume.min_rows`"),
     "volume_change": CheckKind(
-        "WDG061", "volume", "row count moved more than max_change vs the weekday-aware baseline"
+        "WDG061", "volume",
+        "the row count moved more than `max_change` from the weekday-aware baseline",
     ),
     # gold (post-build gate, `wdguard check --layer gold`): derived from contracts/gold/
     "gold_grain": CheckKind(
@@ -130,15 +151,18 @@ KINDS: dict[str, CheckKind] = {
         "WDG071", "referential", "gold: a dimension key with no row in the referenced dimension"
     ),
     "gold_unknown_share": CheckKind(
-        "WDG072", "referential", "gold: more rows on the dimension's unknown member than allowed"
+        "WDG072", "referential",
+        "gold: more rows on the dimension's unknown member than `unknown_max_share`",
     ),
     "reconcile_count": CheckKind(
         "WDG073",
         "reconcile",
-        "gold: fact rows of the date differ from the silver rows it is built from",
+        "gold: a fact's rows of the date differ from the silver rows it is built from",
     ),
     "reconcile_sum": CheckKind(
-        "WDG074", "reconcile", "gold: a measure's sum differs from its silver column's sum"
+        "WDG074", "reconcile",
+        "gold: a measure's sum differs from its silver column's sum (exact for decimals and "
+        "integers)",
     ),
     "calendar_gap": CheckKind(
         "WDG075", "calendar", "gold: the calendar dimension misses or repeats a day"
@@ -147,15 +171,18 @@ KINDS: dict[str, CheckKind] = {
         "WDG076", "scd2", "gold: an SCD2 natural key without exactly one current row"
     ),
     "scd2_interval": CheckKind(
-        "WDG077", "scd2", "gold: SCD2 versions of a natural key overlap or leave a gap"
+        "WDG077", "scd2",
+        "gold: SCD2 versions of a natural key overlap, leave a gap, or are empty",
     ),
     "anomaly": CheckKind(
         "WDG080", "anomaly",
-        "a column metric outside the band its own history expects (metrics/, "
-        "docs/concepts/metrics.md)",
+        "a column metric (null share, distinct count, mean, a value's share, ...) is outside "
+        "the band its own history expects; `warn` unless the contract's `metrics:` block "
+        "says `error`",
         default_severity="warn",
     ),
     "unreadable": CheckKind(
-        "WDG090", "completeness", "a partition or manifest that cannot be read (undecided)"
+        "WDG090", "completeness",
+        "a partition or `_source.json` that cannot be read: status `error`, exit 2",
     ),
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from wdguard.lake import layout
 from wdguard.lake.manifest import MANIFEST_NAME, Expected, load_manifest
-from wdguard.lake.resolve import ResolvedPartition
+from wdguard.lake.partition import ResolvedPartition
 
 Partition = ResolvedPartition
 

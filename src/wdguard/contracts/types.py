@@ -15,7 +15,7 @@ from wdguard.contracts.model import Column
 MAX_LAKE_DECIMAL_PRECISION = 38
 
 # logical type -> how the lake stores it, for every engine (each names its own type for
-# these few storage kinds: `_POLARS` below, `engines/spark/expressions.py`)
+# these few storage kinds: `_POLARS` below, `spark_types.py`)
 _STORED: dict[str, str] = {
     "string": "string",
     "uuid": "string",

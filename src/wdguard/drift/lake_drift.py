@@ -35,6 +35,7 @@ from wdguard.lake.delta import DELTA_LOG
 from wdguard.lake.delta.log import Commit, current_metadata, read_log
 from wdguard.lake.delta.protocol import needed_features
 from wdguard.lake.delta.schema import Field, diff_schemas
+from wdguard.lake.delta.types import delta_type_of as _polars_delta_type
 
 _HISTORY_CODES = {
     "added": "LKD101", "dropped": "LKD102", "renamed": "LKD103", "type_widened": "LKD104",
@@ -140,13 +141,6 @@ def history_findings(path: str, commits: list[Commit]) -> list[Finding]:
     return out
 
 
-_DELTA_OF_POLARS = {
-    "Int8": "byte", "Int16": "short", "Int32": "integer", "Int64": "long", "Float32": "float",
-    "Float64": "double", "String": "string", "Boolean": "boolean", "Date": "date",
-    "Binary": "binary",
-}
-
-
 def delta_type(column: Column) -> str:
     """The Delta type a contract column is stored as (the lake's dtype, in Delta's words)."""
     from wdguard.contracts.types import polars_dtype
@@ -186,18 +180,6 @@ def contract_findings(where: str, contract: Contract, columns: dict[str, str | N
                 out.append(("LKD113", name, f"{where}: column {name!r} is {actual}, the "
                             f"contract stores {want}", {"actual": actual, "expected": want}))
     return out
-
-
-def _polars_delta_type(t: Any) -> str:
-    import polars as pl
-
-    if isinstance(t, pl.Decimal):
-        return f"decimal({t.precision},{t.scale})"
-    if isinstance(t, pl.Datetime):
-        return "timestamp" if t.time_zone else "timestamp_ntz"
-    if isinstance(t, pl.List):
-        return f"array<{_polars_delta_type(t.inner)}>"
-    return _DELTA_OF_POLARS.get(type(t).__name__, str(t))
 
 
 def _partition_columns(store, path: str, files: list[str]) -> dict[str, str]:

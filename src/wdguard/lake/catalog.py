@@ -21,7 +21,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from wdguard.errors import InputError
+from wdguard.errors import InputError, SourceError
 
 FORMAT = "table"
 PLACEHOLDERS = ("layer", "source", "object")
@@ -70,21 +70,6 @@ def refusal(name: str) -> InputError:
     )
 
 
-def catalog_partition(name: str, date_column: str, contract, layer: str, date: str):
-    """The resolved partition of `date` in the catalog table `name` (no data read: its
-    existence and rows are Spark's to find)."""
-    from wdguard.lake.manifest import Expected
-    from wdguard.lake.resolve import ResolvedPartition
-
-    part = ResolvedPartition(layer, contract.source.kind, contract.object_name, date, name,
-                             format=FORMAT)
-    part.contract = contract
-    part.listing = part.files = [name]  # the table stands for its files
-    part.expected = Expected(reason=f"{name} is a catalog table: no manifest, no files")
-    part.predicate = CatalogDate(name, date, date_column)
-    return part
-
-
 def require_engine(engine: str, parts) -> None:
     """The gate's refusal, before any check: a catalog table on an engine that cannot
     read one."""
@@ -99,7 +84,6 @@ def spark_frame(spark: Any, day: CatalogDate):
     """The date's rows of the table: `spark.table(name)` where `date_column = date`."""
     from pyspark.sql import functions as F
 
-    from wdguard.errors import SourceError
 
     col = F.col("`" + day.date_column.replace("`", "``") + "`")
     try:

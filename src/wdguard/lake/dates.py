@@ -19,7 +19,14 @@ import re
 import string
 from typing import TYPE_CHECKING
 
-from wdguard.lake.layout import DATE_PLACEHOLDERS, LakeLayout, Template, date_str
+from wdguard.lake.layout import (
+    DATE_PLACEHOLDERS,
+    DEFAULT_PATHS,
+    LakeLayout,
+    Template,
+    date_str,
+    layer_root,
+)
 
 if TYPE_CHECKING:
     from wdguard.contracts.model import Contract
@@ -113,3 +120,11 @@ def contract_dates(store, lake: LakeLayout, contract: Contract, layer: str) -> l
         return []
     return template_dates(store, lay.path, layer=layer, source=contract.source.kind,
                           obj=contract.object_name)
+
+
+def list_dates(store, layer: str, source: str) -> list[str]:
+    """The date folders present for a layer and source in wdguard's own layout, oldest
+    first (any other layout: `template_dates`)."""
+    layer_root(layer, source)  # validates both
+    return template_dates(store, Template(DEFAULT_PATHS[layer]), layer=layer, source=source,
+                          obj="*")

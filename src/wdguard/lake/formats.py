@@ -12,19 +12,26 @@ same types. Hive folder values (`ingest_date=2026-11-26/`) become columns where 
 contract declares a column of that name and the files lack it, cast to its type.
 
 `scan_polars` and `scan_spark` are the only readers; the engines' `scan` hooks call them.
+polars, pyarrow and pyspark (and `contracts.types`, which imports polars) are imported in
+the functions that read with them, only to keep them out of a listing-only import
+(`resolve.py` needs `classify`): no import circle hides behind them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from wdguard.errors import InputError, SourceError
+from wdguard.lake.delta.table import polars_frame, spark_frame
 
 if TYPE_CHECKING:
-    from wdguard.lake.resolve import ResolvedPartition
+    from wdguard.lake.partition import ResolvedPartition
 
 _EXTENSIONS = {
     ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet",
@@ -99,9 +106,6 @@ def hive_values(path: str) -> dict[str, str | None]:
 def hive_value(column, text: str | None):
     """A Hive folder value as the contract column's Python value (None when it does not
     parse: the column's checks then see a null, on both engines alike)."""
-    import datetime as dt
-    from decimal import Decimal, InvalidOperation
-
     if text is None:
         return None
     kind = column.type
@@ -183,8 +187,6 @@ def _polars_group(store, part: ResolvedPartition, files: list[str], values: dict
 def _int96(uri: str) -> set[str]:
     """Columns stored as INT96 (Spark's default timestamps: UTC instants that Polars
     reads as naive nanoseconds). Local files only; elsewhere none are known."""
-    import os
-
     if not os.path.exists(uri):
         return set()
     import pyarrow.parquet as pq
@@ -247,8 +249,6 @@ def scan_polars(store, part: ResolvedPartition):
 
         raise refusal(part.path)
     if part.format == "delta":
-        from wdguard.lake.delta.table import polars_frame
-
         return polars_frame(store, part.predicate)
     if not part.data_files:
         return pl.LazyFrame()
@@ -262,20 +262,10 @@ def scan_polars(store, part: ResolvedPartition):
 
 
 # --------------------------------------------------------------------------- Spark
-_SPARK_TYPES = {
-    "integer": "int", "bigint": "bigint", "float": "double", "boolean": "boolean",
-    "date": "date", "timestamp": "timestamp",
-}  # fmt: skip
-
-
-def _spark_cast(column) -> str:
-    if column.type == "decimal" and column.precision and column.precision <= 38:
-        return f"decimal({column.precision},{column.scale or 0})"
-    return _SPARK_TYPES.get(column.type, "string")
-
-
 def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values: dict):
     from pyspark.sql import functions as F
+
+    from wdguard.contracts.spark_types import spark_type
 
     uris = [store.spark_uri(f"{part.path}/{f}") for f in files]
     if part.format == "parquet":
@@ -288,7 +278,7 @@ def _spark_group(spark, store, part: ResolvedPartition, files: list[str], values
         cols = part.contract.columns
         for k, v in values.items():
             if k not in df.columns:
-                df = df.withColumn(k, F.lit(hive_value(cols[k], v)).cast(_spark_cast(cols[k])))
+                df = df.withColumn(k, F.lit(hive_value(cols[k], v)).cast(spark_type(cols[k])))
     return df
 
 
@@ -299,8 +289,6 @@ def scan_spark(spark, store, part: ResolvedPartition):
 
         return table_frame(spark, part.predicate)
     if part.format == "delta":
-        from wdguard.lake.delta.table import spark_frame
-
         return spark_frame(spark, store, part.predicate)
     try:
         frames = [_spark_group(spark, store, part, fs, values) for values, fs in _groups(part)]

@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 from wdguard.contracts.model import Contract
 from wdguard.errors import LakeUnreachable, WdguardError
 from wdguard.lake import layout
-from wdguard.lake.resolve import ResolvedPartition, resolve_date
+from wdguard.lake.formats import scan_polars
+from wdguard.lake.partition import ResolvedPartition
+from wdguard.lake.resolve import resolve_date
 
 
 @dataclass
@@ -36,9 +38,7 @@ class Inspected:
 
 
 def _rows(store, part: ResolvedPartition) -> int:
-    import polars as pl
-
-    from wdguard.lake.formats import scan_polars
+    import polars as pl  # heavy: only when rows are counted
 
     if not part.data_files:
         return 0

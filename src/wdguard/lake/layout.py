@@ -133,16 +133,6 @@ def quarantine_dir(date: dt.date | str, obj: str) -> str:
     return f"quarantine/{date_str(date)}/{obj}"
 
 
-def list_dates(store, layer: str, source: str) -> list[str]:
-    """The date folders present for a layer and source in wdguard's own layout, oldest
-    first (any other layout: `lake/dates.py`)."""
-    from wdguard.lake.dates import template_dates
-
-    layer_root(layer, source)  # validates both
-    return template_dates(store, Template(DEFAULT_PATHS[layer]), layer=layer, source=source,
-                          obj="*")
-
-
 def cache_snapshot_path(date: dt.date | str, run_id: str) -> str:
     """`_wdguard/cache/{date}/{run_id}.json`: one create-only snapshot per `cache stats`."""
     return f"_wdguard/cache/{date_str(date)}/{run_id}.json"

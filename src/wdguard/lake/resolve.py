@@ -14,52 +14,14 @@ manifest under `require_manifest`) do not stop the resolution: they are kept in
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
-
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError, LakeUnreachable
-from wdguard.lake import layout
-from wdguard.lake.manifest import MANIFEST_NAME, Expected, Manifest, load_manifest
-
-
-@dataclass
-class ResolvedPartition:
-    layer: str
-    source: str
-    object: str
-    date: str
-    path: str  # the partition's folder, relative to the lake root
-    listing: list[str] = field(default_factory=list)  # every file, relative to `path`
-    manifest: Manifest | None = None
-    format: str = "parquet"
-    contract: Contract | None = None
-    expected: Expected = field(default_factory=Expected)
-    files: list[str] | None = None  # data files; None: every non-side file (`classify`d)
-    ignored: list[str] = field(default_factory=list)  # files of no readable format
-    predicate: Any = None  # reserved: a Delta table's date predicate (rows, not folders)
-    problem: Exception | None = None  # raised when the gate checks this partition
-
-    @property
-    def exists(self) -> bool:
-        return bool(self.listing)
-
-    @property
-    def data_files(self) -> list[str]:
-        return self.files if self.files is not None else layout.data_files(self.listing)
-
-    def check(self) -> None:
-        """Raise this partition's resolution problem, if it had one."""
-        if self.problem is not None:
-            raise self.problem
-
-    def end_of_date(self) -> dt.datetime:
-        """Midnight UTC after the partition's date: freshness's reference without a
-        manifest (never the wall clock: a re-check of an old date gives the same answer)."""
-        return dt.datetime.combine(
-            dt.date.fromisoformat(self.date) + dt.timedelta(days=1), dt.time(), dt.UTC
-        )
+from wdguard.lake import catalog, layout
+from wdguard.lake.adf import load_adf_output
+from wdguard.lake.delta.resolve import delta_strangers, resolve_delta
+from wdguard.lake.formats import classify
+from wdguard.lake.manifest import MANIFEST_NAME, Expected, load_manifest
+from wdguard.lake.partition import ResolvedPartition
 
 
 def _listing(store, path: str) -> list[str]:
@@ -74,8 +36,6 @@ def _expectations(store, lay: layout.PartitionLayout, part: ResolvedPartition, r
         part.expected = Expected.of_manifest(part.manifest)
         return
     if lay.adf_output is not None:
-        from wdguard.lake.adf import load_adf_output
-
         adf = lay.adf_output.render(
             layer=part.layer, source=part.source, obj=part.object, date=part.date
         )
@@ -95,6 +55,20 @@ def _expectations(store, lay: layout.PartitionLayout, part: ResolvedPartition, r
     part.expected = Expected(reason=why)
 
 
+def catalog_partition(
+    name: str, date_column: str, contract: Contract, layer: str, date: str
+) -> ResolvedPartition:
+    """The resolved partition of `date` in the catalog table `name` (no data read: its
+    existence and rows are Spark's to find)."""
+    part = ResolvedPartition(layer, contract.source.kind, contract.object_name, date, name,
+                             format=catalog.FORMAT)
+    part.contract = contract
+    part.listing = part.files = [name]  # the table stands for its files
+    part.expected = Expected(reason=f"{name} is a catalog table: no manifest, no files")
+    part.predicate = catalog.CatalogDate(name, date, date_column)
+    return part
+
+
 def resolve(
     store,
     lake: layout.LakeLayout,
@@ -108,12 +82,8 @@ def resolve(
     lay = lake.of(layer, contract.contract)
     name = lay.table_name(layer=layer, source=contract.source.kind, obj=contract.object_name)
     if name is not None:  # a catalog table, read by name on Spark
-        from wdguard.lake.catalog import catalog_partition
-
         assert lay.date_column is not None  # the layout requires it
         return catalog_partition(name, lay.date_column, contract, layer, date)
-    from wdguard.lake.delta.resolve import resolve_delta
-
     delta = resolve_delta(store, lay, contract, layer, date)  # a _delta_log: read as Delta
     if delta is not None:
         return delta
@@ -125,8 +95,6 @@ def resolve(
         part.listing = _listing(store, path)
         if not part.exists:
             return part
-        from wdguard.lake.formats import classify
-
         names = [n for n in part.listing if not layout.is_side_file(n)]
         part.format, part.files, part.ignored = classify(names, lay.format, path)
         _expectations(store, lay, part, require_manifest)
@@ -193,8 +161,6 @@ def unexpected_objects(
                 strangers.append((obj, path))
         if present:
             out[source] = strangers
-        from wdguard.lake.delta.resolve import delta_strangers
-
         delta = delta_strangers(store, lay, layer, source, known)  # Delta tables: no date folder
         if delta is not None:
             out[source] = out.get(source, []) + delta

@@ -94,7 +94,7 @@ def evaluate(
     silver: dict[str, Any],
     date: str,
     *,
-    hooks: GoldHooks | None = None,
+    hooks: GoldHooks,
     where: dict[str, str] | None = None,
     sample_keys: int = 5,
 ) -> tuple[list[Outcome], dict[str, int]]:
@@ -102,11 +102,7 @@ def evaluate(
 
     `gold` maps gold table -> the engine's frame (None: partition absent), `silver` silver
     contract -> frame of the date's partition (None: absent); `where` names each one's
-    path. `hooks`: the engine (default Polars)."""
-    if hooks is None:
-        from wdguard.checks.engines.polars.gold import PolarsGold
-
-        hooks = PolarsGold()
+    path. `hooks`: the engine's (`run.hooks_for`)."""
     where = where or {}
     k = sample_keys
     started = time.perf_counter()

@@ -34,6 +34,7 @@ from wdguard.lake import layout
 from wdguard.lake.delta import DELTA_LOG, is_delta_table
 from wdguard.lake.delta.table import DeltaDate, open_date
 from wdguard.lake.manifest import Expected, ManifestFile
+from wdguard.lake.partition import ResolvedPartition
 
 FORMAT = "delta"
 _DATE_DIR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -84,8 +85,6 @@ def delta_partition(store, layer: str, source: str, obj: str, table: str, date: 
                     *, contract: Contract | None = None, date_column: str | None = None):
     """The resolved partition of `date` in the Delta table at `table` (see the module
     docstring), or None when `table` is no Delta table."""
-    from wdguard.lake.resolve import ResolvedPartition
-
     if not is_delta_table(store, table):
         return None
     part = ResolvedPartition(layer, source, obj, date, table, format=FORMAT)

@@ -29,6 +29,7 @@ from wdguard.lake.delta.log import (
 )
 from wdguard.lake.delta.protocol import require_readable
 from wdguard.lake.delta.schema import Field
+from wdguard.lake.delta.types import polars_type
 
 # partition columns read as "the date" when none is configured, in this order
 DATE_COLUMNS = ("snapshot_date", "date", "_date", "dt", "ds")
@@ -157,31 +158,6 @@ def open_date(store, table: str, date: str, *, reader: str | None = None,
     writers = [c for c in commits if any(a.path in live for a in c.adds) or c.date == date]
     return DeltaDate(table, date, column, by_partition, dtab.version(), protocol, meta.schema,
                      files, writers)
-
-
-_POLARS_OF_DELTA = {
-    "byte": "Int8", "short": "Int16", "integer": "Int32", "long": "Int64", "float": "Float32",
-    "double": "Float64", "string": "String", "boolean": "Boolean", "date": "Date",
-    "binary": "Binary",
-}
-
-
-def polars_type(delta_type: str):
-    """The Polars dtype a primitive Delta type is read as (None: leave it as read).
-    `timestamp` is UTC milliseconds, as the lake's parquet holds it (module docstring)."""
-    import re
-
-    import polars as pl
-
-    if delta_type == "timestamp":
-        return pl.Datetime("ms", "UTC")
-    if delta_type == "timestamp_ntz":
-        return pl.Datetime("us")
-    m = re.match(r"^decimal\((\d+),\s*(\d+)\)$", delta_type)
-    if m:
-        return pl.Decimal(int(m.group(1)), int(m.group(2)))
-    name = _POLARS_OF_DELTA.get(delta_type)
-    return getattr(pl, name)() if name else None
 
 
 def polars_frame(store, part: DeltaDate):

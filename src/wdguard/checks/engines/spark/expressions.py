@@ -18,38 +18,15 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from wdguard.checks.engines.spark.rule_sql import rule_columns, to_spark_sql
+from wdguard.checks.engines.spark.rule_sql import to_spark_sql
+from wdguard.checks.rule_sql import rule_columns
 from wdguard.checks.text_forms import TEXT_FORMS
-from wdguard.contracts.model import Column as ContractColumn
-from wdguard.contracts.types import stored_as
+from wdguard.contracts.spark_types import spark_type
 
 _TRUE = ("true", "t", "1", "yes")
 _FALSE = ("false", "f", "0", "no")
 
-_TYPES: dict[str, T.DataType] = {  # contracts.types.stored_as's kinds, as Spark names them
-    "string": T.StringType(),
-    "int32": T.IntegerType(),
-    "int64": T.LongType(),
-    "float64": T.DoubleType(),
-    "boolean": T.BooleanType(),
-    "date": T.DateType(),
-    "timestamp": T.TimestampType(),  # instant (UTC), as silver's Datetime("ms", "UTC")
-    "binary": T.BinaryType(),
-}
 NESTED = (T.ArrayType, T.StructType, T.MapType)
-
-
-def spark_type(column: ContractColumn) -> T.DataType:
-    """The Spark type of a silver column (`contracts.types.stored_as`, as Spark names it)."""
-    return _spark(stored_as(column))
-
-
-def _spark(stored: tuple) -> T.DataType:
-    if stored[0] == "decimal":
-        return T.DecimalType(stored[1], stored[2])
-    if stored[0] == "list":
-        return T.ArrayType(_spark(stored[1]))
-    return _TYPES[stored[0]]
 
 
 def same_type(a: T.DataType, b: T.DataType) -> bool:
