@@ -223,6 +223,7 @@ def test_schema_fields_and_type_texts():
 @pytest.mark.parametrize(("old", "new", "wider"), [
     ("byte", "short", True), ("short", "long", True), ("long", "integer", False),
     ("integer", "integer", False), ("float", "double", True), ("double", "float", False),
+    ("float", "float", False), ("double", "double", False),
     ("byte", "double", True), ("short", "double", True), ("integer", "double", True),
     ("long", "double", False), ("integer", "float", False),
     ("decimal(10,2)", "decimal(12,2)", True), ("decimal(10,2)", "decimal(12,4)", True),
@@ -274,9 +275,10 @@ def test_needed_features(protocol, needed):
 
 
 def test_each_reader_refuses_what_it_does_not_honour():
-    dv = Protocol(3, 7, ("columnMapping", "deletionVectors", "typeWidening", "timestampNtz"))
-    assert unsupported(dv, "polars") == ["deletionVectors", "typeWidening"]
-    assert unsupported(dv, "spark-files") == ["deletionVectors", "typeWidening"]
+    dv = Protocol(3, 7, ("columnMapping", "deletionVectors", "typeWidening", "timestampNtz",
+                         "v2Checkpoint"))
+    assert unsupported(dv, "polars") == ["deletionVectors", "typeWidening", "v2Checkpoint"]
+    assert unsupported(dv, "spark-files") == ["deletionVectors", "typeWidening", "v2Checkpoint"]
     assert unsupported(dv, "spark-delta") == []  # the Delta jars decide
     assert unsupported(Protocol(2, 5), "polars") == []
     assert unsupported(Protocol(3, 7, ("vacuumProtocolCheck",)), "polars") == []
@@ -285,7 +287,7 @@ def test_each_reader_refuses_what_it_does_not_honour():
     with pytest.raises(InputError) as exc:
         require_readable(dv, "polars", "gold/t")
     assert exc.value.message == ("Delta table feature deletionVectors is not supported by "
-                                 "the polars reader (also typeWidening)")
+                                 "the polars reader (also typeWidening, v2Checkpoint)")
     assert exc.value.where == "gold/t"
     assert exc.value.hint.startswith("gate this table on Spark with the Delta jars")
     with pytest.raises(InputError) as exc:
