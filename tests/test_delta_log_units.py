@@ -55,6 +55,7 @@ def test_a_commit_reads_every_action():
         {"add": {"path": "b.parquet", "stats": "not json"}},
         {"add": {"path": "c.parquet", "stats": ""}},
         {"add": {"path": "e.parquet", "stats": json.dumps({"minValues": {}})}},
+        {"add": {"path": "f.parquet", "stats": {"numRecords": 3}}},  # not the text it must be
         {"remove": {"path": "old.parquet"}},
         {"txn": {"appId": "ignored"}},
     )
@@ -68,12 +69,12 @@ def test_a_commit_reads_every_action():
     assert c.protocol == Protocol(3, 7, ("deletionVectors",), ("x", "y"))
     assert [f.name for f in c.schema] == ["id", "tags", "n"]
     assert (c.partition_columns, c.configuration) == (["d"], {"delta.columnMapping.mode": "name"})
-    a, b, cc, e = c.adds
+    a, b, cc, e, f = c.adds
     assert (a.path, a.partition_values, a.size, a.num_records, a.deletion_vector) == (
         "d=1/a.parquet", {"d": "1"}, 123, 3, True)
     assert (b.path, b.partition_values, b.size, b.num_records, b.deletion_vector) == (
         "b.parquet", {}, 0, None, False)
-    assert cc.num_records is None and e.num_records is None
+    assert cc.num_records is None and e.num_records is None and f.num_records is None
     assert c.removes == ["old.parquet"]
 
 

@@ -156,14 +156,15 @@ def test_paths_that_cannot_be_checked_are_skipped_with_their_reason():
             "photos[].labels[]:not_null"] == [[]]
 
 
-ORDER = parse_contract_text("""\
+ORDER_TEXT = """\
 contract: Order
 source: {kind: mongodb, collection: orders}
 primary_key: [_id]
 columns:
   _id: {type: string, nullable: false}
   items[].productId: {type: string, references: Product.id}
-""", "Order.yaml")
+"""
+ORDER = parse_contract_text(ORDER_TEXT, "Order.yaml")
 PRODUCT = parse_contract_text("""\
 contract: Product
 source: {kind: mongodb, collection: products}
@@ -182,6 +183,7 @@ def test_an_elements_reference_counts_documents_and_elements():
     out = check_fk(ORDER, child.lazy(), fk, PRODUCT, parent.lazy(), sample_keys=5)
     assert (out.status, out.failing_rows, out.details, out.rows_scanned) == (
         "fail", 2, {"failing_elements": 3}, None)
+    assert (out.spec.check, out.spec.column) == ("orphan_fk", "items[].productId")
     assert out.message == "3 element(s) in 2 document(s) reference a missing Product(id)"
     # one sample a document: its first dangling element
     assert sorted((s["_id"], s["element"]) for s in out.sample_keys) == [
@@ -194,6 +196,14 @@ def test_an_elements_reference_counts_documents_and_elements():
     assert (absent.status, absent.message) == ("skipped", "key path absent: items[].productId")
     no_key = check_fk(ORDER, child.lazy(), fk, PRODUCT, parent.rename({"id": "x"}).lazy())
     assert (no_key.status, no_key.message) == ("skipped", "key column(s) absent: Product.id")
+    # the array inside a sub-document
+    nested = parse_contract_text(ORDER_TEXT.replace("items[]", "meta.items[]"), "Order.yaml")
+    (fk2,) = nested.references()
+    inside = child.select("_id", pl.struct("items").alias("meta"))
+    out = check_fk(nested, inside.lazy(), fk2, PRODUCT, parent.lazy())
+    assert (out.status, out.failing_rows, out.details) == ("fail", 2, {"failing_elements": 3})
+    assert sorted(s["element"] for s in out.sample_keys) == [
+        "meta.items[0].productId = 'p7'", "meta.items[1].productId = 'p9'"]
     flat = child.with_columns(pl.lit("p1").alias("items"))
     assert check_fk(ORDER, flat.lazy(), fk, PRODUCT, parent.lazy()).message == \
         "items[].productId: items is not an array of the partition"
