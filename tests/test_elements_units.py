@@ -194,8 +194,10 @@ def test_an_elements_reference_counts_documents_and_elements():
     assert (ok.status, ok.failing_rows, ok.message) == ("pass", 0, "")
     absent = check_fk(ORDER, child.drop("items").lazy(), fk, PRODUCT, parent.lazy())
     assert (absent.status, absent.message) == ("skipped", "key path absent: items[].productId")
+    assert absent.spec == out.spec
     no_key = check_fk(ORDER, child.lazy(), fk, PRODUCT, parent.rename({"id": "x"}).lazy())
     assert (no_key.status, no_key.message) == ("skipped", "key column(s) absent: Product.id")
+    assert no_key.spec == out.spec
     # the array inside a sub-document
     nested = parse_contract_text(ORDER_TEXT.replace("items[]", "meta.items[]"), "Order.yaml")
     (fk2,) = nested.references()
