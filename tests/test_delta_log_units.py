@@ -95,6 +95,8 @@ def test_an_empty_commit_has_the_defaults():
      datetime(2026, 11, 25, 23, tzinfo=UTC), "m1", "d1"),
     # userMetadata overrides commitInfo's own keys
     ({"migration_head": "m0", "userMetadata": '{"migration_head": "m2"}'}, None, "m2", None),
+    # and adds to them
+    ({"migration_head": "m0", "userMetadata": '{"date": "d2"}'}, None, "m0", "d2"),
     # userMetadata that is not a JSON object, or not JSON: ignored
     ({"migration_head": "m0", "userMetadata": "[1]"}, None, "m0", None),
     ({"migration_head": "m0", "userMetadata": "{broken"}, None, "m0", None),

@@ -56,6 +56,14 @@ def fail(docs: int, elements: int, doc: str, element: str) -> tuple:
 
 
 PASS = ("pass", None, {}, [], "")
+FLAGS = parse_contract_text("""\
+contract: Doc
+source: {kind: mongodb, collection: docs}
+primary_key: [_id]
+columns:
+  _id: {type: string, nullable: false}
+  flags[]: {type: boolean}
+""", "Doc.yaml")
 CLEAN = ("pass", 0, {"failing_elements": 0}, [], "")
 
 
@@ -81,6 +89,13 @@ def test_every_element_check_on_struct_elements():
     }
 
 
+def test_text_elements_cast_as_a_text_column_does():
+    # bronze booleans as text: yes/no cast (the engine's text forms), "maybe" does not
+    frame = pl.DataFrame({"_id": ["d0", "d1", "d2"], "flags": [["yes", "no"], ["maybe"], None]})
+    assert outcomes(frame, FLAGS)["flags[]:castable"] == fail(
+        1, 1, "d1", "flags[0] = 'maybe' does not cast")
+
+
 def test_json_text_elements_are_read_field_by_field():
     def text(elements):
         return None if elements is None else [
@@ -100,6 +115,11 @@ def test_json_text_elements_are_read_field_by_field():
         # a JSON element's fields are not known before they are read
         "photos[].gone:column_missing": PASS, "photos[].gone:dtype": PASS,
     }
+    # the text "null" is a string element's value (only an object kept as JSON text is
+    # null by it)
+    got = outcomes(pl.DataFrame(ROWS).with_columns(pl.Series("tags", [["a"], ["null"], None])))
+    assert got["tags[]:not_null"] == CLEAN
+    assert got["tags[]:in_values"] == fail(1, 1, "d1", "tags[0] = 'null'")
     # a JSON `null` element is null too
     nulls = silver.with_columns(pl.Series("photos", [["null"], ['{"url": "u"}'], None]))
     got = outcomes(nulls, layer="silver")
