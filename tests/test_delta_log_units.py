@@ -193,8 +193,21 @@ def test_an_unreadable_log_is_one_input_error(tmp_path):
     log = tmp_path / "u" / "_delta_log"
     log.mkdir(parents=True)
     (log / f"{2:020d}.checkpoint.parquet").write_bytes(b"not parquet")
-    with pytest.raises(InputError, match=f"^unreadable checkpoint {2:020d}.checkpoint.parquet"):
-        read_log(LocalStore(tmp_path), "u")
+    with pytest.raises(InputError, match=f"^unreadable checkpoint {2:020d}.checkpoint.parquet"
+                       ) as exc:
+        read_log(LocalStore(f"{tmp_path}/"), "u")
+    assert exc.value.where == f"{tmp_path}/u"  # the store's URL without its trailing slash
+    # a checkpoint without the metaData column the protocol requires
+    store = write_log(tmp_path, "v", {}, {2: [{"protocol": {"minReaderVersion": 1}}]})
+    with pytest.raises(InputError, match="^unreadable checkpoint ") as exc:
+        read_log(store, "v")
+    assert exc.value.where == f"{tmp_path}/v"
+    # a checkpoint whose schema cannot be read
+    store = write_log(tmp_path, "w", {}, {2: [{"metaData": {"schemaString": "{"},
+                                              "protocol": None}]})
+    with pytest.raises(InputError, match="^unreadable metaData schema in version 2: ") as exc:
+        read_log(store, "w")
+    assert exc.value.where == f"{tmp_path}/w"
 
 
 def test_the_current_protocol_and_metadata_are_the_newest():
