@@ -147,7 +147,7 @@ def test_the_log_is_every_commit_oldest_first(tmp_path):
     # a checkpoint is not read while the first commit is still there
     store = write_log(tmp_path, "s/u", {0: lines({"commitInfo": {"operation": "a"}}),
                                         1: lines({"commitInfo": {"operation": "b"}})},
-                      {1: [{"metaData": None, "protocol": {"minReaderVersion": 9}}]})
+                      {v: [{"metaData": None, "protocol": {"minReaderVersion": 9}}] for v in (0, 1)})
     assert [(c.version, c.operation, c.protocol) for c in read_log(store, "s/u")] == [
         (0, "a", None), (1, "b", None)]
 
@@ -197,6 +197,20 @@ def test_an_unreadable_log_is_one_input_error(tmp_path):
                        ) as exc:
         read_log(LocalStore(f"{tmp_path}/"), "u")
     assert exc.value.where == f"{tmp_path}/u"  # the store's URL without its trailing slash
+    # a malformed commit names its version and the table, the checkpointed one too
+    store = write_log(tmp_path, "m", {0: "{", 1: "{"})
+    with pytest.raises(InputError, match="^malformed commit 0 line 1: ") as exc:
+        read_log(store, "m")
+    assert exc.value.where == f"{tmp_path}/m"
+    rows = [{"metaData": {"schemaString": meta(["a"])}, "protocol": None}]
+    store = write_log(tmp_path, "n", {3: "{", 4: "{"}, {3: rows})
+    with pytest.raises(InputError, match="^malformed commit 3 line 1: ") as exc:
+        read_log(store, "n")
+    assert exc.value.where == f"{tmp_path}/n"
+    store = write_log(tmp_path, "o", {4: "\n{"}, {3: rows})
+    with pytest.raises(InputError, match="^malformed commit 4 line 2: ") as exc:
+        read_log(store, "o")
+    assert exc.value.where == f"{tmp_path}/o"
     # a checkpoint without the metaData column the protocol requires
     store = write_log(tmp_path, "v", {}, {2: [{"protocol": {"minReaderVersion": 1}}]})
     with pytest.raises(InputError, match="^unreadable checkpoint ") as exc:
