@@ -172,6 +172,9 @@ def test_paths_that_cannot_be_checked_are_skipped_with_their_reason():
     assert by["photos[].labels[]:dtype"] == ("pass", "")
     assert by["photos[].labels[]:not_null"] == (
         "fail", "1 of 3 document(s) fail (1 element(s))")
+    (one,) = [o for o in got.outcomes if o.spec.label == "photos[].labels[]:not_null"]
+    assert (one.sample_keys, one.rows_scanned) == (
+        [{"_id": "d0", "element": "photos[0].labels[1] is null"}], 3)
     none = check_partition(frame.lazy(), SHAPES, "silver", where="t", sample_keys=0)
     assert [o.sample_keys for o in none.outcomes if o.spec.label ==
             "photos[].labels[]:not_null"] == [[]]
