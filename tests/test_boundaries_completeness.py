@@ -11,7 +11,7 @@ from wdguard.checks.completeness import files_match, partition_present, rows_mat
 from wdguard.checks.partition import locate
 from wdguard.contracts.io import parse_contract_text
 from wdguard.gate import run_gate
-from wdguard.lake.manifest import load_manifest, write_manifest
+from wdguard.lake.manifest import Expected, load_manifest, write_manifest
 
 DATE = "2026-11-20"
 CONTRACT = parse_contract_text(USER, "User.yaml")
@@ -58,6 +58,39 @@ def test_a_manifest_listing_no_files_only_compares_rows(local_lake):
     write_partition(local_lake, "bronze", "users", users(1).clear(), files=0)
     assert rows_match(CONTRACT, part_of(local_lake), 0).status == "pass"
     assert rows_match(CONTRACT, part_of(local_lake), 1).status == "fail"
+
+
+def test_what_nobody_lists_is_skipped_and_a_file_count_alone_is_compared(local_lake):
+    write_partition(local_lake, "bronze", "users", users(4), files=2)
+    part = part_of(local_lake)
+    part.expected = Expected(reason="no _source.json here")
+    files, rows = files_match(CONTRACT, part), rows_match(CONTRACT, part, 4)
+    assert (files.status, files.message) == ("skipped", "no _source.json here")
+    assert (rows.status, rows.message, rows.rows_scanned) == ("skipped", "no _source.json here", 4)
+    part.expected = Expected(by="the ADF output")
+    assert files_match(CONTRACT, part).message == "the ADF output lists no files"
+    # an ADF output counts the files it wrote (filesWritten): two, either way off by one
+    for count, status in ((2, "pass"), (1, "fail"), (3, "fail")):
+        part.expected = Expected(by="adf.json", file_count=count)
+        out = files_match(CONTRACT, part)
+        assert (out.status, out.details) == (status, {"expected_files": count, "present": 2})
+        if status == "fail":
+            assert out.message == f"2 data file(s) present, adf.json says filesWritten={count}"
+        assert out.spec.code == files.spec.code and out.spec.object == "users"
+
+
+@pytest.mark.parametrize(("source_rows", "status", "failing"), [(4, "pass", None), (6, "fail", 2),
+                                                                 (3, "fail", 1)])
+def test_rows_the_source_read_against_rows_copied(local_lake, source_rows, status, failing):
+    write_partition(local_lake, "bronze", "users", users(4))
+    part = part_of(local_lake)
+    part.expected = Expected(by="adf.json", row_count=4, rows_read=source_rows)
+    out = rows_match(CONTRACT, part, 4)
+    assert (out.status, out.failing_rows) == (status, failing)
+    assert out.details == {"manifest_row_count": 4, "rows_read": 4,
+                           "source_rows_read": source_rows}
+    if status == "fail":
+        assert out.message == f"adf.json: rowsRead {source_rows} but rowsCopied 4"
 
 
 def test_one_missing_and_one_extra_data_file(local_lake):

@@ -113,3 +113,34 @@ def test_clean_partition_has_one_passing_column_set_check(local_lake, tmp_path):
     assert record.exit_code == 0
     assert layout.partition_dir("silver", "postgres", "2026-11-20", "users") in {
         p.path for p in record.partitions}
+
+
+def test_whose_migration_head_a_partition_carries():
+    from types import SimpleNamespace as NS
+
+    from wdguard.checks.column_set import head_of
+
+    manifest = NS(manifest=NS(migration_head="m1"), predicate=NS(migration_head="m2"))
+    assert head_of(manifest) == "m1"  # a manifest's head comes first
+    assert head_of(NS(manifest=None, predicate=NS(migration_head="m2"))) == "m2"  # Delta
+    assert head_of(NS(manifest=None, predicate=NS())) is None
+    assert head_of(NS(manifest=None)) is None  # nothing records it: judged by date
+    assert head_of(NS()) is None
+
+
+def test_element_paths_describe_their_top_column():
+    from wdguard.checks.column_set import unexpected
+    from wdguard.contracts.io import parse_contract_text
+
+    doc = parse_contract_text(
+        "contract: Doc\nsource: {kind: mongodb, collection: docs}\nprimary_key: [_id]\n"
+        "columns:\n  _id: {type: string, nullable: false}\n"
+        "  photos[].url: {type: string}\n  meta.source: {type: string}\n"
+        "  a.b[].c: {type: string}\n", "Doc.yaml")
+    (clean,) = unexpected(doc, ["_id", "photos", "meta", "a"])
+    assert (clean.status, clean.spec.check, clean.spec.severity) == (
+        "pass", "column_unexpected", "warn")
+    out = unexpected(doc, ["_id", "photos", "url", "b", "a.b", "x"])
+    assert [(o.status, o.spec.column) for o in out] == [
+        ("fail", "url"), ("fail", "b"), ("fail", "a.b"), ("fail", "x")]
+    assert out[0].message == "column 'url' is in the partition but not in contract Doc"

@@ -4,7 +4,6 @@ their versions, protocol refusal, a date's stand-ins, and `wdguard drift lake`."
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +14,7 @@ from tests.delta_tables import (
     mapped_table,
     write_deltalake,
 )
+from tests.lakes import ROOT, merchant_contract
 from wdguard.cli import app
 from wdguard.contracts.io import load_contracts
 from wdguard.drift.lake_drift import lake_drift
@@ -26,18 +26,6 @@ from wdguard.lake.delta.schema import Field, diff_schemas, widens
 from wdguard.lake.delta.table import open_date, polars_frame
 from wdguard.lake.storage import LocalStore
 
-ROOT = Path(__file__).resolve().parents[1]
-
-MERCHANT = """\
-contract: Merchant
-source: {kind: postgres, table: merchants}
-primary_key: [id]
-columns:
-  id: {type: string, nullable: false}
-  name: {type: string, nullable: false}
-  score: {type: integer}
-"""
-
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
@@ -48,9 +36,7 @@ def lake(tmp_path_factory):
     write_deltalake(str(dv), evolving_table.__globals__["merchants"]([0]),
                     partition_by=["snapshot_date"])
     enable_deletion_vectors(dv)
-    contracts = root.parent / (root.name + "_contracts")
-    contracts.mkdir()
-    (contracts / "Merchant.yaml").write_text(MERCHANT)
+    contracts = merchant_contract(root.parent / (root.name + "_contracts"))
     return LocalStore(root), contracts
 
 

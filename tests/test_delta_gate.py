@@ -14,46 +14,23 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.delta_tables import enable_deletion_vectors, evolving_table, mapped_table
+from tests.lakes import CLEAN, FAULTY, ROOT, ROW_FAULTS, faulty_lake, merchant_contract
 from wdguard.cli import app
-from wdguard.contracts.io import load_contract, load_contracts
 from wdguard.gate import run_gate
 from wdguard.lake import layout
 from wdguard.lake.dates import list_dates
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.delta import append_date, delta_table_path
-from wdguard.sample.faults import inject
-from wdguard.sample.generate import generate_lake
 
-ROOT = Path(__file__).resolve().parents[1]
-CLEAN, FAULTY = "2026-11-25", "2026-11-26"
-# row-level faults on the second day, each on its own column (Delta holds the same rows;
-# a manifest's own faults have no Delta twin: the log is the manifest there)
-FAULTS = [
-    ("null_in_required", "Order", "user_id"),
-    ("bad_enum_value", "Order", "status"),
-    ("out_of_range", "Order", "total_amount"),
-    ("orphan_fk", "Order", None),
-    ("duplicate_pk", "User", None),
-    ("stale_data", "User", None),
-    ("broken_rule", "Order", None),
-]
+# a manifest's own faults have no Delta twin: the log is the manifest there
+FAULTS = ROW_FAULTS
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """users and orders for two days in wdguard's layout, the second day faulty."""
-    root = tmp_path_factory.mktemp("lake")
-    store = LocalStore(root)
-    generate_lake(store, load_contracts(ROOT / "contracts"), rows=0.05, days=2,
-                  objects=["users", "orders"], layers=("bronze", "silver"))
-    folder = tmp_path_factory.mktemp("c")
-    for path in sorted((ROOT / "contracts").glob("*.yaml")):
-        if load_contract(path).object_name in {"users", "orders"}:
-            shutil.copy(path, folder / path.name)
-    contracts = load_contracts(folder)
-    faults = [inject(name, store, FAULTY, contracts, contract=c, column=col)
-              for name, c, col in FAULTS]
+    root, folder, _, faults = faulty_lake(tmp_path_factory, {"users", "orders"}, FAULTS)
     return root, folder, None, faults
 
 
@@ -144,18 +121,6 @@ def test_a_lost_data_file_fails_file_missing_and_row_count(twins, tmp_path):
     assert record.exit_code == 1
 
 
-MERCHANT = """\
-contract: Merchant
-source: {kind: postgres, table: merchants}
-primary_key: [id]
-columns:
-  id: {type: string, nullable: false}
-  name: {type: string, nullable: false}
-  score: {type: string}
-  rating: {type: float, added_by: MIGRATION}
-"""
-
-
 @pytest.mark.parametrize(
     ("migration", "date", "status"),
     [
@@ -168,9 +133,7 @@ def test_column_merged_into_a_delta_table_by_a_later_migration(tmp_path, migrati
                                                                 status):
     root = tmp_path / "lake"
     evolving_table(root / "silver" / "postgres" / "merchants")
-    contracts = tmp_path / "contracts"
-    contracts.mkdir()
-    (contracts / "Merchant.yaml").write_text(MERCHANT.replace("MIGRATION", migration))
+    contracts = merchant_contract(tmp_path / "contracts", score="string", rating_by=migration)
     record = run_gate(LocalStore(root), date, layers=["silver"], contracts_dir=contracts,
                       write=False)
     out = next(c for c in record.checks if c.column == "rating" and c.check == "column_missing")
@@ -200,9 +163,8 @@ def test_deletion_vectors_refused_by_check_exit_2(tmp_path):
     root = tmp_path / "lake"
     table = evolving_table(root / "silver" / "postgres" / "merchants")
     enable_deletion_vectors(table)
-    contracts = tmp_path / "contracts"
-    contracts.mkdir()
-    (contracts / "Merchant.yaml").write_text(MERCHANT.replace("MIGRATION", "20261127000000_x"))
+    contracts = merchant_contract(tmp_path / "contracts", score="string",
+                                  rating_by="20261127000000_x")
     res = CliRunner().invoke(app, ["check", "--lake", str(root), "--date", "2026-11-27",
                                    "--layer", "silver", "--contracts", str(contracts),
                                    "--format", "json"])

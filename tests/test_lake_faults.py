@@ -15,6 +15,7 @@ from wdguard.lake import layout
 from wdguard.lake.manifest import load_manifest
 from wdguard.lake.storage import LocalStore
 from wdguard.sample.faults import FAULTS, inject
+from wdguard.sample.faults_elements import inject_elements
 from wdguard.sample.generate import generate_lake
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +113,9 @@ def test_fault_on_one_layer_and_chosen_target(lake, contracts):
 def test_bad_fault_requests(lake, contracts):
     with pytest.raises(InputError, match="unknown fault"):
         inject("meteor_strike", lake, DAY, contracts)
+    # the element faults go through the same loop, their own table and name
+    with pytest.raises(InputError, match="unknown element fault 'duplicate_pk'; known: element_"):
+        inject_elements("duplicate_pk", lake, DAY, contracts)
     with pytest.raises(InputError, match="no contract"):
         inject("duplicate_pk", lake, DAY, contracts, contract="Nope")
     with pytest.raises(InputError, match="no partition"):

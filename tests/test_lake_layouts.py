@@ -15,26 +15,17 @@ import zlib
 
 import pytest
 
-from tests.test_gate_lake import ROOT, _named
-from wdguard.contracts.io import load_contract, load_contracts
+from tests.lakes import CLEAN, FAULTY, ROOT, ROW_FAULTS, faulty_lake
+from tests.test_gate_lake import _named
 from wdguard.gate import run_gate
 from wdguard.lake.layout import LakeLayout
 from wdguard.lake.storage import LocalStore
-from wdguard.sample.faults import inject
-from wdguard.sample.generate import generate_lake
 from wdguard.sample.styles import restyle
 
 ROWS = 0.05
-CLEAN, FAULTY = "2026-11-25", "2026-11-26"
-# faults on one day, each on its own column: the row checks must name every one
+# the row faults, and the manifest's and bronze's own
 FAULTS = [
-    ("null_in_required", "Order", "user_id"),
-    ("bad_enum_value", "Order", "status"),
-    ("out_of_range", "Order", "total_amount"),
-    ("orphan_fk", "Order", None),
-    ("duplicate_pk", "User", None),
-    ("stale_data", "User", None),
-    ("broken_rule", "Order", None),
+    *ROW_FAULTS,
     ("missing_partition", "Review", None),
     ("row_count_off_by_one", "User", None),  # needs a manifest (or its ADF stand-in)
     ("wrong_type", "Order", "number"),  # last: the injectors before it re-cast bronze
@@ -51,23 +42,8 @@ HIVE = {
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    """users and orders for two days in today's layout, the second day faulty."""
-    root = tmp_path_factory.mktemp("lake")
-    store = LocalStore(root)
-    result = generate_lake(
-        store, load_contracts(ROOT / "contracts"), rows=ROWS, days=2,
-        objects=sorted(OBJECTS), layers=("bronze", "silver"),
-    )  # fmt: skip
-    folder = tmp_path_factory.mktemp("c")
-    for path in sorted((ROOT / "contracts").glob("*.yaml")):
-        if load_contract(path).object_name in OBJECTS:
-            shutil.copy(path, folder / path.name)
-    contracts = load_contracts(folder)
-    faults = [
-        inject(name, store, FAULTY, contracts, contract=c, column=col)
-        for name, c, col in FAULTS
-    ]
-    return root, folder, result, faults
+    """users, orders and reviews for two days in today's layout, the second day faulty."""
+    return faulty_lake(tmp_path_factory, OBJECTS, FAULTS, rows=ROWS)
 
 
 def verdicts(record, *, skip=()) -> dict:

@@ -645,11 +645,14 @@ def inject(
     layers: Iterable[str] = ("bronze", "silver"),
     contract: str | None = None,
     column: str | None = None,
+    faults: dict[str, Callable[..., Fault]] = FAULTS,
+    kind: str = "fault",
 ) -> Fault:
-    """Corrupt `date` with the named fault; `contract`/`column` override the default target."""
-    if name not in FAULTS:
-        raise InputError(f"unknown fault {name!r}; known: {', '.join(FAULTS)}", where="--fault")
-    return FAULTS[name](
+    """Corrupt `date` with the named fault of `faults` (a `kind` of fault, as an unknown
+    name is reported); `contract`/`column` override the default target."""
+    if name not in faults:
+        raise InputError(f"unknown {kind} {name!r}; known: {', '.join(faults)}", where="--fault")
+    return faults[name](
         store,
         layout.date_str(date),
         contracts,

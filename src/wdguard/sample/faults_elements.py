@@ -19,9 +19,8 @@ import polars as pl
 from wdguard.checks.elements import INTO, ElementPath, parse
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError
-from wdguard.lake import layout
 from wdguard.sample.common import uuid4s
-from wdguard.sample.faults import Fault, _fault, _partitions, _replace, read_partition
+from wdguard.sample.faults import Fault, _fault, _partitions, _replace, inject, read_partition
 
 DOCS = 3  # documents broken by each injector
 
@@ -228,8 +227,5 @@ def inject_elements(
     column: str | None = None,
 ) -> Fault:
     """Corrupt `date`'s array elements with the named fault."""
-    if name not in ELEMENT_FAULTS:
-        known = ", ".join(ELEMENT_FAULTS)
-        raise InputError(f"unknown element fault {name!r}; known: {known}", where="--fault")
-    return ELEMENT_FAULTS[name](store, layout.date_str(date), contracts, layers=list(layers),
-                                contract=contract, column=column)
+    return inject(name, store, date, contracts, layers=layers, contract=contract, column=column,
+                  faults=ELEMENT_FAULTS, kind="element fault")

@@ -116,7 +116,7 @@ def _pipeline_metadata(commit: Commit, info: dict[str, Any]) -> None:
 def _metadata(commit: Commit, m: dict[str, Any], where: str) -> None:
     try:
         commit.schema = parse_schema(json.loads(m["schemaString"]))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # any shape
         raise InputError(f"unreadable metaData schema in version {commit.version}: {exc}",
                          where=where) from None
     commit.partition_columns = list(m.get("partitionColumns") or [])

@@ -1,17 +1,20 @@
 """The shape every live-data rule (WDL201-WDL206) shares: nothing without `--dsn`; each
-target of a statement probed on its own, an undecided probe reported as WDL200."""
+target of a statement probed on its own, an undecided probe reported as WDL200. Also what
+the two rules on column type changes (WDL204 casts, WDL205 enums) share: which
+`ALTER COLUMN ... TYPE` the live rows can judge, the cast chain, the column they read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from pglast.stream import RawStream
 from psycopg import sql
 
 from wdguard.drift.lint.context import LintContext
-from wdguard.drift.lint.live import SAMPLE_KEYS, LiveProbe, Scan, Undecided
+from wdguard.drift.lint.live import SAMPLE_KEYS, LiveColumn, LiveProbe, Scan, Undecided
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import LintRule
+from wdguard.drift.lint.rule import AT, LintRule, alter_cmds, ast
 from wdguard.drift.lint.rules.wdl200_live_not_checked import LiveNotChecked
 from wdguard.findings import Finding
 
@@ -104,3 +107,48 @@ def first(values: Any) -> list[str]:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def type_changes(stmt: Statement, ctx: LintContext) -> list[tuple[str, Any]]:
+    """(table, command) of each `ALTER COLUMN ... TYPE` the live rows can judge: on a table
+    that exists before the migration and that it has not written, of a column it did not
+    add."""
+    return [
+        (table, cmd) for table, cmd in alter_cmds(stmt.node)
+        if cmd.subtype == AT.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef)
+        and ctx.existing(table) and table not in ctx.written
+        and (table, cmd.name) not in ctx.added_here
+    ]
+
+
+def type_change(table: str, cmd: Any, **data: Any) -> Target:
+    return Target(table, cmd.name,
+                  f"type change of {table}.{cmd.name} to {RawStream()(cmd.def_.typeName)}", data)
+
+
+def cast_chain(using: Any, column: str, target: ast.TypeName) -> list[ast.TypeName] | None:
+    """The casts a column goes through: `[target]` without USING; the chain of
+    `USING "c"::text::"T"`; None for any other USING expression."""
+    if using is None:
+        return [target]
+    chain: list[ast.TypeName] = []
+    node = using
+    while isinstance(node, ast.TypeCast):
+        chain.insert(0, node.typeName)
+        node = node.arg
+    if isinstance(node, ast.ColumnRef):
+        fields = [f.sval for f in node.fields or () if isinstance(f, ast.String)]
+        if fields and fields[-1] == column and chain:
+            return chain
+    return None
+
+
+def changed_column(ctx: LintContext, t: Target) -> tuple[str, LiveColumn, sql.Composable] | None:
+    """The live table a type change reads, its column as the database has it, and that
+    column as a scan names it (`s."col"`); None when the column is not in the database."""
+    table = ctx.live_table(t.table)
+    column = ctx.live_column(t.table, t.column)
+    got = ctx.live.column(table, column)
+    if got is None:
+        return None
+    return table, got, sql.Identifier("s", column)

@@ -10,28 +10,21 @@ from psycopg import sql
 from wdguard.drift.lint.context import LintContext, type_name, typmods
 from wdguard.drift.lint.live import SAMPLE_KEYS, LiveProbe, Undecided, unsafe_part
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import AT, alter_cmds, ast
-from wdguard.drift.lint.rules._live_rule import LiveRule, Target, first, keys_of, plural
+from wdguard.drift.lint.rule import ast
+from wdguard.drift.lint.rules._live_rule import (
+    LiveRule,
+    Target,
+    cast_chain,
+    changed_column,
+    first,
+    keys_of,
+    plural,
+    type_change,
+    type_changes,
+)
 from wdguard.findings import Finding, register
 
 MAX_DISTINCT = 10_000  # distinct values searched for the failing ones
-
-
-def cast_chain(using: Any, column: str, target: ast.TypeName) -> list[ast.TypeName] | None:
-    """The casts a column goes through: `[target]` without USING; the chain of
-    `USING "c"::text::"T"`; None for any other USING expression."""
-    if using is None:
-        return [target]
-    chain: list[ast.TypeName] = []
-    node = using
-    while isinstance(node, ast.TypeCast):
-        chain.insert(0, node.typeName)
-        node = node.arg
-    if isinstance(node, ast.ColumnRef):
-        fields = [f.sval for f in node.fields or () if isinstance(f, ast.String)]
-        if fields and fields[-1] == column and chain:
-            return chain
-    return None
 
 
 def apply_chain(value: sql.Composable, chain: list[ast.TypeName]) -> sql.Composable:
@@ -84,31 +77,19 @@ class LiveCastFails(LiveRule):
 
     @classmethod
     def targets(cls, stmt: Statement, ctx: LintContext) -> list[Target]:
-        out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AlterColumnType or not isinstance(cmd.def_, ast.ColumnDef):
-                continue
-            target = cmd.def_.typeName
-            if type_name(target) in ctx.state.enums:
-                continue  # an enum: WDL205 counts the values it loses
-            if (not ctx.existing(table) or table in ctx.written
-                    or (table, cmd.name) in ctx.added_here):
-                continue
-            out.append(Target(table, cmd.name,
-                              f"type change of {table}.{cmd.name} to {RawStream()(target)}",
-                              {"target": target, "using": cmd.def_.raw_default}))
-        return out
+        return [type_change(table, cmd, target=cmd.def_.typeName, using=cmd.def_.raw_default)
+                for table, cmd in type_changes(stmt, ctx)
+                # an enum: WDL205 counts the values it loses
+                if type_name(cmd.def_.typeName) not in ctx.state.enums]
 
     @classmethod
     def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
-        live, table = ctx.live, ctx.live_table(t.table)
-        column = ctx.live_column(t.table, t.column)
-        src_col = live.column(table, column)
-        if src_col is None:
+        changed = changed_column(ctx, t)
+        if changed is None:
             return []
+        live, (table, src_col, col) = ctx.live, changed
         target: ast.TypeName = t.data["target"]
         scan = live.scan(table)
-        col = sql.Identifier("s", column)
         help = "clean the values first, or write a USING expression that maps them"
         base, mods = type_name(target).lower(), typmods(target)
         if t.data["using"] is None and base in ("varchar", "bpchar") and mods:

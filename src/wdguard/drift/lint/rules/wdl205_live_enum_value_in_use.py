@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from pglast.stream import RawStream
 from psycopg import sql
 
 from wdguard.drift.lint.context import LintContext, type_name
 from wdguard.drift.lint.parse import Statement
-from wdguard.drift.lint.rule import AT, alter_cmds, ast
-from wdguard.drift.lint.rules._live_rule import LiveRule, Target, keys_of, plural
-from wdguard.drift.lint.rules.wdl204_live_cast_fails import cast_chain
+from wdguard.drift.lint.rules._live_rule import (
+    LiveRule,
+    Target,
+    cast_chain,
+    changed_column,
+    keys_of,
+    plural,
+    type_change,
+    type_changes,
+)
 from wdguard.findings import Finding, register
 
 
@@ -47,30 +53,21 @@ class LiveEnumValueInUse(LiveRule):
     @classmethod
     def targets(cls, stmt: Statement, ctx: LintContext) -> list[Target]:
         out = []
-        for table, cmd in alter_cmds(stmt.node):
-            if cmd.subtype != AT.AT_AlterColumnType or not isinstance(cmd.def_, ast.ColumnDef):
-                continue
+        for table, cmd in type_changes(stmt, ctx):
             target = cmd.def_.typeName
             enum = type_name(target)
-            if enum not in ctx.state.enums or cast_chain(cmd.def_.raw_default, cmd.name,
-                                                         target) is None:
-                continue
-            if (not ctx.existing(table) or table in ctx.written
-                    or (table, cmd.name) in ctx.added_here):
-                continue
-            out.append(Target(table, cmd.name,
-                              f"type change of {table}.{cmd.name} to {RawStream()(target)}",
-                              {"enum": enum, "values": list(ctx.state.enums[enum])}))
+            if enum in ctx.state.enums and cast_chain(cmd.def_.raw_default, cmd.name,
+                                                      target) is not None:
+                out.append(type_change(table, cmd, enum=enum,
+                                       values=list(ctx.state.enums[enum])))
         return out
 
     @classmethod
     def probe(cls, stmt: Statement, ctx: LintContext, t: Target) -> list[Finding]:
-        live, table = ctx.live, ctx.live_table(t.table)
-        column = ctx.live_column(t.table, t.column)
-        got = live.column(table, column)
-        if got is None:
+        changed = changed_column(ctx, t)
+        if changed is None:
             return []
-        col = sql.Identifier("s", column)
+        live, (table, got, col) = ctx.live, changed
         scan = live.scan(table)
         value = sql.SQL("u::text") if got.is_array else sql.SQL("{}::text").format(col)
         frm = (sql.SQL("{} CROSS JOIN LATERAL unnest({}) AS u").format(scan.source, col)
