@@ -108,3 +108,28 @@ def test_metrics_add_no_spark_job_and_match_polars(lake, spark_engine):
         rel = 0.15 if spec.metric == "distinct" else 1e-9
         expected = on_polars[(spec.column, spec.metric)]
         assert value == pytest.approx(expected, rel=rel, abs=1e-9), (spec, value, expected)
+
+
+@pytest.mark.parametrize("distinct", [20, 21])
+def test_nulls_take_no_top_k_slot_on_spark(spark, distinct):
+    """approx_top_k counts null as an item: with nulls most frequent, 21 distinct values
+    must still read as more than 20 (high-cardinality, no shares) as on Polars."""
+    import polars as pl
+
+    from wdguard.checks.engines.polars.metrics import aggregation as polars_aggregation
+    from wdguard.checks.engines.spark.metrics import aggregation as spark_aggregation
+    from wdguard.metrics.catalog import TOP, MetricSpec, learned
+
+    values = [None] * 50 + [f"v{i}" for i in range(distinct) for _ in range(2)]
+    spec = MetricSpec("t", TOP, "string")
+    frame = pl.DataFrame({"t": values}, schema={"t": pl.String})
+    on_polars = learned(spec, frame.select(
+        polars_aggregation(spec, pl.col("t"), pl.String)).item())
+    sdf = spark.createDataFrame(frame.to_arrow())
+    from pyspark.sql import functions as F
+
+    counted = sdf.select(spark_aggregation(spec, F.col("t"), sdf.schema["t"].dataType)).first()[0]
+    on_spark = learned(spec, counted)
+    assert on_spark == on_polars
+    assert on_spark[0][1] == (20.0 if distinct == 20 else 21.0)
+    assert len(on_spark) == (21 if distinct == 20 else 1)  # the row, then one share a value

@@ -50,7 +50,9 @@ def aggregation(spec: MetricSpec, col: Column | None, dtype: T.DataType | None) 
     if m == TOP:  # Spark 4.1's approx_top_k (SQL only): array<struct<item, count>>
         if not isinstance(dtype, T.StringType) or not _has_top_k():
             return None
-        return F.call_function("approx_top_k", col, F.lit(TOP_K + 1), F.lit(TRACKED))
+        # null is one of approx_top_k's items: ask for one more, so that TOP_K + 1 values
+        # beside the nulls still say "more than TOP_K" (catalog.learned drops the null)
+        return F.call_function("approx_top_k", col, F.lit(TOP_K + 2), F.lit(TRACKED))
     if m == "distinct":
         return F.approx_count_distinct(col, rsd=0.01).cast("double")  # ~Polars precision
     if spec.value is not None:
