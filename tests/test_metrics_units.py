@@ -4,7 +4,7 @@ direction, level shifts, too little history, and bad configuration named in one 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -14,7 +14,7 @@ from wdguard.checks.engines.polars.metrics import aggregations
 from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
-from wdguard.metrics.anomaly import judge, strategy, training_dates
+from wdguard.metrics.anomaly import Strategy, judge, strategy, training_dates
 from wdguard.metrics.catalog import (
     SAMPLE_ROWS,
     TOP_K,
@@ -297,3 +297,344 @@ def test_learned_reads_spark_rows_and_keeps_exactly_top_k_values():
     both = [MetricSpec("*", "row_count", ""), spec]
     assert measured(both, {"__metric0": 7, "__metric1": [("a", 1)]}) == [
         (both[0], 7.0), (spec, 1.0), (MetricSpec("city", "share:a", "string", learned=True), 1.0)]
+
+
+# --- exact values: the catalogue's choices, the band's parts, the judge's report ---------
+
+LINE = {
+    "contract": "Line",
+    "source": {"kind": "postgres", "table": "lines"},
+    "primary_key": ["id"],
+    "columns": {
+        "id": {"type": "bigint", "nullable": False},  # a numeric key: no amount, no distinct
+        "order_id": {"type": "integer", "references": "Order.id"},  # numeric FK: no amount
+        "code": {"type": "string", "accepted_values": ["A", "B"]},  # agreed values: no top_k
+        "ref": {"type": "string", "references": "Ref.code"},  # a text key: no top_k
+        "token": {"type": "uuid"},  # a uuid outside the key: distinct
+        "qty": {"type": "integer"},
+        "kind": {"type": "enum", "values": ["X", "Y"]},
+        "items[].sku": {"type": "string"},  # inside an array: left out
+        "blob": {"type": "unsupported"},  # left out
+    },
+}
+
+
+def line(**metrics) -> Contract:
+    return Contract.model_validate(LINE | ({"metrics": metrics} if metrics else {}))
+
+
+def test_defaults_for_keys_agreed_values_and_left_out_columns():
+    assert names(line()) == {
+        "*": ["row_count"],
+        "id": ["null_share"],
+        "order_id": ["null_share", "distinct"],
+        "code": ["null_share", "len_mean", "share:A", "share:B"],
+        "ref": ["null_share", "distinct", "len_mean"],
+        "token": ["null_share", "distinct"],
+        "qty": ["null_share", "mean", "stddev"],
+        "kind": ["null_share", "share:X", "share:Y"],
+    }
+    assert [s.logical for s in metric_specs(line())][:3] == ["", "bigint", "integer"]
+
+
+def test_a_configured_metric_list_keeps_what_applies_and_adds_tracked_values():
+    c = line(columns={
+        "code": {"metrics": ["p50", "distinct", "len_max", "len_min", "null_share", "mean",
+                             "true_share", "empty_share", "top_k", "share:Q"]},
+        "kind": {"metrics": ["null_share"], "values": ["Z"]},  # the override replaces X, Y
+        "qty": {"metrics": ["p05", "min", "max", "len_mean", "top_k"]},
+        "ref": {"metrics": ["len_mean"]},  # no values: nothing added
+        "token": {"metrics": ["len_min", "len_max", "mean"]},
+    })
+    got = names(c)
+    assert got["code"] == ["distinct", "len_max", "len_min", "null_share", "top_k", "share:Q"]
+    assert got["kind"] == ["null_share", "share:Z"]
+    assert got["qty"] == ["p05", "min", "max"]
+    assert got["ref"] == ["len_mean"] and got["token"] == ["len_min", "len_max"]
+    assert names(line(columns={"code": {"metrics": ["null_share"]}}))["code"] == [
+        "null_share", "share:A", "share:B"]  # agreed values are tracked too
+    flags = line(columns={"qty": {"metrics": ["mean"]},
+                          "kind": {"metrics": ["true_share", "empty_share"]}})
+    assert names(flags)["qty"] == ["mean"] and names(flags)["kind"] == ["share:X", "share:Y"]
+    bools = Contract.model_validate(ORDER | {"metrics": {"columns": {
+        "flag": {"metrics": ["true_share", "empty_share", "len_mean"]},
+        "tags": {"metrics": ["empty_share", "true_share", "len_mean", "len_max"]}}}})
+    assert names(bools)["flag"] == ["true_share"]
+    assert names(bools)["tags"] == ["empty_share", "len_mean"]
+
+
+def test_metric_spec_properties():
+    assert MetricSpec("a", "p95", "float").quantile == 0.95
+    assert MetricSpec("a", "p05", "float").quantile == 0.05
+    for not_q in ("mean", "p5", "p500", "q50", "pxx"):
+        assert MetricSpec("a", not_q, "float").quantile is None
+    assert MetricSpec("a", "share:a:b", "string").value == "a:b"
+    assert MetricSpec("a", "shares:a", "string").value is None
+    assert [MetricSpec("a", m, "").is_share for m in (
+        "null_share", "true_share", "empty_share", "share:x", "mean", "distinct")] == [
+        True, True, True, True, False, False]
+    assert [MetricSpec("a", m, "").judged_by_default for m in (
+        "row_count", "null_share", "distinct", "mean", "len_mean", "true_share",
+        "empty_share", "share:x", "p50", "stddev", "min", "max", "len_min", "len_max",
+        "top_k")] == [True] * 9 + [False] * 6
+
+
+def test_values_and_measured_read_their_prefix_and_drop_nan():
+    specs = [MetricSpec("*", "row_count", ""), MetricSpec("a", "mean", "float")]
+    row = {"m0": 3, "m1": float("nan"), "__metric0": 9}
+    assert values(specs, row, prefix="m") == [3.0, None]
+    assert values(specs, {"__metric1": 2}) == [None, 2.0]
+    assert measured(specs, row, prefix="m") == [(specs[0], 3.0), (specs[1], None)]
+    top = MetricSpec("notes", "top_k", "string")
+    assert measured([top], {"m0": '{"notes":"x","count":3}\n'}, prefix="m") == [
+        (top, 1.0), (MetricSpec("notes", "share:x", "string", learned=True), 1.0)]
+
+
+def test_learned_drops_nulls_and_zero_counts_and_sorts_the_shares():
+    spec = MetricSpec("city", "top_k", "string")
+    lines = '{"city":"b","count":3}\n{"city":null,"count":9}\n{"city":"a","count":1}\n' \
+            '{"city":"z","count":0}\n{"city":7,"count":4}'
+    got = [(s.metric, v) for s, v in learned(spec, lines)]
+    assert got == [("top_k", 3.0), ("share:7", 0.5), ("share:a", 0.125), ("share:b", 0.375)]
+    assert learned(spec, "") == [(spec, 0.0)]
+    assert learned(spec, [{"city": "a", "count": 2}]) == [
+        (spec, 1.0), (MetricSpec("city", "share:a", "string", learned=True), 1.0)]
+
+
+def test_strategy_defaults_and_training_limits():
+    assert strategy(contract(), MEAN) == Strategy(
+        enabled=True, seasonality="none", training=14, min_history=7, sensitivity=4.0,
+        min_change=0.2, direction="both", severity="warn", min_values=30)
+    assert not strategy(contract(), MetricSpec("amount", "stddev", "decimal")).enabled
+    assert strategy(contract(), MetricSpec("amount", "p50", "decimal")).enabled
+    short = strategy(contract(anomalies={"training": 3}), MEAN)
+    assert (short.training, short.min_history) == (3, 3)  # never more history than training
+    long = strategy(contract(anomalies={"training": 20, "min_history": 9}), MEAN)
+    assert (long.training, long.min_history) == (20, 9)
+    month = strategy(contract(anomalies={"seasonality": "day_of_month"}), MEAN)
+    assert (month.seasonality, month.training, month.min_history) == ("day_of_month", 6, 3)
+    c = contract(anomalies={"min_values": 5}, columns={
+        "amount": {"anomalies": {"min_change": 0.1}, "by_metric": {"stddev": {"sensitivity": 2}}},
+        "notes": {"by_metric": {"len_mean": {"direction": "down"}}}})
+    mean = strategy(c, MEAN)
+    assert (mean.min_values, mean.enabled, mean.min_change, mean.sensitivity) == (5, True, 0.1,
+                                                                                  4.0)
+    sd = strategy(c, MetricSpec("amount", "stddev", "decimal"))
+    assert (sd.enabled, sd.sensitivity, sd.min_change) == (True, 2, 0.1)
+    notes = strategy(c, MetricSpec("notes", "len_mean", "string"))
+    assert (notes.direction, notes.enabled, notes.min_change) == ("down", True, 0.2)
+    assert strategy(c, MetricSpec("notes", "null_share", "string")).direction == "both"
+    off = contract(anomalies={"enabled": False}, columns={"amount": {"anomalies": {"enabled": True}}})
+    assert not strategy(off, MetricSpec("notes", "len_mean", "string")).enabled
+    assert strategy(off, MEAN).enabled  # the column's word wins over the contract's
+
+
+def test_strategy_describes_each_seasonality():
+    assert Strategy().describe() == "last 14 partitions; median ± max(4 MAD, 20%)"
+    assert Strategy(seasonality="day_of_week", training=8, sensitivity=3.5,
+                    min_change=0.05).describe() == (
+        "same weekday, last 8 weeks; median ± max(3.5 MAD, 5%)")
+    assert Strategy(seasonality="day_of_month", training=6).describe() == (
+        "same day of month, last 6 months; median ± max(4 MAD, 20%)")
+
+
+def test_training_dates_exactly():
+    s = Strategy(training=5)
+    known = ["2026-11-01", "2026-11-02", "2026-11-04", "2026-11-06", "2026-11-07"]
+    assert training_dates(date(2026, 11, 5), s, known) == ["2026-11-04", "2026-11-02",
+                                                          "2026-11-01"]  # not later ones
+    assert training_dates(date(2026, 11, 8), Strategy(training=2), known) == [
+        "2026-11-07", "2026-11-06"]
+    week = training_dates(date(2026, 11, 26), Strategy(seasonality="day_of_week", training=8), [])
+    assert week == [(date(2026, 11, 26) - timedelta(days=7 * k)).isoformat()
+                    for k in range(1, 9)] and week[-1] == "2026-10-01"
+    month = Strategy(seasonality="day_of_month", training=14)
+    assert training_dates(date(2026, 1, 31), month, []) == [
+        "2025-12-31", "2025-11-30", "2025-10-31", "2025-09-30", "2025-08-31", "2025-07-31",
+        "2025-06-30", "2025-05-31", "2025-04-30", "2025-03-31", "2025-02-28", "2025-01-31",
+        "2024-12-31", "2024-11-30"]
+    two = Strategy(seasonality="day_of_month", training=2)
+    assert training_dates(date(2026, 3, 30), two, []) == ["2026-02-28", "2026-01-30"]
+    assert training_dates(date(2026, 2, 28), two, []) == ["2026-01-31", "2025-12-31"]
+    assert training_dates(date(2026, 4, 30), two, []) == ["2026-03-31", "2026-02-28"]
+    assert training_dates(date(2024, 3, 29), two, []) == ["2024-02-29", "2024-01-29"]
+    assert training_dates(date(2026, 12, 15), two, []) == ["2026-11-15", "2026-10-15"]
+
+
+def flat(v: float, k: int = 14) -> list[tuple[str, float]]:
+    return hist([v] * k)
+
+
+STRATEGY_DICT = {"enabled": True, "seasonality": "none", "training": 14, "min_history": 7,
+                 "sensitivity": 4.0, "min_change": 0.2, "direction": "both",
+                 "severity": "warn", "min_values": 30}
+TRAINING = "last 14 partitions; median ± max(4 MAD, 20%)"
+
+
+def test_judge_reports_band_median_mad_score_and_history_exactly():
+    s = Strategy()
+    v = judge(MEAN, 130, hist(NOISY), s, n=500)
+    assert v.status == "fail"
+    assert v.message == "mean is 130, expected 80 to 120 (+30% vs the median); " \
+                        "last 14 partitions"
+    # median 100, MAD 1.5: 4 x 1.4826 x 1.5 = 8.9 < 20 % of 100, the band is 80..120
+    assert v.details == {
+        "metric": "mean", "value": 130, "strategy": STRATEGY_DICT, "training": TRAINING,
+        "history_points": 14, "level_shift_since": None, "expected": [80.0, 120.0],
+        "median": 100.0, "mad": 1.5, "score": 13.4898,  # 30 / (1.4826 x 1.5)
+        "history": [{"date": d, "value": float(x)} for d, x in hist(NOISY)],
+    }
+    odd = judge(MEAN, 100, hist([100] * 13 + [100.1234567]), s)
+    assert odd.details["history"][-1] == {"date": "2026-11-14", "value": 100.123}  # 6 digits
+    # the robust spread binds when min_change is small: 100 -/+ 4 x 1.4826 x 1.5
+    tight = judge(MEAN, 100, hist(NOISY), Strategy(min_change=0.01), n=500)
+    assert tight.status == "pass" and tight.details["expected"] == [91.1044, 108.896]
+    assert tight.details["score"] == 0.0
+    low = judge(MEAN, -1234.5678, hist(NOISY), s, n=500)
+    assert low.message.startswith("mean is -1235, expected 80 to 120 (-1335% vs the median)")
+    assert low.details["score"] == -600.102  # -1334.5678 / 2.2239
+
+
+def test_judge_boundaries_are_inside_the_band():
+    s = Strategy(min_change=0.25)  # 100 x 0.25: an exact band, 75..125
+    assert judge(MEAN, 125, flat(100), s).status == "pass"
+    assert judge(MEAN, 75, flat(100), s).status == "pass"
+    assert judge(MEAN, 125.5, flat(100), s).status == "fail"
+    assert judge(MEAN, 74.5, flat(100), s).status == "fail"
+    v = judge(MEAN, 100, flat(100), s)
+    assert v.details["score"] is None and v.details["mad"] == 0.0  # no spread, no score
+    neg = judge(MEAN, -130, flat(-100), Strategy())
+    assert neg.details["expected"] == [-120.0, -80.0]
+    assert neg.message.startswith("mean is -130, expected -120 to -80 (-30% vs the median)")
+
+
+@pytest.mark.parametrize("direction, rise, fall", [
+    ("both", "fail", "fail"), ("up", "fail", "pass"), ("down", "pass", "fail")])
+def test_judge_direction(direction, rise, fall):
+    s = Strategy(direction=direction)
+    assert judge(MEAN, 130, flat(100), s).status == rise
+    assert judge(MEAN, 70, flat(100), s).status == fall
+
+
+def test_judge_skips_say_why_and_judge_at_exactly_the_thresholds():
+    s = Strategy()
+    base = {"metric": "mean", "value": None, "strategy": STRATEGY_DICT, "training": TRAINING,
+            "history_points": 14}
+    v = judge(MEAN, None, flat(100), s, n=500)
+    assert (v.status, v.message, v.details) == (
+        "skipped", "no value today (column absent, empty or not measurable)", base)
+    few = judge(MEAN, 1e6, flat(100), s, n=29)
+    assert (few.status, few.message) == ("skipped", "computed over 29 value(s), needs 30")
+    assert few.details == base | {"value": 1e6}
+    assert judge(MEAN, 1e6, flat(100), s, n=30).status == "fail"  # exactly min_values
+    assert judge(MEAN, 1e6, flat(100), s).status == "fail"  # n unknown: judged
+    rows = MetricSpec("*", "row_count", "")
+    assert judge(rows, 1e6, flat(100), s, n=5).status == "fail"  # a small table is judged
+    short = judge(MEAN, 1e6, flat(100, 6), s)
+    assert (short.status, short.message) == (
+        "skipped", f"6 partition(s) of history, needs 7 ({TRAINING})")
+    assert short.details["history_points"] == 6
+    assert judge(MEAN, 1e6, flat(100, 7), s).status == "fail"  # exactly min_history
+
+
+def test_judge_tiny_floor_when_nothing_else_widens_the_band():
+    s = Strategy(min_change=0)
+    zero = judge(MEAN, 0, flat(0), s)
+    assert zero.details["expected"] == [-1e-09, 1e-09]
+    v = judge(MEAN, 1.5e-9, flat(0), s)
+    assert v.status == "fail" and v.message == (
+        "mean is 1.5e-09, expected -1e-09 to 1e-09; last 14 partitions")  # no % of 0
+    big = 1e12  # relative: 1e-9 x 1e12 = 1000
+    assert judge(MEAN, big + 900, flat(big), s).status == "pass"
+    assert judge(MEAN, big + 1100, flat(big), s).status == "fail"
+    assert judge(MEAN, -big - 900, flat(-big), s).status == "pass"
+    assert judge(MEAN, -big - 1100, flat(-big), s).status == "fail"
+
+
+def test_noise_floor_of_a_share_a_count_and_a_mean():
+    s = Strategy(min_change=0)
+    share = MetricSpec("status", "share:PAID", "enum")
+    # p is held to [1/n, 1 - 1/n]: 4 x sqrt(0.01 x 0.99 / 100) = 0.0398
+    assert judge(share, 0, flat(0.0), s, n=100).details["expected"] == [0.0, 0.0397995]
+    assert judge(share, 1, flat(1.0), s, n=100).details["expected"] == [0.960201, 1.0]
+    assert judge(share, 0.5, flat(0.5), s, n=100).details["expected"] == [0.3, 0.7]
+    assert judge(share, 0.5, flat(0.5), s).details["expected"] == [0.5, 0.5]  # n unknown
+    one = Strategy(min_change=0.2, min_values=1)  # one value: p = 0.5, 4 x 0.5 = 2
+    assert judge(share, 0.5, flat(0.5), one, n=1).details["expected"] == [0.0, 1.0]
+    assert judge(share, 0.5, flat(0.5), one, n=2).details["expected"] == [0.0, 1.0]
+    for m in ("null_share", "true_share", "empty_share"):  # shares stay within 0..1
+        assert judge(MetricSpec("c", m, ""), 0, flat(0.0), s).details["expected"] == [0.0, 1e-09]
+        assert judge(MetricSpec("c", m, ""), 1, flat(0.9), Strategy()).details["expected"] == [
+            0.72, 1.0]
+    rows = MetricSpec("*", "row_count", "")
+    assert judge(rows, 100, flat(100), s).details["expected"] == [60.0, 140.0]  # 4 x sqrt(100)
+    assert judge(rows, 0, flat(0), s).details["expected"] == [0.0, 4.0]  # sqrt of at least 1
+    assert judge(rows, 140, flat(100), s).status == "pass"
+    assert judge(rows, 141, flat(100), s).status == "fail"
+    distinct = MetricSpec("user_id", "distinct", "uuid")
+    assert judge(distinct, 0, flat(0.25), s).details["expected"] == [0.0, 4.25]
+    # a mean of n values with the usual stddev sd: 4 x 10 / sqrt(100) = 4
+    assert judge(MEAN, 50, flat(50), s, n=100, sd=10).details["expected"] == [46.0, 54.0]
+    assert judge(MEAN, 50, flat(50), s, sd=10).details["expected"] == [50.0, 50.0]
+    sd = MetricSpec("amount", "stddev", "decimal")  # no noise model: the tiny floor
+    assert judge(sd, 50, flat(50), s, n=100, sd=10).details["expected"] == [50.0, 50.0]
+
+
+def test_a_learned_share_band_is_exactly_five_points():
+    share = MetricSpec("notes", "share:Fragile", "string", learned=True)
+    s = Strategy()
+    v = judge(share, 0.05, flat(0.0), s, n=5000)
+    assert v.status == "pass" and v.details["expected"] == [0.0, 0.05]
+    assert judge(share, 0.0501, flat(0.0), s, n=5000).status == "fail"
+
+
+def test_a_level_shift_needs_the_points_strictly_outside_and_in_one_run():
+    s = Strategy(min_change=0.25)  # 100: band 75..125
+    on_edge = judge(MEAN, 125, hist([100] * 11 + [125] * 3), s)
+    assert on_edge.status == "pass" and on_edge.details["level_shift_since"] is None
+    assert on_edge.details["median"] == 100.0
+    assert judge(MEAN, 75, hist([100] * 11 + [75] * 3), s).details["level_shift_since"] is None
+    # an older low point, an inside run, one high point, then three low ones: the run is 3
+    pts = [50] + [100] * 9 + [200] + [50] * 3
+    v = judge(MEAN, 50, hist(pts), s)
+    assert v.details["level_shift_since"] == "2026-11-12"
+    assert (v.status, v.details["median"], v.details["expected"]) == ("pass", 50.0,
+                                                                      [37.5, 62.5])
+    up = judge(MEAN, 200, hist([100] * 11 + [200] * 3), s)
+    assert up.details["level_shift_since"] == "2026-11-12" and up.status == "pass"
+    two = judge(MEAN, 200, hist([100] * 12 + [200] * 2), s)
+    assert two.details["level_shift_since"] is None and two.status == "fail"
+
+
+def test_polars_aggregations_exact_values_and_what_a_column_cannot_carry():
+    df = pl.DataFrame({
+        "n": [3, 1, 2, 10],
+        "x": [1.0, 2.0, 4.0, None],
+        "s": ["é", "abc", None, ""],
+        "l": [[1], [], [1, 2, 3], None],
+        "b": [True, True, False, True],
+    })
+    cases = {
+        ("n", "min"): 1, ("n", "max"): 10, ("n", "mean"): 4, ("n", "p25"): 1.75,
+        ("n", "stddev"): pytest.approx(4.0824829), ("n", "distinct"): 4,
+        ("n", "null_share"): 0, ("x", "null_share"): 0.25, ("x", "p50"): 2,
+        ("x", "distinct"): 3, ("x", "max"): 4, ("x", "min"): 1,
+        ("s", "len_min"): 0, ("s", "len_max"): 3, ("s", "len_mean"): pytest.approx(5 / 3),
+        ("l", "len_min"): 0, ("l", "len_max"): 3, ("l", "len_mean"): pytest.approx(4 / 3),
+        ("l", "empty_share"): pytest.approx(1 / 3), ("b", "true_share"): 0.75,
+        ("s", "share:abc"): pytest.approx(1 / 3), ("n", "share:2"): 0.25,
+        ("s", "mean"): None, ("n", "top_k"): None,
+        ("n", "len_mean"): None, ("s", "true_share"): None, ("s", "empty_share"): None,
+        ("l", "mean"): None, ("gone", "mean"): None, ("*", "null_share"): None,
+        ("n", "unknown"): None,
+    }
+    specs = [MetricSpec("*", "row_count", "")] + [MetricSpec(c, m, "") for c, m in cases]
+    typed = {c: pl.col(c) for c in df.columns}
+    aggs = aggregations(specs, typed, dict(df.schema), prefix="m")
+    assert all(isinstance(e, pl.Expr) for e in aggs.values())
+    row = df.select([e.alias(k) for k, e in aggs.items()]).row(0, named=True)
+    got = values(specs, row, prefix="m")
+    assert got == [4.0] + list(cases.values())
+    assert all(type(v) is float for v in got if v is not None)
+    no_dtype = aggregations([MetricSpec("n", "mean", "")], typed, {})
+    assert no_dtype == {}
