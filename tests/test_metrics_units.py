@@ -311,10 +311,11 @@ LINE = {
         "code": {"type": "string", "accepted_values": ["A", "B"]},  # agreed values: no top_k
         "ref": {"type": "string", "references": "Ref.code"},  # a text key: no top_k
         "token": {"type": "uuid"},  # a uuid outside the key: distinct
-        "qty": {"type": "integer"},
-        "kind": {"type": "enum", "values": ["X", "Y"]},
         "items[].sku": {"type": "string"},  # inside an array: left out
         "blob": {"type": "unsupported"},  # left out
+        "qty": {"type": "integer"},
+        "kind": {"type": "enum", "values": ["X", "Y"]},
+        "free": {"type": "string", "values": ["a"]},  # values of a non-enum: ignored, as checks do
     },
 }
 
@@ -333,6 +334,7 @@ def test_defaults_for_keys_agreed_values_and_left_out_columns():
         "token": ["null_share", "distinct"],
         "qty": ["null_share", "mean", "stddev"],
         "kind": ["null_share", "share:X", "share:Y"],
+        "free": ["null_share", "len_mean", "top_k"],
     }
     assert [s.logical for s in metric_specs(line())][:3] == ["", "bigint", "integer"]
 
@@ -342,7 +344,7 @@ def test_a_configured_metric_list_keeps_what_applies_and_adds_tracked_values():
         "code": {"metrics": ["p50", "distinct", "len_max", "len_min", "null_share", "mean",
                              "true_share", "empty_share", "top_k", "share:Q"]},
         "kind": {"metrics": ["null_share"], "values": ["Z"]},  # the override replaces X, Y
-        "qty": {"metrics": ["p05", "min", "max", "len_mean", "top_k"]},
+        "qty": {"metrics": ["p05", "min", "max", "len_mean", "top_k", "row_count"]},
         "ref": {"metrics": ["len_mean"]},  # no values: nothing added
         "token": {"metrics": ["len_min", "len_max", "mean"]},
     })
@@ -366,7 +368,7 @@ def test_a_configured_metric_list_keeps_what_applies_and_adds_tracked_values():
 def test_metric_spec_properties():
     assert MetricSpec("a", "p95", "float").quantile == 0.95
     assert MetricSpec("a", "p05", "float").quantile == 0.05
-    for not_q in ("mean", "p5", "p500", "q50", "pxx"):
+    for not_q in ("mean", "p5", "p500", "q50", "pxx", "px5"):
         assert MetricSpec("a", not_q, "float").quantile is None
     assert MetricSpec("a", "share:a:b", "string").value == "a:b"
     assert MetricSpec("a", "shares:a", "string").value is None
@@ -392,10 +394,10 @@ def test_values_and_measured_read_their_prefix_and_drop_nan():
 
 def test_learned_drops_nulls_and_zero_counts_and_sorts_the_shares():
     spec = MetricSpec("city", "top_k", "string")
-    lines = '{"city":"b","count":3}\n{"city":null,"count":9}\n{"city":"a","count":1}\n' \
+    lines = '{"city":"b c","count":3}\n{"city":null,"count":9}\n{"city":"a","count":1}\n' \
             '{"city":"z","count":0}\n{"city":7,"count":4}'
     got = [(s.metric, v) for s, v in learned(spec, lines)]
-    assert got == [("top_k", 3.0), ("share:7", 0.5), ("share:a", 0.125), ("share:b", 0.375)]
+    assert got == [("top_k", 3.0), ("share:7", 0.5), ("share:a", 0.125), ("share:b c", 0.375)]
     assert learned(spec, "") == [(spec, 0.0)]
     assert learned(spec, [{"city": "a", "count": 2}]) == [
         (spec, 1.0), (MetricSpec("city", "share:a", "string", learned=True), 1.0)]
@@ -497,7 +499,8 @@ def test_judge_reports_band_median_mad_score_and_history_exactly():
 
 def test_judge_boundaries_are_inside_the_band():
     s = Strategy(min_change=0.25)  # 100 x 0.25: an exact band, 75..125
-    assert judge(MEAN, 125, flat(100), s).status == "pass"
+    assert (judge(MEAN, 125, flat(100), s).status, judge(MEAN, 125, flat(100), s).message) == (
+        "pass", "")
     assert judge(MEAN, 75, flat(100), s).status == "pass"
     assert judge(MEAN, 125.5, flat(100), s).status == "fail"
     assert judge(MEAN, 74.5, flat(100), s).status == "fail"
@@ -602,6 +605,15 @@ def test_a_level_shift_needs_the_points_strictly_outside_and_in_one_run():
                                                                       [37.5, 62.5])
     up = judge(MEAN, 200, hist([100] * 11 + [200] * 3), s)
     assert up.details["level_shift_since"] == "2026-11-12" and up.status == "pass"
+    # inside points are no side: a high run in the middle is no shift
+    back = judge(MEAN, 100, hist([100] * 8 + [200] * 3 + [100] * 3), s)
+    assert back.details["level_shift_since"] is None and back.status == "pass"
+    # the new level's band keeps the noise of today's n and sd: 200 -/+ 4 x 100 / sqrt(100)
+    noisy = judge(MEAN, 200, hist([100] * 11 + [200] * 3), Strategy(min_change=0), n=100, sd=100)
+    assert noisy.details["level_shift_since"] == "2026-11-12"
+    assert noisy.details["expected"] == [160.0, 240.0]
+    one = judge(MEAN, 100, flat(100, 1), Strategy(min_history=1))  # one point: no shift
+    assert one.status == "pass" and one.details["expected"] == [80.0, 120.0]
     two = judge(MEAN, 200, hist([100] * 12 + [200] * 2), s)
     assert two.details["level_shift_since"] is None and two.status == "fail"
 
@@ -611,7 +623,7 @@ def test_polars_aggregations_exact_values_and_what_a_column_cannot_carry():
         "n": [3, 1, 2, 10],
         "x": [1.0, 2.0, 4.0, None],
         "s": ["é", "abc", None, ""],
-        "l": [[1], [], [1, 2, 3], None],
+        "l": [[1, 2], [], [1, 2, 3], None],
         "b": [True, True, False, True],
     })
     cases = {
@@ -620,7 +632,7 @@ def test_polars_aggregations_exact_values_and_what_a_column_cannot_carry():
         ("n", "null_share"): 0, ("x", "null_share"): 0.25, ("x", "p50"): 2,
         ("x", "distinct"): 3, ("x", "max"): 4, ("x", "min"): 1,
         ("s", "len_min"): 0, ("s", "len_max"): 3, ("s", "len_mean"): pytest.approx(5 / 3),
-        ("l", "len_min"): 0, ("l", "len_max"): 3, ("l", "len_mean"): pytest.approx(4 / 3),
+        ("l", "len_min"): 0, ("l", "len_max"): 3, ("l", "len_mean"): pytest.approx(5 / 3),
         ("l", "empty_share"): pytest.approx(1 / 3), ("b", "true_share"): 0.75,
         ("s", "share:abc"): pytest.approx(1 / 3), ("n", "share:2"): 0.25,
         ("s", "mean"): None, ("n", "top_k"): None,
