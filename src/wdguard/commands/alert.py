@@ -10,7 +10,6 @@ import typer
 from wdguard.commands._common import FORMAT_OPTION, OutputFormat, console, guarded, print_json
 from wdguard.config import load_config
 from wdguard.errors import EXIT_FINDINGS, InputError
-from wdguard.report.alerts import load_alert_config, send, test_message
 
 CONFIG_OPTION = typer.Option(
     None, "--config", "-c", help="wdguard.toml (default: ./wdguard.toml or $WDGUARD_CONFIG)."
@@ -24,6 +23,8 @@ def alert_test(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Send a test message to every alert target (or one). Exit 1 if a delivery failed."""
+    from wdguard.report.alerts import load_alert_config, send, test_message
+
     cfg = load_alert_config(load_config(config))
     names = [t.name for t in cfg.targets]
     if not names:

@@ -24,7 +24,6 @@ from wdguard.config import load_config
 from wdguard.errors import InputError
 from wdguard.lake.layout import LAYERS
 from wdguard.lake.stores import open_store
-from wdguard.report.alerts import load_alert_config, notify_run
 
 if TYPE_CHECKING:  # the gate pulls in pandera and polars: import it only when checking
     from wdguard.record import RunRecord
@@ -190,6 +189,8 @@ def check(
     ),
 ) -> None:
     """Run the gate on one date's partitions; exit 0 pass, 1 a check failed, 2 undecided."""
+    from wdguard.report.alerts import load_alert_config, notify_run
+
     layers = parse_layers(layer)
     # a broken wdguard.toml is bad input found before any check runs (exit 2, nothing
     # written), not a warning after the verdict that alerts silently never went out

@@ -21,9 +21,7 @@ from wdguard.contracts.io import (
     load_contracts,
     write_schema_file,
 )
-from wdguard.contracts.merge import merge
 from wdguard.contracts.model import Contract
-from wdguard.contracts.mongo_infer import InferOptions, keep_stable_stats, profile, to_contract
 from wdguard.errors import InputError
 from wdguard.sources.mongo import DEFAULT_SAMPLE, JsonDocuments, LiveDocuments, connect
 
@@ -117,6 +115,9 @@ def derive_mongo(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Derive one contract per collection from sampled documents, keeping hand edits."""
+    from wdguard.contracts.merge import merge
+    from wdguard.contracts.mongo_infer import InferOptions, keep_stable_stats, profile, to_contract
+
     if required_ratio is not None and not 0 < required_ratio <= 1:
         raise InputError("must be in (0, 1]", where="--required-ratio")
     since_at = parse_since(since)

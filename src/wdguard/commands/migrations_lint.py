@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from wdguard.api import lint_migrations
 from wdguard.commands._common import console, guarded, print_json
-from wdguard.drift.lint.runner import LintResult, lint_rules
-from wdguard.report.findings import findings_json, summary_line
-from wdguard.report.github import render_github
-from wdguard.report.junit_lint import render_junit_findings
-from wdguard.report.sarif import render_sarif
+
+if TYPE_CHECKING:  # the lint runner pulls in pglast and psycopg: imported when run
+    from wdguard.drift.lint.runner import LintResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -49,6 +47,8 @@ def repo_root() -> Path:
 
 
 def render_text(result: LintResult) -> None:
+    from wdguard.report.findings import summary_line
+
     for f in result.findings:
         style = _STYLE[f.severity]
         console.print(
@@ -127,6 +127,13 @@ def migrations_lint(
     --strict). 2: unparsable SQL or bad input (file:line on stderr).
     Suppress one statement with `-- wdguard-ignore: CODE reason` on the line before it.
     """
+    from wdguard.api import lint_migrations
+    from wdguard.drift.lint.runner import lint_rules
+    from wdguard.report.findings import findings_json
+    from wdguard.report.github import render_github
+    from wdguard.report.junit_lint import render_junit_findings
+    from wdguard.report.sarif import render_sarif
+
     result = lint_migrations(list(paths or []), since=since, dsn=dsn, schema=schema,
                              contracts=contracts_dir, config=config_path,
                              max_scan_rows=max_scan_rows, live_timeout=live_timeout)

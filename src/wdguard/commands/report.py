@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,22 +22,14 @@ from wdguard.commands._common import (
     print_json,
 )
 from wdguard.config import config_name, load_config
-from wdguard.contracts.io import load_contracts
 from wdguard.contracts.model import Contract
 from wdguard.errors import InputError
 from wdguard.findings import Finding
 from wdguard.lake.layout import date_str
 from wdguard.lake.stores import open_store
-from wdguard.report import alerts
-from wdguard.report.drift_inputs import (
-    lake_drift_live,
-    mongo_drift_live,
-    postgres_drift_live,
-    read_drift_json,
-)
-from wdguard.report.nightly import build_report, exit_code, report_path
-from wdguard.report.render_html import render_html
-from wdguard.report.render_md import render_markdown
+
+if TYPE_CHECKING:  # the report's modules are imported when it runs, not by `wdguard --help`
+    from wdguard.report import alerts
 
 FILES = ("report.json", "report.md", "report.html")
 
@@ -44,6 +37,8 @@ FILES = ("report.json", "report.md", "report.html")
 def _contracts(
     schema: Path | None, contracts_dir: Path | None, dsn: str | None = None
 ) -> list[Contract]:
+    from wdguard.contracts.io import load_contracts
+
     if schema is None:
         return command_contracts(None, contracts_dir, default_optional=True)
     from wdguard.sources.postgres import DSN_ENV, dsn_schema
@@ -127,6 +122,17 @@ def nightly(
     Exit 0: report written, nothing failing. 1: written, and the gate did not pass, a
     source has breaking drift or an SLA breach is open. 2: could not build it.
     """
+    from wdguard.report import alerts
+    from wdguard.report.drift_inputs import (
+        lake_drift_live,
+        mongo_drift_live,
+        postgres_drift_live,
+        read_drift_json,
+    )
+    from wdguard.report.nightly import build_report, exit_code, report_path
+    from wdguard.report.render_html import render_html
+    from wdguard.report.render_md import render_markdown
+
     inputs = {"lake": lake, "date": date, "out": str(out), "dsn": dsn, "schema": schema,
               "contracts": contracts_dir, "migrations": migrations, "mongo_uri": mongo_uri,
               "mongo_db": mongo_db, "drift_json": [str(p) for p in drift_json or []],
@@ -191,6 +197,8 @@ def _send_alerts(cfg: alerts.AlertConfig, report: dict, drift: dict[str, list[Fi
                  ) -> list[alerts.Delivery]:
     """The report alerts on what the gate's own alert does not: drift, open SLA breaches and
     error-level cache findings of the day's `cache stats` snapshot."""
+    from wdguard.report import alerts
+
     events: list[alerts.Event] = []
     for source, findings in drift.items():
         events += alerts.events_from_drift(findings, source)
