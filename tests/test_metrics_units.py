@@ -79,6 +79,17 @@ def test_column_configuration_replaces_disables_and_tracks_values():
     assert metric_specs(contract(enabled=False)) == []
 
 
+def test_value_metrics_asked_of_a_list_are_left_out_and_the_select_still_runs():
+    """`distinct` and `share:X` name values; a list column has none (Polars cannot even
+    count distinct lists): configured on one, they are left out, not a failed select."""
+    c = contract(columns={"tags": {"metrics": ["distinct", "share:a", "empty_share"]}})
+    assert names(c)["tags"] == ["empty_share"]
+    frame = pl.DataFrame({"tags": [["a"], [], None]}, schema={"tags": pl.List(pl.String)})
+    specs = [s for s in metric_specs(c) if s.column == "tags"]
+    got = frame.select(**aggregations(specs, {"tags": pl.col("tags")}, dict(frame.schema))).row(0)
+    assert got == (0.5,)  # one empty list of the two non-null
+
+
 @pytest.mark.parametrize("block, words", [
     ({"columns": {"amunt": {}}}, "'amunt'"),
     ({"key": ["amunt.mean"]}, "'amunt'"),

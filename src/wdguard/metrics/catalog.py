@@ -111,8 +111,10 @@ def _is_identifier(contract: Contract, name: str) -> bool:
 
 
 def _applies(metric: str, logical: str) -> bool:
-    if metric in ("null_share", "distinct") or metric.startswith("share:"):
+    if metric == "null_share":
         return True
+    if metric == "distinct" or metric.startswith("share:"):
+        return logical != "list"  # a list is no value: neither counted nor compared
     if _is_quantile(metric):
         return logical in NUMBERS
     return logical in _APPLIES.get(metric, frozenset())
