@@ -2,8 +2,9 @@
 
 pyspark and Java are declared prerequisites (the dev extra; `.ci/run` installs Java when it
 is missing): absent, the Spark tests fail rather than skip. Every Spark test carries the
-`spark` marker and the `spark` xdist group, so under `pytest -n 2` they all run in one
-worker, against this one JVM.
+`spark` marker and the `spark` xdist group, meant to run them all in one worker against
+one JVM (pytest 9 with pytest-xdist 3.8 does not honour the group: each worker that gets
+a Spark test starts its own session; docs/testing.md).
 
 The test session runs Spark's interpreted evaluation, not whole-stage code generation:
 on the tests' tiny partitions compiling the generated Java is most of a job's time
