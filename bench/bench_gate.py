@@ -2,21 +2,29 @@
 
     .venv/bin/python bench/bench_gate.py [--rows 10000000] [--big-rows 50000000]
                                          [--ge-rows 1000000] [--skip-ge] [--skip-big]
+                                         [--only V,V] [--rounds N] [--shuffled-keys]
 
 Generates one silver partition of `--rows` rows x 15 columns (parquet files of 1M rows,
 written chunk by chunk with Polars into a temp folder that is deleted afterwards) and
 times, each in its own subprocess so peak RSS is that variant's alone:
 
-* wdguard   - `check_partition` + the pandera schema-level step, as the gate runs them
+* wdguard   - the Polars engine's `check_partition` as the gate runs it: pandera's
+              schema-level step, the plan, and the column metrics (on by default)
+* checks    - the same with `metrics: {enabled: false}`: the checks alone
 * floor     - the decode floor: every column decoded once (`pl.all().null_count()`) plus
-              one sort of the key; what any gate of this partition must at least spend
+              one sort of the key (numpy's, as since round 2); what any gate of this
+              partition must at least spend
+* floor_pl  - the same floor sorting the key with Polars (parallel; the gate's own sort)
 * polars    - a hand-written single-pass Polars query computing the same checks
 * pandera   - pandera's polars backend alone, with data-level checks forced on
 * ge        - Great Expectations 1.x (pandas) with the equivalent expectations, on
               `--ge-rows` rows (pandas must hold the frame in memory), rate extrapolated
 * big       - wdguard on a `--big-rows` partition (streaming), for peak RSS
 
-Peak RSS is the child's own `ru_maxrss`. Nothing here is asserted: it prints a table
+Peak RSS is the child's own `ru_maxrss`; CPU seconds (every thread) count from the timed
+start, like wall time, so the imports (pandera's and pandas' for wdguard, Polars' alone for
+the floor) are in neither. `--shuffled-keys` permutes the key within each file, so no
+sort can take the already-sorted fast path. Nothing here is asserted: it prints a table
 and writes bench/results_gate.json.
 """
 
@@ -107,11 +115,15 @@ def _chunk(start: int, n: int, seed: int) -> pl.DataFrame:
     return df.select(cols)
 
 
-def make_partition(folder: Path, rows: int) -> None:
+def make_partition(folder: Path, rows: int, shuffled_keys: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i, start in enumerate(range(0, rows, CHUNK)):
         n = min(CHUNK, rows - start)
-        _chunk(start, n, seed=i).write_parquet(folder / f"part-{i:05d}.parquet")
+        chunk = _chunk(start, n, seed=i)
+        if shuffled_keys:
+            ids = np.random.default_rng(1000 + i).permutation(chunk["id"].to_numpy())
+            chunk = chunk.with_columns(pl.Series("id", ids))
+        chunk.write_parquet(folder / f"part-{i:05d}.parquet")
 
 
 # ----------------------------------------------------------------- the variants (children)
@@ -121,17 +133,21 @@ def _contract():
     return contract_from_dict(CONTRACT)
 
 
-def run_wdguard(folder: Path) -> dict:
-    from wdguard.checks.engines import check_partition
-    from wdguard.checks.engines.polars.pandera_schema import schema_failures
+def run_wdguard(folder: Path, metrics: bool = True) -> dict:
+    """The Polars engine's partition checks as the gate calls them (pandera's schema step,
+    the plan, the column metrics unless `metrics` is off)."""
+    from wdguard.checks.engines import get_engine
+    from wdguard.contracts.metrics_config import MetricsConfig
 
     c = _contract()
+    if not metrics:
+        c = c.model_copy(update={"metrics": MetricsConfig(enabled=False)})
     lf = pl.scan_parquet(str(folder / "*.parquet"))
-    failures = schema_failures(c, lf)
-    result = check_partition(lf, c, "silver", where=str(folder), schema_failures=failures)
+    result = get_engine("polars").check_partition(lf, c, "silver", where=str(folder))
     return {
         "rows": result.row_count,
         "failing": {o.spec.label: o.failing_rows for o in result.outcomes if o.failed},
+        "metrics": len(result.metrics),
     }
 
 
@@ -170,13 +186,17 @@ def run_polars(folder: Path) -> dict:
     return {"rows": row["rows"], "failing": failing}
 
 
-def run_floor(folder: Path) -> dict:
+def run_floor(folder: Path, polars_sort: bool = False) -> dict:
     """Decode every column once, then sort the key: the floor the gate is compared to."""
     lf = pl.scan_parquet(str(folder / "*.parquet"))
     nulls = lf.select(pl.all().null_count()).collect(engine="streaming")
-    keys = lf.select("id").collect(engine="streaming").to_series().to_numpy(writable=True)
-    keys.sort()
-    return {"rows": int(keys.size), "null_cells": int(nulls.sum_horizontal().item())}
+    keys = lf.select("id").collect(engine="streaming").to_series()
+    if polars_sort:
+        keys = keys.sort()
+    else:
+        keys = keys.to_numpy(writable=True)
+        keys.sort()
+    return {"rows": len(keys), "null_cells": int(nulls.sum_horizontal().item())}
 
 
 def run_pandera(folder: Path) -> dict:
@@ -242,26 +262,29 @@ def run_ge(folder: Path, rows: int) -> dict:
 
 def child(variant: str, folder: Path, rows: int) -> None:
     # imports are not what is measured
+    import wdguard.checks.engines.polars.hooks  # noqa: F401
     import wdguard.checks.engines.polars.pandera_schema  # noqa: F401
     import wdguard.checks.plan  # noqa: F401
+    import wdguard.metrics.catalog  # noqa: F401
 
     if variant == "ge":
         import great_expectations  # noqa: F401
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if variant in ("wdguard", "big"):
         out = run_wdguard(folder)
+    elif variant == "checks":
+        out = run_wdguard(folder, metrics=False)
     elif variant == "polars":
         out = run_polars(folder)
-    elif variant == "floor":
-        out = run_floor(folder)
+    elif variant in ("floor", "floor_pl"):
+        out = run_floor(folder, polars_sort=variant == "floor_pl")
     elif variant == "pandera":
         out = run_pandera(folder)
     else:
         out = run_ge(folder, rows)  # timed: validation only, not the pandas load or setup
     seconds = out.pop("validate_s", None) or (time.perf_counter() - t0)
     out["seconds"] = round(seconds, 3)
-    usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU: less at the mercy of other jobs
-    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
+    out["cpu_s"] = round(time.process_time() - c0, 2)  # CPU: less at the mercy of other jobs
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out, default=str))
 
@@ -286,7 +309,12 @@ def main() -> None:
     ap.add_argument("--skip-ge", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--only", help="comma-separated variants of the 10M partition to run "
-                    "(default: wdguard,floor,polars,pandera)")
+                    "(default: wdguard,checks,floor,floor_pl,polars,pandera)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the variants this many times, interleaved; keep each one's "
+                    "median-CPU run (its `runs` lists them all)")
+    ap.add_argument("--shuffled-keys", action="store_true",
+                    help="permute the key within each file (no sorted fast path)")
     ap.add_argument("--child")
     ap.add_argument("--dir")
     ap.add_argument("--out", default=str(Path(__file__).with_name("results_gate.json")))
@@ -298,12 +326,20 @@ def main() -> None:
     results: dict = {"rows": args.rows, "columns": len(CONTRACT["columns"]), "cpus": os.cpu_count()}
     try:
         t0 = time.perf_counter()
-        make_partition(tmp / "p10", args.rows)
+        make_partition(tmp / "p10", args.rows, shuffled_keys=args.shuffled_keys)
         results["generate_s"] = round(time.perf_counter() - t0, 1)
         results["bytes"] = sum(f.stat().st_size for f in (tmp / "p10").iterdir())
-        for variant in (args.only or "wdguard,floor,polars,pandera").split(","):
-            results[variant] = measure(variant, tmp / "p10", args.rows)
-            print(variant, results[variant], flush=True)
+        results["shuffled_keys"] = args.shuffled_keys
+        variants = (args.only or "wdguard,checks,floor,floor_pl,polars,pandera").split(",")
+        runs: dict[str, list[dict]] = {v: [] for v in variants}
+        for _ in range(args.rounds):
+            for variant in variants:
+                runs[variant].append(measure(variant, tmp / "p10", args.rows))
+                print(variant, runs[variant][-1], flush=True)
+        for variant, done in runs.items():
+            ok = sorted((r for r in done if "cpu_s" in r), key=lambda r: r["cpu_s"])
+            results[variant] = dict(ok[(len(ok) - 1) // 2]) if ok else done[0]
+            results[variant]["runs"] = [(r.get("seconds"), r.get("cpu_s")) for r in done]
         if not args.skip_ge:
             results["ge"] = measure("ge", tmp / "p10", args.ge_rows)
             print("ge", results["ge"], flush=True)
@@ -315,16 +351,19 @@ def main() -> None:
             print("big", results["big"], flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for v in ("wdguard", "floor", "polars", "pandera", "ge", "big"):
+    for v in ("wdguard", "checks", "floor", "floor_pl", "polars", "pandera", "ge", "big"):
         r = results.get(v) or {}
         if "seconds" in r:
             n = args.ge_rows if v == "ge" else (args.big_rows if v == "big" else args.rows)
             r["rows_per_s"] = round(n / r["seconds"])
     w = (results.get("wdguard") or {}).get("rows_per_s")
-    floor = (results.get("floor") or {}).get("seconds")
-    if floor and "seconds" in (results.get("wdguard") or {}):
-        results["wdguard"]["x_decode_floor"] = round(results["wdguard"]["seconds"] / floor, 2)
-        print(f"wdguard / decode floor: {results['wdguard']['x_decode_floor']}x", flush=True)
+    for gate in ("wdguard", "checks"):
+        for fl in ("floor", "floor_pl"):
+            a, b = results.get(gate) or {}, results.get(fl) or {}
+            if "seconds" in a and "seconds" in b:
+                a[f"x_{fl}"] = round(a["seconds"] / b["seconds"], 2)
+                a[f"x_{fl}_cpu"] = round(a["cpu_s"] / b["cpu_s"], 2)
+                print(f"{gate} / {fl}: {a[f'x_{fl}']}x wall, {a[f'x_{fl}_cpu']}x CPU", flush=True)
     for v in ("polars", "pandera", "ge"):
         r = results.get(v) or {}
         if w and r.get("rows_per_s"):
@@ -333,7 +372,7 @@ def main() -> None:
     print(
         f"\n{'variant':<10}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak RSS MB':>13}{'wdguard x':>11}"
     )
-    for v in ("wdguard", "floor", "polars", "pandera", "ge", "big"):
+    for v in ("wdguard", "checks", "floor", "floor_pl", "polars", "pandera", "ge", "big"):
         r = results.get(v)
         if not r or "seconds" not in r:
             if r:

@@ -23,6 +23,19 @@ def test_in_values_passes_null_and_members():
     assert _fails(X.in_values(pl.col("v"), ["A", "B"]), ["A", "C", None]) == [False, True, False]
 
 
+@pytest.mark.parametrize("n", [1, X.SHORT_LIST, X.SHORT_LIST + 1, 40])
+@pytest.mark.parametrize("dtype", [pl.String, pl.Categorical, pl.Int64])
+def test_in_values_same_verdict_as_a_set_on_both_sides_of_the_short_list(n, dtype):
+    """Up to SHORT_LIST values the check is an `==` chain, beyond it is_in: both give the
+    verdict of a Python set, on text, categorical and numeric columns (compared as text)."""
+    values = [str(i * 3) for i in range(n)]
+    data = [str(i) for i in range(3 * n + 2)] + [None]
+    column = [None if v is None else (int(v) if dtype == pl.Int64 else v) for v in data]
+    expected = [v is not None and v not in set(values) for v in data]
+    assert _fails(X.in_values(pl.col("v"), values), column, dtype) == expected
+    assert any(expected) and not all(expected)
+
+
 @pytest.mark.parametrize(
     ("lo", "hi", "expected"),
     [

@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
-from wdguard.checks.engines.polars.metrics import aggregations
+from wdguard.checks.engines.polars.hooks import PolarsEngine
+from wdguard.checks.engines.polars.metrics import OnHead, aggregations
 from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
@@ -201,8 +202,7 @@ def test_polars_aggregations_compute_each_metric():
              MetricSpec("notes", "mean", "string")]  # not a number: no value, no error
     typed = {n: pl.col(n) for n in df.columns}
     aggs = aggregations(specs, typed, dict(df.schema))
-    row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(
-        0, named=True)
+    row = PolarsEngine().aggregate(df.lazy(), aggs)
     got = values(specs, row)
     assert got == [4, 2, 2, 0.25, pytest.approx(2 / 3), 3, pytest.approx(1 / 3),
                    pytest.approx(4 / 3), pytest.approx(2 / 3), 2, None]
@@ -219,7 +219,7 @@ def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
              MetricSpec("missing", "top_k", "string")]  # an absent column: no value
     aggs = aggregations(specs, {n: pl.col(n) for n in df.columns}, dict(df.schema))
     assert len(aggs) == 2
-    row = df.lazy().select([e.alias(n) for n, e in aggs.items()]).collect().row(0, named=True)
+    row = PolarsEngine().aggregate(df.lazy(), aggs)
     got = {(s.metric, s.column, s.learned): v for s, v in measured(specs, row)}
     n = len(many) - 2  # non-null notes
     assert got == {
@@ -238,7 +238,7 @@ def test_top_k_on_polars_counts_the_first_sample_rows_values():
     df = pl.DataFrame({"notes": ["a"] * (SAMPLE_ROWS - 10) + ["b"] * 10 + ["c"] * 1000})
     spec = MetricSpec("notes", "top_k", "string")
     aggs = aggregations([spec], {"notes": pl.col("notes")}, dict(df.schema))
-    row = df.lazy().select([e.alias(k) for k, e in aggs.items()]).collect().row(0, named=True)
+    row = PolarsEngine().aggregate(df.lazy(), aggs)
     got = {s.metric: v for s, v in measured([spec], row)}
     assert df.height == n and got == {  # "c" is past the sample: not seen
         "top_k": 2.0, "share:a": (SAMPLE_ROWS - 10) / SAMPLE_ROWS, "share:b": 10 / SAMPLE_ROWS}
@@ -276,24 +276,26 @@ def test_table_reads_the_newest_run_per_date_layer_and_object(tmp_path):
 
 def test_top_k_keeps_the_one_select_streaming(tmp_path, capfd):
     """A list-valued aggregate makes Polars run the whole select in memory (an
-    `in-memory-map` node, every projected column materialised); top_k's string must not."""
+    `in-memory-map` node, every projected column materialised); top_k, counted on the
+    partition's head beside the one select, must not."""
     path = tmp_path / "p.parquet"
     pl.DataFrame({"notes": ["a", "b", None] * 1000, "n": list(range(3000))}).write_parquet(path)
     spec = MetricSpec("notes", "top_k", "string")
     lf = pl.scan_parquet(path)
     aggs = aggregations([spec], {"notes": pl.col("notes")}, {"notes": pl.String()})
+    assert [type(e) for e in aggs.values()] == [OnHead]
 
-    def fallback(expr: pl.Expr) -> tuple[bool, pl.DataFrame]:
+    def fallback(aggregates: dict) -> tuple[bool, dict]:
         capfd.readouterr()
         with pl.Config(verbose=True):
-            row = lf.select(pl.len().alias("rows"), expr.alias("t")).collect(engine="streaming")
+            row = PolarsEngine().aggregate(lf, {"rows": pl.len(), **aggregates})
         return "in-memory-map" in capfd.readouterr().err, row
 
-    listed, _ = fallback(pl.col("notes").value_counts().implode())
+    listed, _ = fallback({"t": pl.col("notes").value_counts().implode()})
     assert listed  # the check can fail
-    streamed, row = fallback(next(iter(aggs.values())))
-    assert not streamed
-    assert {s.metric: v for s, v in measured([spec], {"__metric0": row["t"][0]})} == {
+    streamed, row = fallback(aggs)
+    assert not streamed and row["rows"] == 3000
+    assert {s.metric: v for s, v in measured([spec], row)} == {
         "top_k": 2.0, "share:a": 0.5, "share:b": 0.5}
 
 
@@ -340,7 +342,7 @@ def test_defaults_for_keys_agreed_values_and_left_out_columns():
         "*": ["row_count"],
         "id": ["null_share"],
         "order_id": ["null_share", "distinct"],
-        "code": ["null_share", "len_mean", "share:A", "share:B"],
+        "code": ["null_share", "share:A", "share:B"],  # declared values: no mean length
         "ref": ["null_share", "distinct", "len_mean"],
         "token": ["null_share", "distinct"],
         "qty": ["null_share", "mean", "stddev"],

@@ -2,11 +2,12 @@
 
 Defaults per logical type are chosen to cost little in the gate's single pass (measured on
 the 10M-row benchmark partition, see docs/benchmarks.md): null share everywhere; the
-mean and stddev for numbers that are quantities (not keys); value shares for enums; mean
-length for text; approximate distinct counts (HyperLogLog) only where a collapse means
-something - foreign keys and uuid columns outside the primary key. Exact quantiles (a
-sort per column on Polars) and length extremes are opt-in per column
-(`metrics.columns.<col>.metrics`).
+mean and stddev (the mean's judge reads its noise from it) for numbers that are
+quantities (not keys); value shares for enums and text with declared values; mean length
+for other text (declared values: their shares say more); approximate distinct counts
+(HyperLogLog) only where a collapse means something - foreign keys and uuid columns
+outside the primary key. Exact quantiles (a sort per column on Polars) and length
+extremes are opt-in per column (`metrics.columns.<col>.metrics`).
 
 Text without declared values gets `top_k`: its values counted in the same pass, and the
 share of each one recorded (`share:VALUE`, learned) when the column is low-cardinality -
@@ -136,7 +137,8 @@ def column_metrics(contract: Contract, name: str, column: Column) -> list[str]:
     if _distinct_by_default(contract, name, column):
         names.append("distinct")
     if not (column.type in NUMBERS and _is_identifier(contract, name)):  # an id is no amount
-        names += _DEFAULTS.get(column.type, ())
+        # declared values: their shares say more than a mean length
+        names += [m for m in _DEFAULTS.get(column.type, ()) if not (values and m == "len_mean")]
     names += [f"share:{v}" for v in values]
     if column.type in TEXT and not values and not _is_identifier(contract, name):
         names.append(TOP)

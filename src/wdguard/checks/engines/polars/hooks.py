@@ -15,6 +15,7 @@ import polars as pl
 
 from wdguard.checks.engines.base import EngineBase
 from wdguard.checks.engines.polars import expressions as X
+from wdguard.checks.engines.polars.metrics import SAMPLE_ROWS, OnHead
 from wdguard.checks.partition import Partition
 from wdguard.contracts.model import Contract
 
@@ -63,10 +64,16 @@ class PolarsEngine(EngineBase):
     def with_columns(self, frame: pl.LazyFrame, columns: dict[str, pl.Expr]) -> pl.LazyFrame:
         return frame.with_columns([e.alias(n) for n, e in columns.items()])
 
-    def aggregate(self, frame: pl.LazyFrame, aggregates: dict[str, pl.Expr]) -> dict[str, Any]:
-        """Every named aggregate in ONE streaming select (larger-than-memory partitions)."""
-        select = [e.alias(n) for n, e in aggregates.items()]
-        return frame.select(select).collect(engine="streaming").row(0, named=True)
+    def aggregate(self, frame: pl.LazyFrame, aggregates: dict[str, Any]) -> dict[str, Any]:
+        """Every named aggregate in ONE streaming select (larger-than-memory partitions);
+        those over the first rows only (`OnHead`: the learned top-k) in one query on the
+        frame's head, where the reader stops."""
+        whole = [e.alias(n) for n, e in aggregates.items() if not isinstance(e, OnHead)]
+        row = frame.select(whole).collect(engine="streaming").row(0, named=True) if whole else {}
+        head = [e.expr.alias(n) for n, e in aggregates.items() if isinstance(e, OnHead)]
+        if head:
+            row |= frame.head(SAMPLE_ROWS).select(head).collect().row(0, named=True)
+        return row
 
     def key_duplicates(self, frame, typed, key_checks: dict[int, list[str]], types):
         """Every key's duplicate count from ONE read of the key columns, sorted 8-byte keys
