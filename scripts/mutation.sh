@@ -32,7 +32,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
 elif [[ $# -gt 0 ]]; then
   groups=("$@")
 else
-  groups=(checks checks_gate gold history pg_diff mongo_diff lake lint redact delta_log elements metrics)
+  groups=(checks checks_gate gold history pg_diff mongo_diff lake lint redact delta_log elements metrics types)
 fi
 
 status=0

@@ -283,18 +283,3 @@ def test_drift_lake_compares_parquet_partitions_and_reads_past_text_bronze(tmp_p
     assert list(tmp_path.glob("raw/postgres/*/users/*.json"))
     got = lake_drift(store, contracts)
     assert got.partitions == 1 and got.findings == []
-
-
-def test_delta_and_polars_types_are_one_table_read_both_ways():
-    import polars as pl
-
-    from wdguard.lake.delta.types import delta_type_of, polars_type
-
-    names = ["byte", "short", "integer", "long", "float", "double", "string", "boolean",
-             "date", "binary", "timestamp", "timestamp_ntz", "decimal(12,3)"]  # fmt: skip
-    assert [delta_type_of(polars_type(n)) for n in names] == names
-    assert polars_type("timestamp") == pl.Datetime("ms", "UTC")  # the lake's timestamps
-    assert polars_type("decimal(12, 3)") == pl.Decimal(12, 3)
-    assert polars_type("array<long>") is None and polars_type("struct<a:int>") is None
-    assert delta_type_of(pl.List(pl.Int64())) == "array<long>"
-    assert delta_type_of(pl.UInt8()) == "UInt8"  # no Delta name: Polars' own

@@ -663,3 +663,20 @@ def test_polars_aggregations_exact_values_and_what_a_column_cannot_carry():
     assert all(type(v) is float for v in got if v is not None)
     no_dtype = aggregations([MetricSpec("n", "mean", "")], typed, {})
     assert no_dtype == {}
+
+
+@pytest.mark.parametrize(("precision", "scale"), [(12, 2), (18, 4), (10, 0), (30, 3)])
+def test_decimal_mean_stddev_and_quantile_equal_those_of_its_floats(precision, scale):
+    """Up to 18 digits a decimal's metrics go through its unscaled integers (cheaper than
+    its cast); every precision and scale gives the figures of the values as floats."""
+    floats = [-12.5, 0.0, 3.25, 1999.75, None, 7.0, -0.5]
+    column = pl.Series(floats).cast(pl.Decimal(precision, scale))
+    df = pl.DataFrame({"x": column})
+    specs = [MetricSpec("x", m, "decimal") for m in ("mean", "stddev", "p50", "p95", "min")]
+    row = PolarsEngine().aggregate(df.lazy(), aggregations(specs, {"x": pl.col("x")}, dict(df.schema)))
+    got = values(specs, row)
+    as_float = df.select(pl.col("x").cast(pl.Float64)).to_series()
+    expected = [as_float.mean(), as_float.std(), as_float.quantile(0.5, "linear"),
+                as_float.quantile(0.95, "linear"), as_float.min()]
+    assert got == [pytest.approx(v, rel=1e-12) for v in expected]
+    assert got[0] != pytest.approx(float(column.to_physical().cast(pl.Float64).mean()), rel=1e-6) or scale == 0

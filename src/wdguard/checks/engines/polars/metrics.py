@@ -31,6 +31,16 @@ def _numeric(dtype: pl.DataType) -> bool:
     return dtype.is_numeric() or isinstance(dtype, pl.Decimal)
 
 
+def _floats(col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, int]:
+    """(the values as Float64, the power of ten to divide the aggregate by). A decimal of
+    up to 18 digits goes through its unscaled integers: casting the decimal itself cost
+    4x as much (0.07 s a 10M-row column, per aggregate) and mean, stddev and quantiles
+    all scale with it."""
+    if isinstance(dtype, pl.Decimal) and dtype.precision is not None and dtype.precision <= 18:
+        return col.to_physical().cast(pl.Int64).cast(pl.Float64), 10 ** (dtype.scale or 0)
+    return col.cast(pl.Float64), 1
+
+
 def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None) -> pl.Expr | None:
     """One metric as a scalar expression (None: the column cannot carry it)."""
     m = spec.metric
@@ -57,10 +67,12 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
             return None
         if m in ("min", "max"):  # in the column's own type: no cast of every value
             return (col.min() if m == "min" else col.max()).cast(pl.Float64)
-        x = col.cast(pl.Float64)
+        x, scale = _floats(col, dtype)
         if spec.quantile is not None:
-            return x.quantile(spec.quantile, "linear")
-        return x.mean() if m == "mean" else x.std()
+            value = x.quantile(spec.quantile, "linear")
+        else:
+            value = x.mean() if m == "mean" else x.std()
+        return value / scale if scale != 1 else value
     if m.startswith("len_"):
         if isinstance(dtype, pl.List):
             n = col.list.len()
@@ -70,7 +82,7 @@ def aggregation(spec: MetricSpec, col: pl.Expr | None, dtype: pl.DataType | None
             return None
         return {"len_min": n.min, "len_max": n.max, "len_mean": n.mean}[m]().cast(pl.Float64)
     if m == "true_share":
-        return col.cast(pl.Float64).mean() if dtype == pl.Boolean else None
+        return col.mean() if dtype == pl.Boolean else None  # no Float64 copy of the column
     if m == "empty_share":
         if not isinstance(dtype, pl.List):
             return None
