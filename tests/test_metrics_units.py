@@ -118,6 +118,22 @@ def test_strategy_layers_defaults_contract_column_and_metric():
     assert (week.training, week.min_history, week.severity) == (8, 4, "warn")
 
 
+def test_a_metric_named_under_judging_turned_off_above_is_judged():
+    """`enabled: false` on the contract or the column, then a metric named in `by_metric`:
+    the particular layer wins (that metric is judged, the others are not), unless the named
+    metric itself says `enabled: false`."""
+    for off in ({"anomalies": {"enabled": False}}, {}):
+        column = {"by_metric": {"mean": {"direction": "up"}, "stddev": {"enabled": False}}}
+        if not off:
+            column["anomalies"] = {"enabled": False}
+        c = contract(**off, columns={"amount": column})
+        mean = strategy(c, MetricSpec("amount", "mean", "decimal"))
+        assert mean.enabled and mean.direction == "up"
+        assert not strategy(c, MetricSpec("amount", "null_share", "decimal")).enabled
+        assert not strategy(c, MetricSpec("amount", "stddev", "decimal")).enabled
+        assert strategy(c, MetricSpec("qty", "mean", "integer")).enabled is (not off)
+
+
 def test_training_dates_for_each_seasonality():
     known = [f"2026-11-{d:02d}" for d in range(1, 27)]
     c = contract()

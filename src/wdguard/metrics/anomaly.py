@@ -73,27 +73,23 @@ class Strategy:
 
 def strategy(contract: Contract, spec: MetricSpec) -> Strategy:
     """The judging settings of one metric: defaults < contract < column < column metric."""
-    layers: list[AnomalyConfig] = []
-    enabled = spec.judged_by_default
+    merged: dict = {"enabled": spec.judged_by_default}
     m = contract.metrics
     if m is not None:
-        if m.anomalies:
-            layers.append(m.anomalies)
         col = m.columns.get(spec.column)
-        if col is not None:
-            if col.anomalies:
-                layers.append(col.anomalies)
-            if spec.metric in col.by_metric:
-                layers.append(col.by_metric[spec.metric])
-                enabled = True  # naming a metric's judging asks for it
-    merged: dict = {}
-    for cfg in layers:
-        merged.update(cfg.model_dump(exclude_none=True))
+        layers: list[AnomalyConfig | None] = [m.anomalies, col and col.anomalies]
+        for cfg in layers:
+            merged.update(cfg.model_dump(exclude_none=True) if cfg else {})
+        if col is not None and spec.metric in col.by_metric:
+            # naming a metric's judging asks for it, even under an `enabled: false` above:
+            # the particular layer wins, as every other setting does
+            merged["enabled"] = True
+            merged.update(col.by_metric[spec.metric].model_dump(exclude_none=True))
     season = merged.get("seasonality", "none")
     training, min_history = SEASON_DEFAULTS[season]
     training = merged.get("training", training)
     return Strategy(
-        enabled=merged.get("enabled", enabled),
+        enabled=merged["enabled"],
         seasonality=season,
         training=training,
         min_history=min(merged.get("min_history", min_history), training),
