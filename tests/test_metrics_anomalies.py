@@ -112,7 +112,7 @@ def test_the_nightly_report_and_alerts_show_the_anomaly_with_its_band(month, tmp
     contracts = load_contracts(folder)
     METRIC_FAULTS["amount_100x"](store, dates[-1], contracts, layers=LAYERS)
     record = run_gate(store, dates[-1], layers=LAYERS, contracts_dir=folder)
-    keyed = [c.model_copy(update={"metrics": MetricsConfig(key=["status"])})
+    keyed = [c.model_copy(update={"metrics": MetricsConfig(key=["status", "notes"])})
              if c.contract == "Order" else c for c in contracts]
     report = build_report(store, dates[-1], contracts=keyed)
     (hit,) = [a for a in report["anomalies"]["today"] if a["column"] == "total_amount"]
@@ -120,7 +120,18 @@ def test_the_nightly_report_and_alerts_show_the_anomaly_with_its_band(month, tmp
     assert hit["values"][-1] > 50 * hit["values"][0]
     keys = {(k["column"], k["metric"]) for k in report["anomalies"]["key_metrics"]}
     values = next(c for c in contracts if c.contract == "Order").columns["status"].values
-    assert keys == {("status", "null_share")} | {("status", f"share:{v}") for v in values}
+    status = {k for k in keys if k[0] == "status"}
+    assert status == {("status", "null_share")} | {("status", f"share:{v}") for v in values}
+    # free text: its judged metrics and the shares of the values top-k learned there,
+    # exactly those the metrics table holds for the window (no top_k row itself)
+    window = report["anomalies"]["key_metrics"][0]["dates"]
+    silver = {m for d in window for (c, m) in
+              table.read_date(store, d).get(("silver", "orders"), {}) if c == "notes"}
+    learned = {m for m in silver if m.startswith("share:")}
+    notes = {k for k in keys if k[0] == "notes"}
+    assert len(learned) >= 2 and notes == {("notes", m) for m in {"null_share", "len_mean"} | learned}
+    shares = [k for k in report["anomalies"]["key_metrics"] if k["metric"] in learned]
+    assert all(v is not None for k in shares for v in k["values"])  # absent: share 0
     html = render_html(report)
     section = html[html.index("Anomalies and key metrics"):]
     assert "total_amount" in section and section.count("expected band") >= 1 + len(keys)

@@ -215,3 +215,17 @@ def learned(spec: MetricSpec, counted) -> list[tuple[MetricSpec, float | None]]:
         share = MetricSpec(spec.column, f"share:{item}", spec.logical, learned=True)
         out.append((share, n / total))
     return out
+
+
+def counted_whole(top: float | None) -> bool:
+    """A `top_k` value that counted every value of the column (low-cardinality)."""
+    return top is not None and top <= TOP_K
+
+
+def on_date(values: dict, spec: MetricSpec) -> float | None:
+    """A metric's value among one date's recorded values ({(column, metric): value}): a
+    learned share not recorded where its column's `top_k` counted every value was 0."""
+    v = values.get((spec.column, spec.metric))
+    if v is None and spec.learned and counted_whole(values.get((spec.column, TOP))):
+        return 0.0
+    return v

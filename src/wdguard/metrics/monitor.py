@@ -18,7 +18,7 @@ from wdguard.checks.spec import CheckSpec
 from wdguard.contracts.model import Contract
 from wdguard.metrics import table
 from wdguard.metrics.anomaly import SEASON_DEFAULTS, Strategy, judge, strategy, training_dates
-from wdguard.metrics.catalog import ROWS, TOP, TOP_K, MetricSpec
+from wdguard.metrics.catalog import ROWS, TOP, MetricSpec, counted_whole, on_date
 from wdguard.metrics.table import History, MetricRow
 
 
@@ -81,7 +81,7 @@ class Monitor:
     def _vanished(self, layer: str, obj: str, measured) -> list[tuple[MetricSpec, float]]:
         """Learned values of a column counted whole today that the last training window
         saw and today did not: share 0, judged (not recorded: the `top_k` row says it)."""
-        complete = {s.column: s for s, v in measured if s.metric == TOP and _complete(v)}
+        complete = {s.column: s for s, v in measured if s.metric == TOP and counted_whole(v)}
         if not complete:
             return []
         today = {(s.column, s.metric) for s, _ in measured}
@@ -98,11 +98,9 @@ class Monitor:
         """[(date, value)] oldest first; a learned value absent on a date whose `top_k`
         counted the column whole had share 0 there."""
         points = []
+        spec = MetricSpec(column, metric, "", learned=learned)
         for d in training_dates(self.day, s, self.history.known):
-            values = self.history.on(d, layer, obj)
-            v = values.get((column, metric))
-            if v is None and learned and _complete(values.get((column, TOP))):
-                v = 0.0
+            v = on_date(self.history.on(d, layer, obj), spec)
             if v is not None:
                 points.append((d, v))
         return list(reversed(points))  # oldest first
@@ -119,11 +117,6 @@ class Monitor:
         return table.write(
             self.store, self.date, run_id, engine, rows, lake_is_delta=self.lake_is_delta
         )
-
-
-def _complete(top: float | None) -> bool:
-    """A `top_k` value that counted every value of the column (low-cardinality)."""
-    return top is not None and top <= TOP_K
 
 
 def _count(spec: MetricSpec, today: dict, rows: float | None) -> float | None:
