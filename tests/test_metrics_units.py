@@ -5,6 +5,7 @@ direction, level shifts, too little history, and bad configuration named in one 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -252,13 +253,15 @@ def test_top_k_learns_the_shares_of_low_cardinality_text_in_the_same_select():
 def test_top_k_on_polars_counts_the_first_sample_rows_values():
     n = SAMPLE_ROWS + 1000
     df = pl.DataFrame({"notes": ["a"] * (SAMPLE_ROWS - 10) + ["b"] * 10 + ["c"] * 1000})
-    spec = MetricSpec("notes", "top_k", "string")
-    aggs = aggregations([spec], {"notes": pl.col("notes")}, dict(df.schema))
+    specs = [MetricSpec("notes", "top_k", "string"), MetricSpec("notes", "share:c", "string"),
+             MetricSpec("notes", "len_mean", "string")]
+    aggs = aggregations(specs, {"notes": pl.col("notes")}, dict(df.schema))
     row = PolarsEngine().aggregate(df.lazy(), aggs)
-    got = {s.metric: v for s, v in measured([spec], row)}
-    assert df.height == n and got == {  # "c" is past the sample: not seen
-        "top_k": 2.0, "share:a": (SAMPLE_ROWS - 10) / SAMPLE_ROWS, "share:b": 10 / SAMPLE_ROWS}
-    assert learned(spec, None) == [(spec, None)]
+    got = {s.metric: v for s, v in measured(specs, row)}
+    assert df.height == n and got == {  # "c" is past the sample: top_k does not see it
+        "top_k": 2.0, "share:a": (SAMPLE_ROWS - 10) / SAMPLE_ROWS, "share:b": 10 / SAMPLE_ROWS,
+        "share:c": 1000 / n, "len_mean": 1.0}  # every other metric: the whole partition
+    assert learned(specs[0], None) == [(specs[0], None)]
 
 
 def test_a_learned_value_moves_five_points_before_it_is_an_anomaly():
@@ -681,12 +684,15 @@ def test_polars_aggregations_exact_values_and_what_a_column_cannot_carry():
     assert no_dtype == {}
 
 
-@pytest.mark.parametrize(("precision", "scale"), [(12, 2), (18, 4), (10, 0), (30, 3)])
+@pytest.mark.parametrize(("precision", "scale"), [(12, 2), (18, 4), (10, 0), (30, 3), (19, 0)])
 def test_decimal_mean_stddev_and_quantile_equal_those_of_its_floats(precision, scale):
     """Up to 18 digits a decimal's metrics go through its unscaled integers (cheaper than
     its cast); every precision and scale gives the figures of the values as floats."""
     floats = [-12.5, 0.0, 3.25, 1999.75, None, 7.0, -0.5]
     column = pl.Series(floats).cast(pl.Decimal(precision, scale))
+    if precision == 19:  # past Int64's 18 digits: the unscaled integers would not fit
+        column = pl.Series([Decimal("9999999999999999999"), Decimal(1), None],
+                           dtype=pl.Decimal(19, 0))
     df = pl.DataFrame({"x": column})
     specs = [MetricSpec("x", m, "decimal") for m in ("mean", "stddev", "p50", "p95", "min")]
     row = PolarsEngine().aggregate(df.lazy(), aggregations(specs, {"x": pl.col("x")}, dict(df.schema)))
