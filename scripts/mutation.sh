@@ -32,7 +32,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
 elif [[ $# -gt 0 ]]; then
   groups=("$@")
 else
-  groups=(checks checks_gate gold history pg_diff mongo_diff lake lint redact delta_log elements metrics types)
+  groups=(checks checks_gate gold history pg_diff mongo_diff lake lint redact delta_log elements metrics types rules)
 fi
 
 status=0

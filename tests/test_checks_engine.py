@@ -96,7 +96,7 @@ def test_a_rule_is_named_by_the_columns_its_parse_tree_reads_in_contract_order()
     not a word in a string literal or a comment, not a function that shares a column's
     name; a quoted identifier is a column; unparsable SQL names none (refused later)."""
     from wdguard.checks.derive import specs_for
-    from wdguard.checks.rule_sql import rule_columns
+    from wdguard.contracts.rule_sql import rule_columns
 
     c = contract_from_dict({
         "contract": "T", "source": {"kind": "postgres", "table": "t"},

@@ -9,6 +9,7 @@ here Polars, and tests/test_gold_spark.py runs the same tests on Spark.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -497,3 +498,28 @@ def test_a_filter_refused_while_building_its_query_is_an_error_of_that_scope_onl
     assert count.status == "error" and count.message.startswith("S: cannot compute: ")
     assert got[("FactX", "gold_grain", "id")].status == "pass"
     assert got[("DimX", "scd2_current", "cur")].status == "pass"
+
+
+@pytest.mark.parametrize(("flt", "words"), [
+    ("status <> 'CANCELLED'", None),  # the shipped filter: no problem
+    ("status IN (SELECT status FROM orders)", "not a query ('SELECT' is not allowed)"),
+    ("EXISTS (FROM read_csv('/etc/passwd'))", "not a query ('FROM' is not allowed)"),
+    ("status <> ", "not a valid SQL expression"),
+])
+def test_a_reconcile_filter_gets_the_rule_guard_both_engines_apply(flt, words):
+    """`contracts validate` refuses a gold reconcile filter with the one guard the Polars
+    and Spark gold hooks apply (`contracts/rule_sql.py`), one line naming the file."""
+    from wdguard.contracts.gold import gold_problems, load_gold_contracts
+    from wdguard.contracts.io import load_contracts
+
+    root = Path(__file__).resolve().parents[1] / "contracts"
+    gold = load_gold_contracts(root)
+    fact = next(g for g in gold if g.gold == "FactOrders")
+    edited = fact.model_copy(update={"reconcile": fact.reconcile.model_copy(update={"filter": flt})})
+    got = gold_problems([edited if g is fact else g for g in gold], load_contracts(root))
+    if words is None:
+        assert got == []
+    else:
+        (line,) = got
+        assert line.startswith("gold/FactOrders.yaml: reconcile filter does not compile: ")
+        assert words in line

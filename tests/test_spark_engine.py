@@ -20,9 +20,9 @@ from wdguard.api import gate, validate_dataframe
 from wdguard.checks.engines.polars import expressions as X
 from wdguard.checks.engines.spark import expressions as S
 from wdguard.checks.engines.spark.rule_sql import to_spark_sql
-from wdguard.checks.rule_sql import rule_columns
 from wdguard.cli import app
 from wdguard.contracts.io import parse_contract_text
+from wdguard.contracts.rule_sql import rule_columns
 from wdguard.errors import InputError
 from wdguard.gate import run_gate
 from wdguard.lake import layout

@@ -18,10 +18,10 @@ CASTABLE_TYPES = frozenset(
 
 
 def rule_column_names(contract: Contract, sql: str) -> list[str]:
-    """The contract columns a rule reads (`rule_sql.rule_columns`), in contract order (to
+    """The contract columns a rule reads (`contracts/rule_sql.py`), in contract order (to
     name findings); none when it is no row expression (the engine refuses it before any
     data is read)."""
-    from wdguard.checks.rule_sql import rule_columns  # sqlglot: only for a contract's rules
+    from wdguard.contracts.rule_sql import rule_columns  # sqlglot: only for a contract's rules
 
     try:
         read = rule_columns(sql)

@@ -153,7 +153,7 @@ def gold_problems(
 ) -> list[str]:
     """Cross-contract problems: references to unknown dimensions, reconcile sources or
     columns that do not exist, filters that do not compile. One line each."""
-    from wdguard.checks.engines.polars.expressions import sql_expr
+    from wdguard.contracts.rule_sql import parse_rule
 
     problems: list[str] = []
     dims = {g.gold: g for g in gold if g.kind == "dimension"}
@@ -188,7 +188,7 @@ def gold_problems(
             )
         if rc.filter:
             try:
-                sql_expr(rc.filter)
+                parse_rule(rc.filter)  # the guard both engines' gold hooks apply
             except Exception as exc:  # the SQL dialect's own one-line message
                 problems.append(
                     f"{where}: reconcile filter does not compile: "

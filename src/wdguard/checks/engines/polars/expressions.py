@@ -10,7 +10,6 @@ Spark twin (`engines/spark/expressions.py`) has the same names and meanings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -131,25 +130,18 @@ def castable(raw: pl.Expr, typed: pl.Expr) -> pl.Expr:
     return raw.is_null() | typed.is_not_null()
 
 
-# Polars' SQL runs subqueries, and their table functions read files and URLs
-# (`EXISTS (FROM read_csv('/etc/passwd'))`) while the expression is being built. A rule
-# is a boolean over one row's columns, so anything shaped like a query is refused first.
-_LITERALS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
-_QUERY = re.compile(
-    r"\b(?:select|values|with|table|union|intersect|except)\b|\(\s*from\b|\b(?:read|scan)_\w*\s*\(",
-    re.IGNORECASE,
-)
-_NOT_A_QUERY = "a rule is an expression over one row's columns, not a query"
-
-
 def sql_expr(sql: str) -> pl.Expr:
-    """`pl.sql_expr` for a contract's rule: no subquery, no table function, no file read."""
-    found = _QUERY.search(_LITERALS.sub("''", sql))
-    if found:
-        raise ValueError(f"{_NOT_A_QUERY} ({' '.join(found.group().split())!r} is not allowed)")
+    """`pl.sql_expr` for a contract's rule, after the one guard every engine applies
+    (`rule_sql.parse_rule`: no subquery, table, file read or unknown function). Polars'
+    SQL runs subqueries, and their table functions read files and URLs
+    (`EXISTS (FROM read_csv('/etc/passwd'))`) while the expression is being built, so the
+    guard comes first; a `.subplan` in what Polars built is refused as a second belt."""
+    from wdguard.contracts.rule_sql import NOT_A_QUERY, parse_rule
+
+    parse_rule(sql)
     expr = pl.sql_expr(sql)
     if ".subplan" in str(expr):  # any other way Polars found to build a subquery
-        raise ValueError(_NOT_A_QUERY)
+        raise ValueError(NOT_A_QUERY)
     return expr
 
 

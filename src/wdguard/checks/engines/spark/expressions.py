@@ -19,8 +19,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from wdguard.checks.engines.spark.rule_sql import to_spark_sql
-from wdguard.checks.rule_sql import rule_columns
 from wdguard.checks.text_forms import TEXT_FORMS
+from wdguard.contracts.rule_sql import rule_columns
 from wdguard.contracts.spark_types import spark_type
 
 _TRUE = ("true", "t", "1", "yes")

@@ -9,12 +9,27 @@ it refuses when the contract lacks them, or skips when the partition does).
 
 from __future__ import annotations
 
+import re
+
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-_NOT_A_QUERY = "a rule is an expression over one row's columns, not a query"
-_QUERY_NODES = (exp.Query, exp.Subquery, exp.Table, exp.From, exp.Join, exp.Command)
+NOT_A_QUERY = "a rule is an expression over one row's columns, not a query"
+_QUERY_NODES = (
+    exp.Query, exp.Subquery, exp.Table, exp.From, exp.Join, exp.Command, exp.Values,
+)  # fmt: skip
+
+
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_WORDS = re.compile(r"\b(select|values|with|table|union|intersect|except|from|join)\b", re.I)
+
+
+def _word(node: exp.Expression, sql: str) -> str:
+    """The query word to name in the refusal: the first the rule itself spells (outside
+    its string literals), else the refused node's kind."""
+    found = _WORDS.search(_LITERALS.sub("''", sql))
+    return found.group().upper() if found else node.key.upper()
 
 
 def parse_rule(sql: str) -> exp.Expression:
@@ -26,7 +41,7 @@ def parse_rule(sql: str) -> exp.Expression:
         raise ValueError(f"not a valid SQL expression: {first}") from None
     for node in tree.walk():
         if isinstance(node, _QUERY_NODES):
-            raise ValueError(_NOT_A_QUERY)
+            raise ValueError(f"{NOT_A_QUERY} ({_word(node, sql)!r} is not allowed)")
         if isinstance(node, exp.Anonymous):
             raise ValueError(f"function {node.name!r} is not allowed in a rule")
     return tree
