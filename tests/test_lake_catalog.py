@@ -99,6 +99,16 @@ def test_polars_refuses_a_catalog_table_in_one_line_exit_2(lake, tmp_path, monke
     got = lake_drift(LocalStore(root), load_contracts(folder),
                      lake=LakeLayout.from_table(CATALOG))
     assert (got.partitions, got.catalog) == (2, ["spark_catalog.default.wdguard_silver_users"])
+    # lake inspect names the table as a table (no path slash, no Polars refusal as a problem)
+    res = CliRunner().invoke(app, ["lake", "inspect", "--lake", str(root), "--date", DAY,
+                                   "--contracts", str(folder)])
+    assert res.exit_code == 0, res.output
+    lines = [" ".join(line.split()) for line in res.stdout.splitlines()]
+    at = lines.index("silver:User spark_catalog.default.wdguard_silver_users")
+    assert lines[at + 1] == "catalog table: read by name on --engine spark (no files here)"
+    assert lines[at + 2] == "expected rows: nobody"
+    assert lines[at + 3].startswith("file_missing: ") and "catalog table" in lines[at + 3]
+    assert any(line.startswith("bronze:User ") and line.endswith("/") for line in lines)
 
 
 @pytest.fixture

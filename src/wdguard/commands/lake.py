@@ -161,6 +161,7 @@ def inspect(
     from wdguard.commands.check import parse_layers
     from wdguard.config import config_name, load_config, require_manifest
     from wdguard.contracts.io import load_contracts
+    from wdguard.lake.catalog import FORMAT as TABLE
     from wdguard.lake.inspect import inspect_date
     from wdguard.lake.layout import GOLD, configured
     from wdguard.lake.stores import open_store
@@ -179,14 +180,17 @@ def inspect(
         return
     console.print(f"{store.url} {date} (layout: {layout_.source})", markup=False)
     for x in found:
-        head = f"{x.layer}:{x.contract}  {x.path}/"
+        head = f"{x.layer}:{x.contract}  {x.path}" + ("" if x.format == TABLE else "/")
         if x.problem:
             console.print(f"  {head}  [red]{escape(x.problem)}[/]")
             continue
         more = f", ... ({len(x.files)} files)" if len(x.files) > 3 else ""
         names = ", ".join(x.files[:3]) + more
         console.print(f"  {escape(head)}")
-        console.print(f"    {x.format}, {x.rows:,} row(s) in {escape(names or 'no data file')}")
+        if x.format == TABLE:
+            console.print("    catalog table: read by name on --engine spark (no files here)")
+        else:
+            console.print(f"    {x.format}, {x.rows:,} row(s) in {escape(names or 'no data file')}")
         if x.ignored:
             console.print(f"    ignored (no data format): {escape(', '.join(x.ignored))}")
         said = f"{x.expected_by} says {x.expected_rows:,}" if x.expected_by else "nobody"

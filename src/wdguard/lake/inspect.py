@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from wdguard.contracts.model import Contract
 from wdguard.errors import LakeUnreachable, WdguardError
-from wdguard.lake import layout
+from wdguard.lake import catalog, layout
 from wdguard.lake.formats import scan_polars
 from wdguard.lake.partition import ResolvedPartition
 from wdguard.lake.resolve import resolve_date
@@ -57,6 +57,9 @@ def _one(store, part: ResolvedPartition) -> Inspected:
         return out
     out.format, out.files, out.ignored = part.format, part.data_files, part.ignored
     exp = part.expected
+    if part.format == catalog.FORMAT:  # a name, not storage: Spark reads it, and counts it
+        out.expected_by, out.skipped = None, {"file_missing": exp.reason, "row_count": exp.reason}
+        return out
     out.expected_by, out.expected_rows = exp.by or None, exp.row_count
     if not exp.known:
         out.skipped = {"file_missing": exp.reason, "row_count": exp.reason}
