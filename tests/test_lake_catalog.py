@@ -53,6 +53,34 @@ def test_a_bad_table_key_is_one_line(table, message):
         LakeLayout.from_table({"silver": table})
 
 
+@pytest.mark.parametrize("name,line", [
+    ("main.{object", "wdguard.toml [lake.silver]: table 'main.{object': expected '}' before "
+                     "end of string"),
+    ("m.{date}.{x}_{object}", "wdguard.toml [lake.silver]: table 'm.{date}.{x}_{object}' names unknown "
+     "placeholder(s) {date}, {x}: use {layer}, {source}, {object} (the date is a predicate "
+     "on date_column)"),
+    ("a.b.c.{object}", "wdguard.toml [lake.silver]: table 'a.b.c.{object}' is not a catalog name: use "
+     "catalog.schema.table (or schema.table), letters, digits and _"),
+])
+def test_a_bad_table_name_is_one_whole_line_naming_its_key(name, line):
+    with pytest.raises(InputError) as err:
+        LakeLayout.from_table({"silver": {"table": name, "date_column": "d"}})
+    assert err.value.one_line() == line
+
+
+def test_only_spark_reads_catalog_tables():
+    from wdguard.lake.catalog import require_engine
+    from wdguard.lake.partition import ResolvedPartition
+
+    table = ResolvedPartition("silver", "postgres", "users", DAY, "main.s.users", format="table")
+    files = ResolvedPartition("bronze", "postgres", "users", DAY, "raw/users", format="parquet")
+    require_engine("spark", [files, table])  # no refusal
+    require_engine("polars", [files])  # nothing to refuse
+    with pytest.raises(InputError) as err:
+        require_engine("polars", [files, table])
+    assert err.value.one_line().startswith("[lake] table: main.s.users is a catalog table")
+
+
 def test_table_names_resolve_per_contract_and_a_path_override_wins(lake):
     root, folder = lake
     user = load_contracts(folder)[0]
@@ -61,6 +89,10 @@ def test_table_names_resolve_per_contract_and_a_path_override_wins(lake):
     part = resolve(LocalStore(root), layout, user, "silver", DAY)
     assert (part.format, part.path, part.exists) == (
         "table", "spark_catalog.default.wdguard_silver_users", True)
+    assert (part.layer, part.source, part.object, part.date) == (
+        "silver", "postgres", "users", DAY)
+    assert part.predicate == CatalogDate("spark_catalog.default.wdguard_silver_users", DAY,
+                                         "ingest_date")
     assert "catalog table" in part.expected.reason
     assert layout.of("silver", "Other").table is None  # a path of its own: files again
     assert not layout.is_default
