@@ -380,3 +380,24 @@ def test_failing_rule_without_a_primary_key_has_no_samples_and_values_keep_their
     values = outcome(result, "s", "in_values")
     assert values.message.endswith("; values: 'b', 'c', 'd'")
     assert values.sample_keys == [{"s": "b"}, {"s": "c"}, {"s": "d"}]
+
+
+def test_polars_engine_hooks_name_its_versions_empty_frame_and_schema_step():
+    """The run record's engine versions, the typed empty frame of a missing partition, and
+    pandera's schema step on silver only (bronze is raw: its dtypes are not silver's)."""
+    from importlib.metadata import version
+
+    from wdguard.checks.engines.polars.hooks import PolarsEngine
+
+    engine = PolarsEngine()
+    assert engine.versions() == {"polars": version("polars"), "pandera": version("pandera")}
+    contract = contract_from_dict({
+        "contract": "E", "source": {"kind": "postgres", "table": "e"},
+        "columns": {"id": {"type": "bigint"}, "at": {"type": "timestamp"},
+                    "tags": {"type": "list", "items": "string"}, "tags[]": {"type": "string"}},
+    })
+    assert dict(engine.empty(contract).collect_schema()) == {
+        "id": pl.Int64(), "at": pl.Datetime("ms", "UTC"), "tags": pl.List(pl.String())}
+    raw = pl.LazyFrame({"id": ["1"], "at": ["2026-01-01"], "tags": ['["a"]']})
+    assert engine.schema_failures(raw, contract, "bronze") is None
+    assert set(engine.schema_failures(raw, contract, "silver")) == {"id", "at", "tags"}

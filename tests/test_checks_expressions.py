@@ -155,3 +155,17 @@ def test_to_dtype_casts_what_both_engines_cast(values, source, target, expected)
     assert out.dtype == want_dtype
     got = ["nan" if isinstance(v, float) and v != v else v for v in out.to_list()]
     assert got == expected
+
+
+def test_in_values_with_no_value_fails_every_non_null():
+    assert _fails(X.in_values(pl.col("v"), []), ["A", None]) == [True, False]
+
+
+def test_between_compares_integers_exactly_and_text_decimals_as_numbers():
+    """An integer column is compared as itself: 2**53 + 1 is past a maximum of 2**53 (as a
+    float both are 2**53). A decimal the lake holds as text (wider than 38 digits) is read
+    as a number; text that is no number is null there, so it passes `between`."""
+    big = X.between(X.numeric(pl.col("v"), pl.Int64()), None, 2**53)
+    assert _fails(big, [2**53, 2**53 + 1], pl.Int64) == [False, True]
+    text = X.between(X.numeric(pl.col("v"), pl.String()), 0, None)
+    assert _fails(text, ["-1.5", "2", "n/a", None], pl.String) == [True, False, False, False]
