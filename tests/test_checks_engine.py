@@ -401,3 +401,19 @@ def test_polars_engine_hooks_name_its_versions_empty_frame_and_schema_step():
     raw = pl.LazyFrame({"id": ["1"], "at": ["2026-01-01"], "tags": ['["a"]']})
     assert engine.schema_failures(raw, contract, "bronze") is None
     assert set(engine.schema_failures(raw, contract, "silver")) == {"id", "at", "tags"}
+
+
+def test_the_rule_guard_reads_postgres_and_says_what_it_refuses():
+    """`contracts/rule_sql.py`, the one guard of every engine: PostgreSQL's own operators
+    parse (`~`), an unknown function and invalid SQL are refused with what is wrong."""
+    from wdguard.contracts.rule_sql import parse_rule, rule_columns
+
+    assert rule_columns("note ~ '^a' AND amount::numeric > 0") == {"note", "amount"}
+    with pytest.raises(ValueError) as err:
+        parse_rule("my_func(a) > 1")
+    assert str(err.value) == "function 'my_func' is not allowed in a rule"
+    with pytest.raises(ValueError) as err:
+        parse_rule("a >\n  AND b")
+    assert str(err.value) == (
+        "not a valid SQL expression: Required keyword: 'expression' missing for "
+        "<class 'sqlglot.expressions.core.GT'>. Line 2, Col: 5.")

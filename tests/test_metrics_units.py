@@ -702,3 +702,24 @@ def test_decimal_mean_stddev_and_quantile_equal_those_of_its_floats(precision, s
                 as_float.quantile(0.95, "linear"), as_float.min()]
     assert got == [pytest.approx(v, rel=1e-12) for v in expected]
     assert got[0] != pytest.approx(float(column.to_physical().cast(pl.Float64).mean()), rel=1e-6) or scale == 0
+
+
+def test_a_learned_share_missing_on_a_date_counted_whole_was_zero():
+    """`catalog.on_date`, which the judge's history and the report's key metrics read: a
+    learned share absent where its column's top_k counted every value had share 0; where
+    top_k saw more than TOP_K values (or nothing) it is unknown; declared shares and other
+    metrics are only what was recorded."""
+    from wdguard.metrics.catalog import counted_whole, on_date
+
+    assert [counted_whole(v) for v in (None, 0.0, float(TOP_K), float(TOP_K + 1))] == [
+        False, True, True, False]
+    learned_b = MetricSpec("notes", "share:b", "string", learned=True)
+    declared_b = MetricSpec("notes", "share:b", "string")
+    whole = {("notes", "top_k"): 2.0, ("notes", "share:a"): 1.0}
+    assert on_date(whole, learned_b) == 0.0
+    assert on_date(whole, declared_b) is None
+    assert on_date({**whole, ("notes", "share:b"): 0.25}, learned_b) == 0.25
+    assert on_date({("notes", "top_k"): float(TOP_K + 1)}, learned_b) is None
+    assert on_date({}, learned_b) is None
+    assert on_date({("code", "top_k"): 1.0}, learned_b) is None  # another column's count
+    assert on_date(whole, MetricSpec("notes", "top_k", "string")) == 2.0
