@@ -81,6 +81,20 @@ def test_drift_names_each_schema_change_with_its_version(lake):
     current = {(f.code, f.column) for f in result.findings if f.code > "LKD110"}
     assert current == {("LKD111", "rating"), ("LKD113", "score")}
     assert result.exit_code() == 1
+    # each table: its layer, last version, commits, the reader features it needs, and
+    # the contract it was compared with
+    tables = {t.path: (t.layer, t.version, t.commits, t.reader_features, t.contract)
+              for t in result.tables}
+    assert tables["silver/postgres/merchants"] == ("silver", 2, 3, [], "Merchant")
+    assert tables["silver/postgres/orders"][:3] == ("silver", 1, 2)
+    assert "columnMapping" in tables["silver/postgres/orders"][3]
+    assert tables["gold/FactOrders"][:3] == ("gold", 1, 2)
+    assert "deletionVectors" in tables["gold/FactOrders"][3]
+    assert result.lake == store.url
+    extra = next(f for f in result.findings if f.code == "LKD111")
+    assert (extra.object, extra.file, extra.details["version"]) == (
+        "Merchant", "silver/postgres/merchants", 2)
+    assert extra.message.startswith("silver/postgres/merchants (version 2): ")
 
 
 def test_schema_diff_classes():

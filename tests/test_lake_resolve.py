@@ -205,3 +205,26 @@ def test_unexpected_objects_found_through_the_template(store, contracts):
     assert [(c.object, c.message) for c in strangers] == [
         ("invoices", f"bronze/invoices/snapshot_date={DATE}/ has no contract")
     ]
+
+
+def test_what_stands_in_for_a_missing_manifest_is_said_whole(store, contracts):
+    """The reason a partition has no expected counts, and the line when a manifest is
+    required, with an ADF output configured (absent for users) and without one."""
+    (user,) = [c for c in load_contracts(contracts) if c.contract == "User"]
+    where = f"{store.url.rstrip('/')}/bronze/users/snapshot_date={DATE}/_source.json"
+    HINT = " (hint: [check] require_manifest = true in wdguard.toml)"  # noqa: N806
+    for adf in (None, {"orders": {"rowsCopied": 4}}):
+        lake = _hive_lake(store, adf=adf)
+        if adf is not None:
+            store.delete(f"adf/{DATE}/users.json")  # ADF configured, its output absent
+        part = resolve(store, lake, user, "bronze", DATE)
+        err = resolve(store, lake, user, "bronze", DATE, require_manifest=True).problem
+        assert isinstance(err, InputError) and part.problem is None
+        if adf is None:
+            assert part.expected.reason == "no _source.json (and no adf_output in [lake])"
+            assert err.one_line() == f"{where}: partition has no _source.json manifest" + HINT
+        else:
+            path = f"adf/{DATE}/users.json"
+            assert part.expected.reason == f"no _source.json and no ADF output at {path}"
+            assert err.one_line() == (
+                f"{where}: partition has no _source.json manifest nor ADF output {path}" + HINT)
