@@ -3,9 +3,9 @@
     .venv/bin/python bench/profile_gate_select.py --dir DIR [--rows 10000000]
 
 Generates `bench_gate.py`'s partition in DIR when it holds no parquet file, captures the
-named aggregates the plan hands the Polars engine's `aggregate` hook (the one select),
-then runs each alone and the decode of its input columns alone: the difference is that
-check's own CPU beyond decoding. CPU seconds (`time.process_time`, every thread) are less
+named aggregates the plan hands the Polars engine's `aggregate` hook (the one select, run
+once as usual), then runs each alone and the decode of its input columns alone: the
+difference is that check's own CPU beyond decoding. CPU seconds (`time.process_time`, every thread) are less
 at the mercy of other jobs than wall time; nothing is asserted.
 """
 
@@ -26,6 +26,24 @@ from wdguard.checks.engines import check_partition  # noqa: E402
 from wdguard.checks.engines.polars.hooks import PolarsEngine  # noqa: E402
 
 
+def captured_select(call) -> tuple[pl.LazyFrame, dict]:
+    """The frame and the named aggregates the plan hands the Polars engine's `aggregate`
+    hook (its one select) while `call()` checks a partition; the hook runs as usual."""
+    seen: dict = {}
+    original = PolarsEngine.aggregate
+
+    def aggregate(self, frame, aggs):
+        seen["frame"], seen["aggs"] = frame, aggs
+        return original(self, frame, aggs)
+
+    PolarsEngine.aggregate = aggregate
+    try:
+        call()
+    finally:
+        PolarsEngine.aggregate = original
+    return seen["frame"], seen["aggs"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -34,16 +52,8 @@ def main() -> None:
     folder = Path(args.dir)
     if not any(folder.glob("*.parquet")):
         B.make_partition(folder, args.rows)
-    captured: dict = {}
-
-    def aggregate(self, frame, aggs):  # capture the select instead of running it
-        captured["frame"], captured["aggs"] = frame, aggs
-        return dict.fromkeys(aggs, 0)
-
-    PolarsEngine.aggregate = aggregate
-    check_partition(pl.scan_parquet(str(folder / "*.parquet")), B._contract(), "silver",
-                    where=str(folder))  # fmt: skip
-    frame, aggs = captured["frame"], captured["aggs"]
+    frame, aggs = captured_select(lambda: check_partition(
+        pl.scan_parquet(str(folder / "*.parquet")), B._contract(), "silver", where=str(folder)))
 
     def cpu(exprs: list[pl.Expr]) -> float:
         t = time.process_time()

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_gate  # noqa: E402
 import bench_metrics  # noqa: E402
+from profile_gate_select import captured_select  # noqa: E402
 
 from wdguard.checks.engines import get_engine  # noqa: E402
-from wdguard.checks.engines.polars.hooks import PolarsEngine  # noqa: E402
 from wdguard.checks.engines.polars.metrics import OnHead  # noqa: E402
 
 GROUPS = {  # a metric expression's text -> its group
@@ -44,19 +44,10 @@ def main() -> None:
     folder = Path(args.dir)
     if not any(folder.glob("*.parquet")):
         bench_gate.make_partition(folder, 10_000_000)
-    captured: dict = {}
-    original = PolarsEngine.aggregate
-
-    def aggregate(self, frame, aggs):
-        captured["frame"], captured["aggs"] = frame, aggs
-        return original(self, frame, aggs)
-
-    PolarsEngine.aggregate = aggregate
     on, _ = bench_metrics._contracts()
-    get_engine("polars").check_partition(pl.scan_parquet(str(folder / "*.parquet")), on,
-                                         "silver", where=str(folder))  # fmt: skip
-    frame = captured["frame"]
-    aggs = {n: e for n, e in captured["aggs"].items() if not isinstance(e, OnHead)}
+    frame, captured = captured_select(lambda: get_engine("polars").check_partition(
+        pl.scan_parquet(str(folder / "*.parquet")), on, "silver", where=str(folder)))
+    aggs = {n: e for n, e in captured.items() if not isinstance(e, OnHead)}
     metrics = {n: str(e) for n, e in aggs.items() if "metric" in n}
 
     def group_of(text: str) -> str:
