@@ -417,3 +417,47 @@ def test_the_rule_guard_reads_postgres_and_says_what_it_refuses():
     assert str(err.value) == (
         "not a valid SQL expression: Required keyword: 'expression' missing for "
         "<class 'sqlglot.expressions.core.GT'>. Line 2, Col: 5.")
+
+
+def test_derive_names_each_columns_checks_with_their_severity_and_params():
+    """`checks/derive.py`: a column's checks in order, each with the column's severity;
+    declared lengths as one `length` pattern; element paths get castable in silver too and
+    no unique."""
+    from wdguard.checks.derive import specs_for
+
+    contract = contract_from_dict({
+        "contract": "L", "source": {"kind": "postgres", "table": "l"}, "primary_key": ["id"],
+        "columns": {
+            "id": {"type": "bigint", "nullable": False},
+            "code": {"type": "string", "severity": "warn", "unique": True, "min": 1,
+                     "max": 9, "regex": "^[A-Z]+$", "min_length": 2, "max_length": 5},
+            "note": {"type": "string", "max_length": 3},
+            "kind": {"type": "enum", "values": ["A", "B"], "min_length": 1},
+            "tags": {"type": "list", "items": "integer"},
+            "tags[]": {"type": "integer", "severity": "warn", "unique": True},
+        },
+    })
+
+    def listed(layer):
+        return [(s.check, s.column, s.severity, s.name, s.params)
+                for s in specs_for(contract, layer) if s.column in ("code", "note", "kind", "tags[]")]
+
+    assert listed("silver") == [
+        ("column_missing", "code", "warn", None, {}), ("dtype", "code", "warn", None, {}),
+        ("unique", "code", "warn", None, {"columns": ["code"]}),
+        ("between", "code", "warn", None, {"min": 1, "max": 9}),
+        ("regex", "code", "warn", None, {"pattern": "^[A-Z]+$"}),
+        ("regex", "code", "warn", "length", {"pattern": "^(?s:.){2,5}$"}),
+        ("column_missing", "note", "error", None, {}), ("dtype", "note", "error", None, {}),
+        ("regex", "note", "error", "length", {"pattern": "^(?s:.){0,3}$"}),
+        ("column_missing", "kind", "error", None, {}), ("dtype", "kind", "error", None, {}),
+        ("in_values", "kind", "error", None, {"values": ["A", "B"]}),
+        ("regex", "kind", "error", "length", {"pattern": "^(?s:.){1,}$"}),
+        ("column_missing", "tags[]", "warn", None, {}), ("dtype", "tags[]", "warn", None, {}),
+        ("castable", "tags[]", "warn", None, {}),  # elements may be JSON text in silver
+    ]
+    bronze = listed("bronze")
+    assert [s[0] for s in bronze if s[1] == "tags[]"] == ["column_missing", "dtype", "castable"]
+    casts = {layer: [s.column for s in specs_for(contract, layer) if s.check == "castable"]
+             for layer in ("bronze", "silver")}
+    assert casts == {"bronze": ["id", "tags[]"], "silver": ["tags[]"]}  # bronze text casts
