@@ -1,14 +1,14 @@
 """Benchmark: the gate's partition checks with column metrics on vs off (run once by hand).
 
-    nice .venv/bin/python bench/bench_metrics.py [--rows 10000000] [--repeat 3] [--spark-rows 1000000]
+    nice .venv/bin/python bench/bench_metrics.py [--rows 10000000] [--repeat 12] [--spark-rows 1000000]
                                                  [--folder DIR]  (reuse a built partition)
 
 Builds bench_gate.py's partition (`--rows` rows x 15 columns, parquet files of 1M rows) in
 a temp folder, then times `check_partition` + the pandera schema step, as the gate runs
 them, with the contract's default metrics and with `metrics: {enabled: false}`,
-alternating on/off `--repeat` times and keeping each variant's best wall time and best
-process CPU time (user + system of every thread: on a machine shared with other jobs
-the CPU time is the steadier figure). The defaults include `top_k` on the four text
+in `--repeat` pairs (off-on, then on-off: neither always runs first). It reports the
+median of the pairs' overheads with its quartiles, and the best run of each (wall, and
+process CPU: user + system of every thread, the steadier figure on a shared machine). The defaults include `top_k` on the four text
 columns without declared values (currency, notes: low-cardinality; email, code: not).
 On Spark it counts the jobs one partition runs (`--spark-rows` rows), metrics on
 and off, through a job group. The contract's `user_id` is declared a foreign key, so the
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -48,6 +49,19 @@ def polars_once(folder: Path, contract) -> tuple[float, float, int]:
     result = get_engine("polars").check_partition(  # the plan + pandera's schema step
         lf, contract, "silver", where=str(folder), sample_keys=5, quarantine=False)
     return time.perf_counter() - t0, time.process_time() - c0, len(result.metrics)
+
+
+def _overheads(runs: dict, kind: str, at: int) -> dict:
+    """Metrics-on over metrics-off, per pair of runs (on a 2-core machine one run's noise
+    is a few percent: the median of the pairs' ratios is the figure, its quartiles the
+    spread), and the best run of each."""
+    on, off = ([r[at] for r in runs[k]] for k in ("on", "off"))
+    ratios = sorted(a / b - 1 for a, b in zip(on, off, strict=True))
+    q1, med, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return {f"polars_{kind}_s": {"on": min(on), "off": min(off)},
+            f"polars_{kind}_overhead": {"median": round(med, 4), "q1": round(q1, 4),
+                                        "q3": round(q3, 4),
+                                        "best": round(min(on) / min(off) - 1, 4)}}
 
 
 def spark_jobs(folder: Path, rows: int, tmp: Path) -> dict:
@@ -78,7 +92,7 @@ def spark_jobs(folder: Path, rows: int, tmp: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=12)
     ap.add_argument("--spark-rows", type=int, default=1_000_000)
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--folder", type=Path, help="an existing partition folder (kept)")
@@ -93,21 +107,23 @@ def main() -> None:
         rows = pl.scan_parquet(str(folder / "*.parquet")).select(pl.len()).collect().item()
         on, off = _contracts()
         polars_once(folder, off)  # warm the page cache
-        wall = {"on": float("inf"), "off": float("inf")}
-        cpu = dict(wall)
+        runs: dict[str, list[tuple[float, float]]] = {"on": [], "off": []}
         count = 0
-        for _ in range(args.repeat):
-            for label, contract in (("off", off), ("on", on)):
+        for i in range(args.repeat):  # pairs, the order alternating (no first-run bias)
+            order = (("off", off), ("on", on)) if i % 2 == 0 else (("on", on), ("off", off))
+            for label, contract in order:
                 seconds, used, n = polars_once(folder, contract)
-                wall[label], cpu[label] = min(wall[label], seconds), min(cpu[label], used)
+                runs[label].append((seconds, used))
                 count = max(count, n)
-                print(f"  metrics {label}: {seconds:.2f}s wall, {used:.2f}s CPU")
-        result = {"rows": rows, "metrics": count, "polars_wall_s": wall, "polars_cpu_s": cpu,
-                  "polars_wall_overhead": round(wall["on"] / wall["off"] - 1, 4),
-                  "polars_cpu_overhead": round(cpu["on"] / cpu["off"] - 1, 4)}
-        print(f"polars ({count} metrics): wall off {wall['off']:.2f}s on {wall['on']:.2f}s "
-              f"({result['polars_wall_overhead']:+.1%}); CPU off {cpu['off']:.2f}s on "
-              f"{cpu['on']:.2f}s ({result['polars_cpu_overhead']:+.1%})")
+                print(f"  metrics {label}: {seconds:.2f}s wall, {used:.2f}s CPU", flush=True)
+        result = {"rows": rows, "metrics": count, "pairs": args.repeat,
+                  **_overheads(runs, "wall", 0), **_overheads(runs, "cpu", 1)}
+        for kind in ("wall", "cpu"):
+            o = result[f"polars_{kind}_overhead"]
+            print(f"polars {kind} ({count} metrics): off {result[f'polars_{kind}_s']['off']:.2f}s"
+                  f" on {result[f'polars_{kind}_s']['on']:.2f}s (best of each); overhead per pair:"
+                  f" median {o['median']:+.1%}, quartiles {o['q1']:+.1%} .. {o['q3']:+.1%},"
+                  f" best-of-each {o['best']:+.1%}")
         if not args.skip_spark:
             result["spark"] = spark_jobs(folder, args.spark_rows, tmp)
             print(f"spark jobs per partition ({args.spark_rows:,} rows): {result['spark']}")

@@ -259,7 +259,7 @@ def test_explicit_specs_replace_the_contracts_own():
 
 def test_measures_come_back_from_the_same_select():
     lf = pl.LazyFrame({"id": [1, 2, 3], "v": [5, None, 7]}).cast({"v": pl.Int32})
-    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed, types: {
+    result = check_partition(lf, T, "silver", where="t", measures=lambda E, typed, types, counts: {
         "v_nulls": E.count_true(~E.not_null(typed["v"])), "v_max": typed["v"].max()})
     assert result.measures == {"v_nulls": 1, "v_max": 7}
     assert check_partition(lf, T, "silver", where="t").measures == {}

@@ -237,7 +237,7 @@ def test_measures_ride_in_the_same_aggregation_job_and_agree_with_polars(spark_e
     frame = silver_orders().with_columns(
         pl.when(pl.col("id") == "o2").then(None).otherwise("qty").cast(pl.Int32).alias("qty"))
 
-    def measures(E, typed, types):
+    def measures(E, typed, types, counts):
         return {"qty_nulls": E.count_true(~E.not_null(typed["qty"])), "rows": E.row_count()}
 
     on_polars = check_partition(frame.lazy(), contract, "silver", where="o", measures=measures)

@@ -11,7 +11,8 @@ hooks and an expression module `E`. Per partition:
 3. ONE aggregation (`engine.aggregate`) over a dict of named aggregate expressions:
    every row check's failing-row count, the row count and the max timestamps - one
    streaming select on Polars, one Spark job. More metrics join the same dict, never a
-   new pass;
+   new pass; counts two of them need (rows equal to a value) are computed once
+   (`value_counts.py`);
 4. ONE pass for every duplicate-key check (`engine.key_duplicates`);
 5. per *failing* check only: up to N sample keys and offending values (`engine.samples`);
 6. on request, the failing rows with their reasons (`engine.quarantine_rows`).
@@ -39,6 +40,7 @@ from wdguard.checks.elements import check_element_fk, compile_elements, element_
 from wdguard.checks.kinds import KINDS
 from wdguard.checks.outcome import Outcome, jsonable
 from wdguard.checks.spec import CheckSpec
+from wdguard.checks.value_counts import Ratio, ValueCounts
 from wdguard.contracts.model import Contract, ForeignKey
 from wdguard.errors import InputError, SourceError
 
@@ -58,9 +60,10 @@ class PartitionResult:
 
 
 # extra aggregates computed in the same pass: (E, typed columns by contract key, their
-# types as the checks see them) -> {name: the engine's aggregate expression}; e.g. the
-# column metrics (`EngineBase.check_partition`, `wdguard.metrics`)
-Measures = Callable[[ModuleType, dict[str, Any], dict[str, Any]], dict[str, Any]]
+# types as the checks see them, the pass's shared value counts) -> {name: the engine's
+# aggregate expression, or a `Ratio` of two shared counts}; e.g. the column metrics
+# (`EngineBase.check_partition`, `wdguard.metrics`)
+Measures = Callable[[ModuleType, dict[str, Any], dict[str, Any], ValueCounts], dict[str, Any]]
 _MEASURE = "__wdguard_measure__"
 
 
@@ -170,14 +173,26 @@ def check_partition(
     ts_cols = [
         n for n, c in contract.columns.items() if n in typed and c.type in ("timestamp", "date")
     ]
+    # an in_values check on a short list is counted from the value counts it shares
+    # with the column's share metrics (`value_counts.py`); every other check counts its
+    # failing rows itself
+    counts = ValueCounts(E, typed)
+    by_value = {
+        i: counts.outside(specs[i].column, specs[i].params["values"])
+        for i in fail
+        if specs[i].check == "in_values"
+        and specs[i].column in typed
+        and counts.counts_list(specs[i].params["values"])
+    }
     aggregates: dict[str, Any] = {"__rows": E.row_count()}
-    aggregates |= {f"f{i}": E.count_true(expr) for i, expr in fail.items()}
+    aggregates |= {f"f{i}": E.count_true(expr) for i, expr in fail.items() if i not in by_value}
     aggregates |= elements.aggregates(ops)
     aggregates |= {
         f"m{j}": E.max_time(typed[n], E.dtype(contract.columns[n])) for j, n in enumerate(ts_cols)
     }
-    extra = measures(E, typed, _types(E, contract, resolved)) if measures else {}
-    aggregates |= {_MEASURE + name: expr for name, expr in extra.items()}
+    extra = measures(E, typed, _types(E, contract, resolved), counts) if measures else {}
+    aggregates |= {_MEASURE + n: e for n, e in extra.items() if not isinstance(e, Ratio)}
+    aggregates |= counts.aggregates
     try:
         row = engine.aggregate(typed_frame, aggregates)  # ONE pass: every row check at once
         rows = int(row["__rows"])
@@ -192,7 +207,10 @@ def check_partition(
     key_cols = [c for c in contract.primary_key if c in top_level]
     for i in [*fail, *key_checks]:
         spec = specs[i]
-        failing = int((found[i][0] if i in key_checks else row[f"f{i}"]) or 0)
+        if i in by_value:
+            failing = counts.failing(row, by_value[i])
+        else:
+            failing = int((found[i][0] if i in key_checks else row[f"f{i}"]) or 0)
         if i in elements.counts:  # documents and elements; samples name the element
             outcomes[i] = out = elements.outcome(i, spec, row, rows)
             if failing:
@@ -228,7 +246,10 @@ def check_partition(
             n: E.time_text(row[f"m{j}"], contract.columns[n].type) for j, n in enumerate(ts_cols)
         },
         scan_ms=scan_ms,
-        measures={name: row[_MEASURE + name] for name in extra},
+        measures={
+            n: e.resolve(row) if isinstance(e, Ratio) else row[_MEASURE + n]
+            for n, e in extra.items()
+        },
     )
     failed = sorted(i for i in [*fail, *key_checks] if outcomes[i].failed)  # spec order
     if quarantine and failed:

@@ -81,8 +81,8 @@ class EngineBase:
 
         specs = catalog.metric_specs(contract)  # the column metrics ride in the same pass
 
-        def metrics(E, typed, types):
-            return self.metric_aggregates(specs, typed, types)
+        def metrics(E, typed, types, counts):
+            return self.metric_aggregates(specs, typed, types, counts)
 
         result = plan.check_partition(
             frame, contract, layer, where=where, sample_keys=sample_keys, quarantine=quarantine,
@@ -97,13 +97,17 @@ class EngineBase:
             child, child_frame, fk, parent, parent_frame, sample_keys=sample_keys, engine=self
         )
 
-    def metric_aggregates(self, specs, typed: dict[str, Any], types: dict[str, Any]):
+    def metric_aggregates(self, specs, typed: dict[str, Any], types: dict[str, Any], counts=None):
         """Column metrics (`wdguard.metrics`) as named aggregates of the one pass, compiled
-        by the `metrics.py` of this engine's folder."""
+        by the `metrics.py` of this engine's folder; an engine whose expressions count
+        values (`value_counts.py`) takes its shares from the pass's shared counts."""
         import importlib
 
         folder = type(self).__module__.rsplit(".", 1)[0]
-        return importlib.import_module(f"{folder}.metrics").aggregations(specs, typed, types)
+        module = importlib.import_module(f"{folder}.metrics")
+        if counts is not None and counts.limit:
+            return module.aggregations(specs, typed, types, counts=counts)
+        return module.aggregations(specs, typed, types)
 
     @staticmethod
     def top_level(contract: Contract):

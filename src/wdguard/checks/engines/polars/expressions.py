@@ -80,6 +80,16 @@ def count_true(fails: pl.Expr) -> pl.Expr:
     return fails.sum().cast(pl.Int64)
 
 
+def count_values(value: pl.Expr) -> pl.Expr:
+    """Non-null rows (from the validity bitmaps)."""
+    return value.count().cast(pl.Int64)
+
+
+def equal_text(value: pl.Expr, text: str) -> pl.Expr:
+    """The row's value, as text, is `text` (what `in_values` compares)."""
+    return value.cast(pl.String) == text
+
+
 def max_time(value: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return value.max()
 
@@ -99,6 +109,7 @@ def not_null(value: pl.Expr) -> pl.Expr:
 
 
 SHORT_LIST = 6  # up to this many values an `==` chain beats is_in's hash lookup
+COUNTED_VALUES = SHORT_LIST  # and their counts, shared with share metrics (value_counts.py)
 
 
 def in_values(value: pl.Expr, values: Sequence[str]) -> pl.Expr:
