@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from wdguard.checks.engines.polars.hooks import PolarsEngine
-from wdguard.checks.engines.polars.metrics import OnHead, aggregations
+from wdguard.checks.engines.polars.metrics import OnHead, aggregation, aggregations
 from wdguard.contracts.model import Contract
 from wdguard.lake.storage import LocalStore
 from wdguard.metrics import table
@@ -721,6 +721,27 @@ def test_decimal_mean_is_its_exact_sum_over_its_count_and_null_without_values():
         specs, {c: pl.col(c) for c in cases}, dict(frame.schema)))
     assert values(specs, row) == [pytest.approx(float(big), rel=1e-15), pytest.approx(0.125),
                                   None]
+
+
+def test_numbers_are_averaged_without_a_copy_of_the_column():
+    """The cheap forms, which give the same figures (tests above): an integer is averaged
+    as it is, a decimal of up to 18 digits through its unscaled integers (its mean: their
+    Int128 sum, read once), a wider decimal or a Float32 through a Float64 cast."""
+    def form(dtype, metric):
+        return str(aggregation(MetricSpec("x", metric, "decimal"), pl.col("x"), dtype))
+
+    for dtype in (pl.Int8, pl.Int32, pl.UInt64):
+        assert [form(dtype, m) for m in ("mean", "stddev", "p50")] == [
+            'col("x").mean()', 'col("x").std()', 'col("x").quantile([dyn float: 0.5])']
+    mean = form(pl.Decimal(18, 2), "mean")
+    assert mean.count("to_physical().sum()") == 1 and "Int64" not in mean
+    assert mean.endswith("/ (dyn int: 100)]")
+    for metric in ("stddev", "p50"):
+        assert form(pl.Decimal(18, 2), metric).startswith(
+            '[(col("x").to_physical().strict_cast(Int64).')
+        assert form(pl.Decimal(18, 0), metric).startswith('col("x").to_physical().strict_cast(Int64).')
+    for dtype in (pl.Decimal(19, 2), pl.Float32):
+        assert form(dtype, "mean") == 'col("x").strict_cast(Float64).mean()'
 
 
 @pytest.mark.parametrize("dtype", [pl.Int8, pl.UInt8, pl.Int32, pl.Int64, pl.UInt64])

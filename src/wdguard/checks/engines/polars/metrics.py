@@ -85,8 +85,8 @@ def aggregation(
         if spec.quantile is not None:
             value = x.quantile(spec.quantile, "linear")
         elif m == "mean" and _small_decimal(dtype):  # its exact Int128 sum: no cast at all
-            total = col.to_physical().sum().cast(pl.Float64)
-            value = (total / col.count().cast(pl.Float64)).fill_nan(None)  # no values: null
+            # no values: 0/0, NaN, which `catalog.values` reads as no value
+            value = col.to_physical().sum().cast(pl.Float64) / col.count().cast(pl.Float64)
         else:
             value = x.mean() if m == "mean" else x.std()
         return value / scale if scale != 1 else value
