@@ -399,6 +399,10 @@ def rule_outcome(sql: str, df=None):
     ("a IN (VALUES (1))", "VALUES"),  # the one guard missed VALUES before it served Polars
     ("a IN (SELECT 1 UNION SELECT 2)", "SELECT"),  # the first query word it spells
     ("b IN (TABLE t)", "TABLE"),
+    # a FROM that is no query's: the refused subquery's own word is named
+    ("a IS DISTINCT FROM 1 OR a IN (SELECT 1)", "SELECT"),
+    ("EXTRACT(year FROM now()) > 1 OR a IN (VALUES (1))", "VALUES"),
+    ("note = 'from' OR a IN (select 1)", "SELECT"),
 ])
 def test_a_rule_shaped_like_a_query_is_refused_naming_the_word(sql, word):
     from wdguard.errors import InputError

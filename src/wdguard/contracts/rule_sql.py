@@ -27,9 +27,12 @@ _WORDS = re.compile(r"\b(select|values|with|table|union|intersect|except|from|jo
 
 def _word(node: exp.Expression, sql: str) -> str:
     """The query word to name in the refusal: the first the rule itself spells (outside
-    its string literals), else the refused node's kind."""
-    found = _WORDS.search(_LITERALS.sub("''", sql))
-    return found.group().upper() if found else node.key.upper()
+    its string literals) that the refused part also holds - so the FROM of `IS DISTINCT
+    FROM` or `EXTRACT(year FROM ts)` is not named for a subquery beside it -, else the
+    first the rule spells, else the refused node's kind."""
+    spelt = [w.upper() for w in _WORDS.findall(_LITERALS.sub("''", sql))]
+    held = {w.upper() for w in _WORDS.findall(_LITERALS.sub("''", node.sql("postgres")))}
+    return next((w for w in spelt if w in held), spelt[0] if spelt else node.key.upper())
 
 
 def parse_rule(sql: str) -> exp.Expression:
