@@ -47,3 +47,31 @@ def test_every_equivalent_mutant_has_a_reason():
             name, _, why = line.partition("  ")
             assert re.fullmatch(r"wdguard\.[\w.ǁ]+__mutmut_\d+", name), line
             assert why.strip(), line  # "same" refers to the line above
+
+
+def test_a_listed_equivalent_the_tests_kill_is_named_stale_and_fails_the_group(
+    tmp_path, capsys
+):
+    """mutmut numbers a function's mutants in order: a line added above one renumbers it,
+    and `equivalent.txt` then names another mutant. One the tests kill is counted as
+    killed, named, and fails the group (round 5 found 17 such entries)."""
+    spec = importlib.util.spec_from_file_location("mutation_config",
+                                                  ROOT / "scripts/mutation_config.py")
+    config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config)
+    results = tmp_path / "results.txt"
+    results.write_text("".join(f"    wdguard.m.x_f__mutmut_{i}: {s}\n" for i, s in enumerate(
+        ["killed", "killed", "survived", "survived", "killed"], start=1)))
+    equiv = tmp_path / "equivalent.txt"
+    equiv.write_text("# header\nwdguard.m.x_f__mutmut_3  no test can tell\n")
+    assert config.score(results, "g", 1, 1, 70.0, equiv) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("mutation g: 75.0% killed (3/4 non-equivalent; 1 equivalent;")
+    assert "survived: wdguard.m.x_f__mutmut_4" in first and "stale" not in first
+    equiv.write_text("wdguard.m.x_f__mutmut_3  no test can tell\n"
+                     "wdguard.m.x_f__mutmut_5  renumbered: the tests kill it now\n")
+    assert config.score(results, "g", 1, 1, 70.0, equiv) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("mutation g: 75.0% killed (3/4 non-equivalent; 1 equivalent;")
+    assert out.rstrip().endswith(
+        "stale equivalent (the tests kill it: renumbered?): wdguard.m.x_f__mutmut_5")
