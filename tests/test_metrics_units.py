@@ -780,3 +780,24 @@ def test_a_learned_share_missing_on_a_date_counted_whole_was_zero():
     assert on_date({}, learned_b) is None
     assert on_date({("code", "top_k"): 1.0}, learned_b) is None  # another column's count
     assert on_date(whole, MetricSpec("notes", "top_k", "string")) == 2.0
+
+
+def test_bronze_text_is_measured_as_the_contracts_type():
+    """Bronze holds numbers as text: the metrics measure the typed values the checks see
+    (`plan._types`), so an integer column landed as text still has its mean."""
+    from wdguard.checks.engines import get_engine
+    from wdguard.contracts.model import contract_from_dict
+
+    contract = contract_from_dict({
+        "contract": "B", "source": {"kind": "postgres", "table": "b"}, "primary_key": ["id"],
+        "columns": {"id": {"type": "bigint", "nullable": False}, "qty": {"type": "integer"},
+                    "note": {"type": "string"}},
+    })
+    frame = pl.LazyFrame({"id": ["1", "2", "3", "4"], "qty": ["2", "4", None, "x9"],
+                          "note": ["a", "bb", None, "dddd"]})
+    result = get_engine("polars").check_partition(frame, contract, "bronze", where="b")
+    got = {(s.column, s.metric): v for s, v in result.metrics}
+    assert got[("qty", "mean")] == 3.0 and got[("qty", "stddev")] == pytest.approx(2 ** 0.5)
+    # as typed: "x9" does not cast (its `castable` check fails) and is null downstream
+    assert got[("qty", "null_share")] == 0.5
+    assert got[("note", "len_mean")] == pytest.approx(7 / 3)
