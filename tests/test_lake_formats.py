@@ -51,7 +51,8 @@ def col(kind: str, **extra):
     ("part-0.parquet", "parquet"), ("a/b/x.PARQ", "parquet"), ("x.pq", "parquet"),
     ("x.json", "jsonl"), ("x.jsonl", "jsonl"), ("x.NDJSON", "jsonl"),
     ("x.csv", "csv"), ("x.txt", "csv"),
-    ("part-00000", None), ("dir.d/part-00000", None), (".hidden", None),
+    ("part-00000", None), ("dir.d/part-00000", None), ("a/dir.d/part-00000", None),
+    (".hidden", None), ("archive.v2.json.gz", "compressed"), ("archive.v2.gz", "?"),
     ("x.json.gz", "compressed"), ("x.csv.ZST", "compressed"), ("x.parquet.snappy", "compressed"),
     ("x.gz", "?"), ("x.avro", "?"), ("notes.md", "?"),
 ])
@@ -73,17 +74,20 @@ def test_classify_keeps_one_format_and_says_what_it_ignores():
     with pytest.raises(InputError) as err:
         classify(["a.csv"], "parquet", "p")
     assert err.value.message == "[lake] says format parquet but the data files are csv: a.csv"
+    assert err.value.where == "p"
     with pytest.raises(InputError) as err:
         classify([f"{i}.json.gz" for i in range(5)], None, "p")
     assert err.value.message == (
         "compressed text data file(s) not supported: 0.json.gz, 1.json.gz, 2.json.gz")
     assert err.value.hint == "land JSON lines and CSV uncompressed, or as parquet"
+    assert err.value.where == "p"
 
 
 def test_hive_values_are_the_folders_key_value_segments():
-    path = f"silver/ingest_date=2026-11-26/region=Nairobi%20West/src={HIVE_NULL}/=x/y=/a=b.csv"
+    path = (f"silver/ingest_date=2026-11-26/region=Nairobi%20West/src={HIVE_NULL}/=x/y=/"
+            "q=a=b/a=b.csv")
     assert hive_values(path) == {"ingest_date": "2026-11-26", "region": "Nairobi West",
-                                 "src": None, "y": ""}
+                                 "src": None, "y": "", "q": "a=b"}
 
 
 @pytest.mark.parametrize("kind,text,value", [
@@ -118,18 +122,21 @@ def part(path: str, files: list[str], fmt: str, contract=CONTRACT) -> ResolvedPa
 
 def test_csv_is_text_and_hive_folders_fill_the_columns_the_files_lack(store, tmp_path):
     base = tmp_path / "bronze/pickups"
-    for day, region, rows in (("2026-11-26", "West", "1,a\n2,b\n"), ("2026-11-27", None, "3,\n")):
+    for day, region, text in (("2026-11-26", "West", "id,note\n1,a\n2,b\n"),
+                              ("2026-11-27", None, "id,note,extra\n3,,e\n")):
         folder = base / f"ingest_date={day}" / f"region={region or HIVE_NULL}"
         folder.mkdir(parents=True)
-        (folder / "part-0.csv").write_text("id,note\n" + rows)
+        (folder / "part-0.csv").write_text(text)
     files = ["ingest_date=2026-11-26/region=West/part-0.csv",
              f"ingest_date=2026-11-27/region={HIVE_NULL}/part-0.csv"]
     frame = scan_polars(store, part("bronze/pickups", files, "csv")).collect()
-    assert frame.schema == pl.Schema({"id": pl.String, "note": pl.String,
-                                      "ingest_date": pl.Date, "region": pl.String})
+    assert frame.schema == pl.Schema({"id": pl.String, "note": pl.String,  # groups' columns
+                                      "ingest_date": pl.Date, "region": pl.String,  # joined
+                                      "extra": pl.String})
     assert frame.sort("id").rows() == [
-        ("1", "a", dt.date(2026, 11, 26), "West"), ("2", "b", dt.date(2026, 11, 26), "West"),
-        ("3", None, dt.date(2026, 11, 27), None)]
+        ("1", "a", dt.date(2026, 11, 26), "West", None),
+        ("2", "b", dt.date(2026, 11, 26), "West", None),
+        ("3", None, dt.date(2026, 11, 27), None, "e")]
     kept = base / "ingest_date=2026-11-28"  # a column the files hold is theirs, not the folder's
     kept.mkdir()
     (kept / "x.csv").write_text("id,ingest_date\n4,2026-01-01\n")
@@ -140,18 +147,40 @@ def test_csv_is_text_and_hive_folders_fill_the_columns_the_files_lack(store, tmp
     assert no_contract.collect_schema().names() == ["id", "note"]
 
 
+def test_parquet_takes_no_hive_column_the_contract_does_not_declare(store, tmp_path):
+    """Only declared Hive keys become columns, typed as the contract says (a `bigint` key
+    is an Int64, not the literal's Int32); an undeclared `batch=7/` folder adds nothing."""
+    contract = contract_from_dict({
+        "contract": "P", "source": {"kind": "postgres", "table": "p"},
+        "columns": {"id": {"type": "bigint"}, "shard": {"type": "bigint"}},
+    })
+    folder = tmp_path / "silver/p/shard=7/batch=3"
+    folder.mkdir(parents=True)
+    pl.DataFrame({"id": [1, 2]}).write_parquet(folder / "x.parquet")
+    frame = scan_polars(store, part("silver/p", ["shard=7/batch=3/x.parquet"], "parquet",
+                                    contract=contract)).collect()
+    assert frame.schema == pl.Schema({"id": pl.Int64, "shard": pl.Int64})
+    assert frame["shard"].to_list() == [7, 7]
+
+
 def test_json_lines_are_text_inside_their_objects_and_arrays(store, tmp_path):
     folder = tmp_path / "bronze/events"
     folder.mkdir(parents=True)
     (folder / "a.jsonl").write_text(
-        '{"id": 1, "device": {"os": "ios", "v": 17}, "tags": [1, 2]}\n'
-        '{"id": 2, "device": {"os": null, "v": 18.5}, "tags": [], "late": true}\n')
+        '{"id": 1, "device": {"os": "ios", "v": 17, "geo": {"lat": 1}}, "tags": [[1, 2]]}\n'
+        '{"id": 2, "device": {"os": null, "v": 18.5}, "tags": [], "late": true}\n'
+        + "".join(f'{{"id": {i}}}\n' for i in range(3, 203))
+        + '{"id": 203, "seen_late": 5}\n')  # a key first seen after line 200
     frame = scan_polars(store, part("bronze/events", ["a.jsonl"], "jsonl")).collect()
     assert frame.schema == pl.Schema({
-        "id": pl.String, "device": pl.Struct({"os": pl.String, "v": pl.String}),
-        "tags": pl.List(pl.String), "late": pl.String})
-    assert frame.rows() == [("1", {"os": "ios", "v": "17"}, ["1", "2"], None),
-                            ("2", {"os": None, "v": "18.5"}, [], "true")]
+        "id": pl.String,
+        "device": pl.Struct({"os": pl.String, "v": pl.String,
+                             "geo": pl.Struct({"lat": pl.String})}),
+        "tags": pl.List(pl.List(pl.String)), "late": pl.String, "seen_late": pl.String})
+    assert frame.head(2).rows() == [
+        ("1", {"os": "ios", "v": "17", "geo": {"lat": "1"}}, [["1", "2"]], None, None),
+        ("2", {"os": None, "v": "18.5", "geo": None}, [], "true", None)]
+    assert frame["seen_late"].drop_nulls().to_list() == ["5"]
 
 
 def test_spark_timestamps_are_read_as_the_utc_instants_they_are(store, tmp_path):
@@ -179,9 +208,54 @@ def test_spark_timestamps_are_read_as_the_utc_instants_they_are(store, tmp_path)
     pq.write_table(ms, folder / "ms.parquet")  # already the contract's dtype: untouched
     frame = scan_polars(store, part("bronze/pickups", ["ms.parquet"], "parquet")).collect()
     assert frame.schema["at"] == utc_ms and frame["at"][0] == instant.replace(tzinfo=dt.UTC)
+    two = contract_from_dict({  # the first stamp already right, the second to mend
+        "contract": "T", "source": {"kind": "postgres", "table": "t"},
+        "columns": {"ok": {"type": "timestamp"}, "at": {"type": "timestamp"},
+                    "day": {"type": "string"}},
+    })
+    mixed = pa.table({"ok": pa.array([instant], pa.timestamp("ms", tz="UTC")),
+                      "at": pa.array([instant], pa.timestamp("us", tz="UTC")),
+                      "day": pa.array([instant], pa.timestamp("us", tz="UTC"))})
+    pq.write_table(mixed, folder / "mixed.parquet")
+    frame = scan_polars(store, part("bronze/pickups", ["mixed.parquet"], "parquet",
+                                    contract=two)).collect()
+    assert frame.schema == pl.Schema({"ok": utc_ms, "at": utc_ms,  # a non-timestamp column
+                                      "day": pl.Datetime("us", "UTC")})  # is left as it is
     other = scan_polars(store, part("bronze/pickups", ["int96.parquet"], "parquet",
                                     contract=None))
     assert other.collect_schema()["at"].time_zone is None  # no contract: as Polars reads it
+
+
+class _SparkError(Exception):
+    """What py4j raises: its text holds the JVM trace, `getMessage()` the message."""
+
+    def getMessage(self):  # noqa: N802 - the JVM's name
+        return "Path does not exist: file:/lake/x\n\tat org.apache.spark..."
+
+
+def test_a_failed_read_is_one_line_of_at_most_300_characters():
+    from wdguard.lake.formats import _fail
+
+    err = _fail(ValueError("first  line\n  second line"), "bronze/x")
+    assert (err.message, err.where) == ("cannot scan partition: first line", "bronze/x")
+    assert _fail(_SparkError("trace\n" * 50), "p").message == (
+        "cannot scan partition: Path does not exist: file:/lake/x")
+    long = _fail(OSError("y" * 400), "p").message
+    assert long == "cannot scan partition: " + "y" * 300
+
+
+def test_a_delta_partition_is_read_through_its_log(store, tmp_path):
+    from deltalake import write_deltalake
+
+    from tests.delta_tables import day, merchants
+    from wdguard.lake.delta.resolve import delta_partition
+
+    write_deltalake(str(tmp_path / "silver/merchants"), merchants([0, 1]),
+                    partition_by=["snapshot_date"])
+    resolved = delta_partition(store, "silver", "postgres", "merchants", "silver/merchants",
+                               day(1).isoformat(), date_column="snapshot_date")
+    frame = scan_polars(store, resolved).collect()
+    assert sorted(frame["id"].to_list()) == ["m1a", "m1b"]  # that date's rows only
 
 
 def test_empty_unreadable_and_catalog_partitions(store, tmp_path):
