@@ -267,6 +267,7 @@ def test_empty_unreadable_and_catalog_partitions(store, tmp_path):
         scan_polars(store, part("bronze/bad", ["x.parquet"], "parquet")).collect()
     assert err.value.where == "bronze/bad"
     assert err.value.message.startswith("cannot scan partition: ")
+    assert "PAR1" in err.value.message  # the reader's own reason
     assert "\n" not in err.value.message and len(err.value.message) <= 323
     with pytest.raises(InputError) as err:
         scan_polars(store, part("main.silver.orders", [], "table"))

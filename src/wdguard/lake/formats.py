@@ -113,7 +113,7 @@ def hive_value(column, text: str | None):
         if kind == "date":
             return dt.date.fromisoformat(text)
         if kind == "timestamp":
-            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            value = dt.datetime.fromisoformat(text)  # Python 3.11+ reads a "Z" itself
             return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         if kind in ("integer", "bigint"):
             return int(text)
