@@ -192,3 +192,25 @@ def test_volume_baseline_found_under_the_configured_layout(generated, tmp_path):
     assert points == want and kind == "last 7 days"
     assert base == statistics.median(want)
     assert History(moved, today).baseline("bronze", user)[2] == []
+
+
+def test_a_finding_spans_its_dates_and_names_its_contract(generated, tmp_path):
+    """A finding grouped over the dates it persists says its first and last date, in its
+    message (a span, or the one date) and in its details beside the finding's own ones,
+    and names the contract it was compared with."""
+    store, contracts, table = _styled(generated, tmp_path, "spark")
+    store.write_text(LAKE_TOML, lake_toml(table))
+    for day in ("2026-11-24", "2026-11-25"):
+        _rewrite(store, f"silver/postgres/users/ingest_date={day}",
+                 lambda df: df.with_columns(pl.col("email").str.len_bytes().cast(pl.Int32)))
+    _rewrite(store, "silver/postgres/users/ingest_date=2026-11-26",
+             lambda df: df.with_columns(pl.lit("x").alias("nickname")))
+    got = {f.code: f for f in lake_drift(store, contracts).findings}
+    assert set(got) == {"LKD111", "LKD113"}
+    retyped, extra = got["LKD113"], got["LKD111"]
+    assert retyped.message.endswith("(partitions 2026-11-24..2026-11-25, 2 date(s))")
+    assert retyped.details == {"actual": "integer", "expected": "string", "dates": 2,
+                               "first_date": "2026-11-24", "last_date": "2026-11-25"}
+    assert extra.message.endswith("(partitions 2026-11-26, 1 date(s))")
+    assert (extra.details["first_date"], extra.details["last_date"]) == ("2026-11-26",) * 2
+    assert {f.object for f in got.values()} == {contracts[0].contract}
