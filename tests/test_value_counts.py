@@ -37,12 +37,10 @@ def checked(frame: pl.DataFrame, c, layer: str = "silver"):
         seen.update(aggs)
         return original(self, lf, aggs)
 
-    engine = get_engine("polars")
-    PolarsEngine.aggregate = aggregate
-    try:
-        result = engine.check_partition(frame.lazy(), c, layer, where="t", sample_keys=3)
-    finally:
-        PolarsEngine.aggregate = original
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PolarsEngine, "aggregate", aggregate)
+        result = get_engine("polars").check_partition(frame.lazy(), c, layer, where="t",
+                                                      sample_keys=3)
     return result, seen
 
 

@@ -15,8 +15,9 @@ folder per engine, picked by the frame's type or `--engine` in `engines/__init__
     with_columns(frame, {name: expr})   the casts, one projection
     aggregate(frame, {name: expr})      EVERY named aggregate in ONE pass (row checks,
                                         row count, max timestamps; metrics join here)
-    metric_aggregates(specs, typed, types)  column metrics as named aggregates for that
-                                        pass (plan `measures`), from the folder's metrics.py
+    metric_aggregates(specs, typed, types, counts)  column metrics as named aggregates for
+                                        that pass (plan `measures`; `counts`: the pass's
+                                        shared value counts), from the folder's metrics.py
     key_duplicates(frame, typed, keys, types)  every key's duplicates in ONE more pass
     duplicate_rows / duplicated_flag    the rows of a repeated key (samples, quarantine)
     first_rows(frame, where, {name: expr}, limit)  the first matching rows, one query
@@ -97,17 +98,15 @@ class EngineBase:
             child, child_frame, fk, parent, parent_frame, sample_keys=sample_keys, engine=self
         )
 
-    def metric_aggregates(self, specs, typed: dict[str, Any], types: dict[str, Any], counts=None):
+    def metric_aggregates(self, specs, typed: dict[str, Any], types: dict[str, Any], counts):
         """Column metrics (`wdguard.metrics`) as named aggregates of the one pass, compiled
-        by the `metrics.py` of this engine's folder; an engine whose expressions count
-        values (`value_counts.py`) takes its shares from the pass's shared counts."""
+        by the `metrics.py` of this engine's folder, which may take a value's share from
+        the pass's shared counts (`value_counts.py`)."""
         import importlib
 
         folder = type(self).__module__.rsplit(".", 1)[0]
-        module = importlib.import_module(f"{folder}.metrics")
-        if counts is not None and counts.limit:
-            return module.aggregations(specs, typed, types, counts=counts)
-        return module.aggregations(specs, typed, types)
+        return importlib.import_module(f"{folder}.metrics").aggregations(
+            specs, typed, types, counts=counts)
 
     @staticmethod
     def top_level(contract: Contract):

@@ -84,8 +84,11 @@ def aggregations(
     typed: dict[str, Column],
     dtypes: dict[str, T.DataType],
     prefix: str = PREFIX,
+    counts=None,
 ) -> dict[str, Column]:
-    """The metric aggregates to add to the one job, named `{prefix}{i}` for spec i."""
+    """The metric aggregates to add to the one job, named `{prefix}{i}` for spec i.
+    `counts` (the pass's shared value counts) is not used: Spark's `in_values` is one
+    `isin`, so a share compares its value itself, in the same one job."""
     out = {}
     for i, spec in enumerate(specs):
         agg = aggregation(spec, typed.get(spec.column), dtypes.get(spec.column))
